@@ -1,0 +1,3 @@
+from ladderdocs.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""The whole pipeline, top to bottom: load -> validate -> model -> render -> write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ladderdocs.errors import ContentError, Problem
+from ladderdocs.load import load_handbook
+from ladderdocs.model import PUBLIC, Handbook, build_model
+from ladderdocs.render import render_site
+from ladderdocs.validate import validate
+from ladderdocs.write import write_site
+
+
+@dataclass
+class BuildResult:
+    handbook: Handbook
+    files: dict[str, bytes]
+    warnings: list[Problem]
+
+
+def load_model(content: Path, audience: str = PUBLIC, strict: bool = False) -> tuple[Handbook, list[Problem]]:
+    """Load and validate; raise ContentError with every error (warnings too when strict)."""
+    if not content.is_dir():
+        raise ContentError([Problem(str(content), 1, 1, "no such folder; expected a handbook folder "
+                                                        "with handbook.yml")])
+    raw = load_handbook(content)
+    problems = validate(raw)
+    _raise_if_errors(problems, strict)
+    return build_model(raw, audience), [p for p in problems if p.severity == "warning"]
+
+
+def render(content: Path, audience: str = PUBLIC, strict: bool = False, file_mode: bool = False) -> BuildResult:
+    """Everything but the disk: the files of the site, or ContentError."""
+    handbook, warnings = load_model(content, audience, strict)
+    files, problems = render_site(handbook, file_mode)
+    _raise_if_errors(problems + warnings, strict)
+    return BuildResult(handbook, files, warnings + [p for p in problems if p.severity == "warning"])
+
+
+def build(content: Path, out_dir: Path, audience: str = PUBLIC, strict: bool = False,
+          file_mode: bool = False) -> BuildResult:
+    if content.resolve().is_relative_to(out_dir.resolve()):
+        raise ContentError([Problem(str(out_dir), 1, 1, "the output folder holds the content and would "
+                                                        "replace it; expected a separate folder such as site/")])
+    result = render(content, audience, strict, file_mode)
+    write_site(result.files, out_dir)
+    return result
+
+
+def _raise_if_errors(problems: list[Problem], strict: bool) -> None:
+    failing = [p for p in problems if p.severity == "error" or strict]
+    if failing:
+        raise ContentError(problems if strict else failing)

@@ -1,0 +1,95 @@
+"""The `ladderdocs` command: build, check, schema (serve and init arrive with their issues)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from ladderdocs import __version__
+from ladderdocs.build import build, load_model, render
+from ladderdocs.errors import ContentError, Problem
+from ladderdocs.model import INTERNAL, PUBLIC
+from ladderdocs.schema import published_schema
+from ladderdocs.theme import example_handbook
+
+DEFAULT_CONTENT = Path("content")
+
+
+def _content_folder(arg: str | None) -> Path:
+    """The handbook to build: as given, else ./content, else the bundled example."""
+    if arg:
+        return Path(arg)
+    if DEFAULT_CONTENT.is_dir():
+        return DEFAULT_CONTENT
+    print(f"ladderdocs: no ./content folder here; using the bundled example handbook", file=sys.stderr)
+    return example_handbook()
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    result = build(_content_folder(args.content), Path(args.out), args.audience, args.strict, args.file_mode)
+    _print_problems(result.warnings)
+    pages = sum(1 for path in result.files if path.endswith(".html"))
+    print(f"built {pages} pages ({args.audience}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = render(_content_folder(args.content), args.audience, args.strict)
+    _print_problems(result.warnings)
+    print(f"ok: {len(result.handbook.tracks)} tracks, {len(result.handbook.level_by_id)} levels, "
+          f"{len(result.handbook.competencies)} competencies, {len(result.handbook.pages)} pages")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(published_schema(), indent=2, sort_keys=True))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="ladderdocs", description=__doc__)
+    top.add_argument("--version", action="version", version=f"ladderdocs {__version__}")
+    verbs = top.add_subparsers(dest="verb", required=True)
+
+    def content_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--content", "-c", help="handbook folder (default: ./content)")
+        p.add_argument("--audience", choices=[PUBLIC, INTERNAL], default=PUBLIC,
+                       help="public leaves out everything marked internal (default: public)")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    p = verbs.add_parser("build", help="render the handbook into a static site")
+    content_options(p)
+    p.add_argument("--out", "-o", default="site", help="output folder (default: ./site)")
+    p.add_argument("--file-mode", action="store_true",
+                   help="links end in index.html, for opening the site from the file system")
+    p.set_defaults(run=cmd_build)
+
+    p = verbs.add_parser("check", help="validate content, references and links; write nothing")
+    content_options(p)
+    p.set_defaults(run=cmd_check)
+
+    p = verbs.add_parser("schema", help="print the JSON Schema of the content files")
+    p.set_defaults(run=cmd_schema)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ContentError as err:
+        _print_problems(err.problems)
+        count = sum(1 for p in err.problems)
+        print(f"ladderdocs: {count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,247 @@
+"""Stage 1: read a handbook folder into raw documents that remember their line numbers.
+
+Nothing here judges the content; it only reads it. Every problem found while reading
+(unreadable bytes, broken YAML, missing front matter) is collected, not raised, so the
+author sees them all at once together with what validation finds next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ladderdocs.errors import Problem, display_path
+
+Key = str | int
+Position = tuple[int, int]
+
+MAX_VALUES = 200_000  # a YAML file expanding (through aliases) past this is refused
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay the strings the author wrote."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Document:
+    """Parsed YAML plus where each value sits in its file."""
+
+    name: str
+    data: Any
+    positions: dict[tuple[Key, ...], Position] = field(default_factory=dict)
+
+    def where(self, *path: Key) -> Position:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        keys = tuple(path)
+        while keys:
+            if keys in self.positions:
+                return self.positions[keys]
+            keys = keys[:-1]
+        return self.positions.get((), (1, 1))
+
+    def problem(self, path: tuple[Key, ...], message: str, severity: str = "error") -> Problem:
+        line, col = self.where(*path)
+        return Problem(self.name, line, col, message, severity)
+
+
+@dataclass
+class PageSource:
+    """A Markdown page: front matter as a Document, and the body with its first line."""
+
+    rel: str  # path under pages/, posix, e.g. "guides/promotion.md"
+    meta: Document
+    body: str
+    body_line: int
+
+
+@dataclass
+class RawHandbook:
+    root: Path
+    handbook: Document | None
+    competencies: Document | None
+    tracks: list[Document]
+    comp: Document | None
+    mobility: Document | None
+    pages: list[PageSource]
+    assets: list[str]  # posix paths under assets/
+    problems: list[Problem]
+
+
+def load_handbook(root: Path) -> RawHandbook:
+    """Read every file the content contract names; collect what cannot be read."""
+    problems: list[Problem] = []
+    ladder = root / "ladder"
+
+    def optional(path: Path) -> Document | None:
+        return read_yaml(path, problems) if path.is_file() else None
+
+    handbook_file = root / "handbook.yml"
+    if not handbook_file.is_file():
+        problems.append(Problem(display_path(handbook_file), 1, 1,
+                                "handbook.yml is missing; expected the handbook's settings file"))
+    tracks_dir = ladder / "tracks"
+    track_files = sorted(tracks_dir.glob("*.yml")) + sorted(tracks_dir.glob("*.yaml"))
+    if not track_files:
+        problems.append(Problem(display_path(tracks_dir), 1, 1,
+                                "no track files; expected at least one ladder/tracks/<id>.yml"))
+    pages_dir = root / "pages"
+    pages = [p for p in (read_page(f, pages_dir, problems) for f in sorted(pages_dir.rglob("*.md")))
+             if p is not None]
+    assets_dir = root / "assets"
+    assets = sorted(p.relative_to(assets_dir).as_posix()
+                    for p in assets_dir.rglob("*") if p.is_file()) if assets_dir.is_dir() else []
+    return RawHandbook(
+        root=root,
+        handbook=optional(handbook_file),
+        competencies=optional(ladder / "competencies.yml"),
+        tracks=[d for d in (read_yaml(f, problems) for f in track_files) if d is not None],
+        comp=optional(ladder / "comp.yml"),
+        mobility=optional(ladder / "mobility.yml"),
+        pages=pages,
+        assets=assets,
+        problems=problems,
+    )
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """UTF-8 text, or a problem naming the line of the first undecodable byte."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        problems.append(Problem(display_path(path), line, col,
+                                f"byte 0x{raw[err.start]:02x} is not UTF-8; expected a UTF-8 text file"))
+        return None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        problems.append(Problem(display_path(path), line, 1,
+                                "NUL character; expected a text file"))
+        return None
+    return text
+
+
+def read_yaml(path: Path, problems: list[Problem]) -> Document | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    name = display_path(path)
+    if not text.strip():
+        problems.append(Problem(name, 1, 1, "file is empty; expected a YAML mapping"))
+        return None
+    return parse_yaml(text, name, problems)
+
+
+def parse_yaml(text: str, name: str, problems: list[Problem], line_offset: int = 0) -> Document | None:
+    """Parse one YAML document, keeping the position of every key and item."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            problems.append(Problem(name, 1 + line_offset, 1, "no YAML content; expected a mapping"))
+            return None
+        doc = Document(name, None)
+        _check_size(node)
+        doc.data = _construct(loader, node, (), doc, line_offset, problems)
+        return doc
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(str(part) for part in (err.context, err.problem) if part)
+        problems.append(Problem(name, line + line_offset, col,
+                                f"invalid YAML ({what}); expected well-formed YAML"))
+    except (yaml.YAMLError, ValueError) as err:
+        problems.append(Problem(name, 1 + line_offset, 1, f"invalid YAML ({err})"))
+    except RecursionError:
+        problems.append(Problem(name, 1 + line_offset, 1,
+                                "YAML nested too deeply; expected a few levels of nesting"))
+    finally:
+        loader.dispose()
+    return None
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse alias bombs before anything walks the expanded document."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        sizes[id(node)] = 1  # guards against recursive aliases
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = total
+        if total > MAX_VALUES:
+            raise ValueError(f"the document expands to more than {MAX_VALUES} values")
+        return total
+
+    size(root)
+
+
+def _construct(loader: _Loader, node: yaml.Node, path: tuple[Key, ...], doc: Document,
+               line_offset: int, problems: list[Problem]) -> Any:
+    doc.positions.setdefault(path, (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                line = key_node.start_mark.line + 1 + line_offset
+                problems.append(Problem(doc.name, line, key_node.start_mark.column + 1,
+                                        "a mapping key must be a plain word; expected text"))
+                continue
+            if key in result:
+                line = key_node.start_mark.line + 1 + line_offset
+                problems.append(Problem(doc.name, line, key_node.start_mark.column + 1,
+                                        f"duplicate key '{key}'; expected each key once"))
+            child = (*path, str(key) if not isinstance(key, str) else key)
+            doc.positions[child] = (key_node.start_mark.line + 1 + line_offset,
+                                    key_node.start_mark.column + 1)
+            result[key] = _construct(loader, value_node, child, doc, line_offset, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, (*path, index), doc, line_offset, problems)
+                for index, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def read_page(path: Path, pages_dir: Path, problems: list[Problem]) -> PageSource | None:
+    """Split a Markdown page into its YAML front matter and its body."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    name = display_path(path)
+    rel = path.relative_to(pages_dir).as_posix()
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        problems.append(Problem(name, 1, 1,
+                                "no front matter; expected the page to start with '---', "
+                                "a YAML mapping with at least 'title', and '---'"))
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        problems.append(Problem(name, 1, 1, "front matter is not closed; expected a second '---' line"))
+        return None
+    front = "".join(lines[1:end])
+    meta = parse_yaml(front, name, problems, line_offset=1) if front.strip() else None
+    if meta is None:
+        if not front.strip():
+            problems.append(Problem(name, 2, 1, "front matter is empty; expected at least 'title'"))
+        return None
+    return PageSource(rel=rel, meta=meta, body="".join(lines[end + 1:]), body_line=end + 2)

@@ -1,0 +1,61 @@
+"""Stage 6: put the rendered files on disk without ever leaving a half-written site.
+
+The new site is written next to the old one and swapped in by two renames; a failure
+before the swap leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def write_site(files: dict[str, bytes], out_dir: Path) -> None:
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        for rel in sorted(files):
+            target = safe_join(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[rel])
+        os.chmod(staging, 0o755)
+        swap_in(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """`root/rel`, refusing any path that would land outside `root`."""
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()) or target == root.resolve():
+        raise ValueError(f"refusing to write outside the site: {rel!r}")
+    return target
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        old.rmdir()
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def update_site(files: dict[str, bytes], out_dir: Path, previous: dict[str, bytes]) -> list[str]:
+    """Write only what changed since `previous` (used by serve); returns the changed paths."""
+    changed = sorted(rel for rel, data in files.items() if previous.get(rel) != data)
+    for rel in changed:
+        target = safe_join(out_dir, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(files[rel])
+        tmp.replace(target)
+    for rel in sorted(set(previous) - set(files)):
+        target = safe_join(out_dir, rel)
+        target.unlink(missing_ok=True)
+    return changed

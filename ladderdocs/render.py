@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
@@ -53,7 +53,9 @@ class Renderer:
         self.problems: list[Problem] = []
         self.layers = theme_layers(handbook.settings.theme)
         self.env = Environment(
-            loader=FileSystemLoader([str(layer / "templates") for layer in self.layers]),
+            loader=ChoiceLoader([  # the handbook's templates win; "default/x.html" is always the default's
+                FileSystemLoader([str(layer / "templates") for layer in self.layers]),
+                PrefixLoader({"default": FileSystemLoader(str(self.layers[-1] / "templates"))})]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter,
                                 money=views.format_money)

@@ -143,7 +143,18 @@ _VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in SCHEMAS.it
 def check_schema(doc: Document, kind: str) -> list[Problem]:
     """Every schema violation in `doc`, each with its position and what was expected."""
     errors = _VALIDATORS[kind].iter_errors(doc.data)
-    return [doc.problem(tuple(err.absolute_path), _explain(err)) for err in errors_deepest(errors)]
+    return [doc.problem(_error_path(err), _explain(err)) for err in errors_deepest(errors)]
+
+
+def _error_path(err: ValidationError) -> tuple[Any, ...]:
+    """Point at the offending key itself when the error is about an unknown key."""
+    path = tuple(err.absolute_path)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        known = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+        extra = sorted(set(err.instance) - set(known))
+        if extra:
+            return (*path, extra[0])
+    return path
 
 
 def errors_deepest(errors: Any) -> list[ValidationError]:
@@ -178,14 +189,25 @@ def _what(value: Any) -> str:
     return f"'{text[:40]}{'…' if len(text) > 40 else ''}'"
 
 
+_ITEM_NAMES = {"levels": "level", "competencies": "competency", "groups": "group", "zones": "zone",
+               "band_sets": "band set", "moves": "move", "off_ramps": "off-ramp", "examples": "example",
+               "tracks": "track id"}
+
+
 def _explain(err: ValidationError) -> str:
-    field = err.absolute_path[-1] if err.absolute_path else None
-    where = f"'{field}'" if isinstance(field, str) else ("item" if field is not None else "file")
+    path = list(err.absolute_path)
+    field = path[-1] if path else None
+    if isinstance(field, int):
+        parent = path[-2] if len(path) > 1 else None
+        where = f"{_ITEM_NAMES.get(str(parent), 'item')} {field + 1}" + (
+            f" of '{parent}'" if parent not in _ITEM_NAMES else "")
+    else:
+        where = f"'{field}'" if field is not None else "file"
     schema = err.schema if isinstance(err.schema, dict) else {}
     match err.validator:
         case "required":
             missing = err.message.split("'")[1]
-            return f"missing required field '{missing}' in {where if field is not None else 'file'}"
+            return f"missing required field '{missing}' in {where}"
         case "additionalProperties":
             allowed = ", ".join(sorted(schema.get("properties", {})))
             extra = sorted(set(err.instance) - set(schema.get("properties", {})))

@@ -30,7 +30,7 @@ def validate(raw: RawHandbook) -> list[Problem]:
             found = check_schema(doc, kind)
             problems += found
             schema_ok = schema_ok and not found
-    if raw.competencies is None and raw.tracks:
+    if not (raw.root / "ladder" / "competencies.yml").is_file() and raw.tracks:
         problems.append(Problem(str(raw.root / "ladder" / "competencies.yml"), 1, 1,
                                 "competencies.yml is missing; expected the competencies levels are assessed on"))
     if schema_ok and not any(p.severity == "error" for p in problems):

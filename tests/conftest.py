@@ -1,0 +1,40 @@
+"""Shared fixtures: the repo's paths and builds of the example and the mini handbook."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLE = REPO / "content"
+MINI = FIXTURES / "mini"
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line exactly as an author runs it, in a separate process."""
+    return subprocess.run([sys.executable, "-m", "ladderdocs", *args], cwd=cwd or REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = run_cli("build", "--content", str(EXAMPLE), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture()
+def mini_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "handbook"
+    shutil.copytree(MINI, target)
+    return target

@@ -1,0 +1,168 @@
+"""What a reader and an author of the example handbook see after `ladderdocs build`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import EXAMPLE, MINI, REPO, run_cli, tree_bytes
+from ladderdocs.build import load_model
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_entity_has_its_page(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    assert (example_site / "index.html").is_file()
+    expected = ([t.url for t in handbook.tracks] + [lv.url for lv in handbook.level_by_id.values()]
+                + [c.url for c in handbook.competencies] + [p.url for p in handbook.pages])
+    missing = [url for url in expected if not (example_site / url / "index.html").is_file()]
+    assert not missing
+    assert len(handbook.tracks) >= 3 and len(handbook.competencies) >= 8 and len(handbook.pages) >= 6
+
+
+def test_level_page_shows_what_a_reader_needs(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    ic = handbook.track_by_id["ic"]
+    level = ic.levels[2]
+    page = soup(example_site / level.url / "index.html")
+    assert page.h1 and level.title in page.h1.get_text()
+    assert page.select(".badge-new, .badge-grown"), "nothing marked as new against the level below"
+    zones = [row.th.get_text() for row in page.select("table.bands tbody tr")]
+    assert len(zones) == len(handbook.zones)
+    same_grade = page.find(id="equivalents").find_parent("section").get_text()
+    for track in handbook.tracks:
+        for other in handbook.levels_at(track, level.grade):
+            if other is not level:
+                assert other.title in same_grade
+
+
+def test_track_page_has_ladder_and_matrix(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    track = handbook.track_by_id["ic"]
+    page = soup(example_site / track.url / "index.html")
+    matrix = page.select_one("table.matrix")
+    assert matrix is not None and matrix.caption is not None
+    header = [th.get_text(" ", strip=True) for th in matrix.thead.find_all("th")]
+    assert len(header) == 1 + len(track.levels)
+    rows = matrix.tbody.find_all("tr")
+    assert [r.th.get_text(strip=True) for r in rows] == [c.title for c in handbook.competencies_for(track)]
+    assert len(page.select("ol.ladder > li")) == len(track.levels)
+
+
+def internal_targets(site: Path) -> list[tuple[Path, str, Path, str]]:
+    """(page, href, file it points at, fragment) for every relative link and resource."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        for tag in soup(page).find_all(["a", "link", "img", "script"]):
+            ref = tag.get("href") or tag.get("src")
+            if not ref or urlsplit(ref).scheme or ref.startswith("//"):
+                continue
+            parts = urlsplit(ref)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            found.append((page, ref, target, parts.fragment))
+    return found
+
+
+def test_no_broken_internal_link_or_anchor(example_site: Path) -> None:
+    links = internal_targets(example_site)
+    assert len(links) > 500
+    broken = [f"{p.relative_to(example_site)} -> {ref}" for p, ref, target, _ in links if not target.is_file()]
+    assert not broken, broken[:10]
+    ids: dict[Path, set[str]] = {}
+    missing_anchor = []
+    for page, ref, target, fragment in links:
+        if fragment and target.suffix == ".html":
+            if target not in ids:
+                ids[target] = {t["id"] for t in soup(target).find_all(id=True)}
+            if fragment not in ids[target]:
+                missing_anchor.append(f"{page.relative_to(example_site)} -> {ref}")
+    assert not missing_anchor, missing_anchor[:10]
+
+
+def test_links_are_relative(example_site: Path) -> None:
+    absolute = [(p.name, a["href"]) for p in example_site.rglob("*.html")
+                for a in soup(p).find_all(href=True) if a["href"].startswith("/")]
+    assert not absolute
+
+
+def test_build_is_deterministic(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        assert run_cli("build", "-c", str(EXAMPLE), "-o", str(tmp_path / name)).returncode == 0
+    assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
+
+
+def test_example_builds_without_warnings(tmp_path: Path) -> None:
+    result = run_cli("build", "--strict", "-c", str(EXAMPLE), "-o", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+
+
+def test_prose_references_render_with_titles(mini_copy: Path, tmp_path: Path) -> None:
+    assert run_cli("build", "-c", str(mini_copy), "-o", str(tmp_path / "site")).returncode == 0
+    faq = soup(tmp_path / "site" / "faq" / "index.html")
+    ref = faq.select_one("a.ref-level")
+    assert ref is not None and ref.get_text() == "Senior Developer" and ref["href"] == "../levels/senior-dev/"
+    home = soup(tmp_path / "site" / "index.html")
+    assert home.select_one("a.ref-track")["href"] == "tracks/ic/"
+    assert any(a["href"] == "faq/" for a in home.select("article a"))
+
+
+def test_raw_html_is_escaped_unless_opted_in(mini_copy: Path, tmp_path: Path) -> None:
+    faq = mini_copy / "pages" / "faq.md"
+    faq.write_text(faq.read_text() + "\n<script>alert(1)</script>\n\n<b>bold</b>\n", encoding="utf-8")
+    assert run_cli("build", "-c", str(mini_copy), "-o", str(tmp_path / "off")).returncode == 0
+    page = soup(tmp_path / "off" / "faq" / "index.html")
+    assert page.find("script") is None and page.find("b") is None
+    assert "<script>alert(1)</script>" in page.get_text()
+
+    settings = mini_copy / "handbook.yml"
+    settings.write_text(settings.read_text() + "allow_html: true\n", encoding="utf-8")
+    assert run_cli("build", "-c", str(mini_copy), "-o", str(tmp_path / "on")).returncode == 0
+    assert soup(tmp_path / "on" / "faq" / "index.html").find("b") is not None
+
+
+def test_handbook_theme_overrides_a_block_and_a_static_file(mini_copy: Path, tmp_path: Path) -> None:
+    theme = mini_copy / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates" / "base.html").write_text(
+        '{% extends "default/base.html" %}{% block footer %}<p class="custom">Our footer</p>{% endblock %}')
+    (theme / "static" / "style.css").write_text("body { color: black; }")
+    settings = mini_copy / "handbook.yml"
+    settings.write_text(settings.read_text() + "theme: theme\n", encoding="utf-8")
+    assert run_cli("build", "-c", str(mini_copy), "-o", str(tmp_path / "site")).returncode == 0
+    level = soup(tmp_path / "site" / "levels" / "dev" / "index.html")
+    assert level.select_one(".site-footer .custom").get_text() == "Our footer"
+    assert level.select_one("table.bands") is not None  # the rest still comes from the default
+    assert (tmp_path / "site" / "static" / "style.css").read_text() == "body { color: black; }"
+
+
+def test_wheel_carries_the_theme_and_builds_anywhere(tmp_path: Path) -> None:
+    """A non-editable install must not depend on the source tree: build from the wheel alone."""
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                    "-w", str(wheel_dir), str(REPO)], check=True, capture_output=True, timeout=300)
+    wheel = next(wheel_dir.glob("ladderdocs-*.whl"))
+    unpacked = tmp_path / "installed"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    assert (unpacked / "ladderdocs" / "themes" / "default" / "templates" / "base.html").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    import shutil
+    shutil.copytree(MINI, elsewhere / "content")
+    result = subprocess.run([sys.executable, "-m", "ladderdocs", "build"], cwd=elsewhere, capture_output=True,
+                            text=True, env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (elsewhere / "site" / "levels" / "dev" / "index.html").is_file()
+    assert str(REPO) not in (elsewhere / "site" / "index.html").read_text()

@@ -7,7 +7,8 @@ ladder data is rendered per use, because a relative link depends on the page hol
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from itertools import chain
+from typing import Any, Callable, Iterator
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context as JinjaContext
@@ -15,6 +16,7 @@ from markupsafe import Markup
 
 from ladderdocs import views
 from ladderdocs.errors import Problem
+from ladderdocs.jobs import PageJob
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
 from ladderdocs.theme import static_files, theme_layers
@@ -30,19 +32,6 @@ class NavItem:
     url: str
     label: str
     section: str  # first path segment this item stands for, to mark the current section
-
-
-@dataclass(frozen=True)
-class PageJob:
-    """One output page: where it goes, which template, what it shows."""
-
-    path: str
-    template: str
-    context: dict[str, Any]
-
-    @property
-    def dir(self) -> str:
-        return self.path.rsplit("/", 1)[0] + "/" if "/" in self.path else ""
 
 
 class Renderer:
@@ -142,6 +131,10 @@ class Renderer:
         return self.env.get_template(job.template).render(context).encode("utf-8")
 
 
+# Views beyond the core pages: each is a function of the model yielding its PageJobs.
+FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = []
+
+
 def reserved_page_problems(handbook: Handbook) -> list[Problem]:
     """Prose pages may not take an address the generated views use."""
     return [Problem(p.source_file, 1, 1, f"page address '/{p.url}' is taken by ladderdocs' own "
@@ -153,7 +146,7 @@ def render_site(handbook: Handbook, file_mode: bool = False) -> tuple[dict[str, 
     """Every output file of the site, and the problems found while rendering (broken refs)."""
     renderer = Renderer(handbook, file_mode)
     files: dict[str, bytes] = {}
-    for job in renderer.jobs():
+    for job in chain(renderer.jobs(), *(feature(handbook) for feature in FEATURE_PAGES)):
         files[job.path] = renderer.render_job(job)
     for out, path in static_files(renderer.layers).items():
         files[out] = path.read_bytes()

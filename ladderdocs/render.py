@@ -94,7 +94,7 @@ class Renderer:
         hb = self.handbook
         items = [NavItem("tracks/", "Tracks", "tracks"), NavItem("competencies/", "Competencies", "competencies")]
         if hb.mobility:
-            items.append(NavItem("mobility/", "Switching tracks", "mobility"))
+            items.append(NavItem("mobility/", "Mobility rules", "mobility"))
         listed = [p for p in hb.pages if p.nav][:NAV_PAGE_LIMIT]
         items += [NavItem(p.url, p.title, p.url.split("/")[0]) for p in listed]
         if len(hb.pages) > 1:

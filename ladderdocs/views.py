@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ladderdocs.diff import CompetencyDiff, LevelDiff, diff_levels
 from ladderdocs.model import Band, Competency, Handbook, Level, Move, Track, Zone
 
-CURRENCY_SYMBOLS = {"USD": "US$", "AUD": "A$", "EUR": "€", "GBP": "£", "PHP": "₱", "NPR": "रू",
+CURRENCY_SYMBOLS = {"USD": "US$", "AUD": "A$", "EUR": "€", "GBP": "£", "PHP": "₱",
                     "INR": "₹", "JPY": "¥", "CAD": "C$", "NZD": "NZ$", "SGD": "S$"}
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ladderdocs import views
 from ladderdocs.compare import compare_pages
+from ladderdocs.diff import diff_pages
 from ladderdocs.errors import Problem
 from ladderdocs.jobs import PageJob
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
@@ -137,7 +138,7 @@ class Renderer:
 
 
 # Views beyond the core pages: each is a function of the model yielding its PageJobs.
-FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = [compare_pages, parity_pages]
+FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = [compare_pages, diff_pages, parity_pages]
 
 
 def reserved_page_problems(handbook: Handbook) -> list[Problem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ladderdocs.diff import CompetencyDiff, LevelDiff, diff_levels
+from ladderdocs.diff import CompetencyDiff, LevelDiff, diff_levels, pair_url, same_grade_url  # noqa: F401
 from ladderdocs.model import Band, Competency, Handbook, Level, Move, Track, Zone
 
 if TYPE_CHECKING:

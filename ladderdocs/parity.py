@@ -246,8 +246,8 @@ def stale_bands(handbook: Handbook) -> list[Finding]:
         zone = handbook.zone_by_id[zone_id]
         found.append(Finding(
             "stale", WARNING,
-            f"the {len(bands)} band{'s' if len(bands) != 1 else ''} in {zone.title} from '{provenance}' are as of "
-            f"{as_of}, {age_days(first, settings)} days before {settings.as_of}; expected bands at most "
+            f"the band set of {zone.title} from '{provenance}' ({len(bands)} band{'s' if len(bands) != 1 else ''}) "
+            f"is as of {as_of}, {age_days(first, settings)} days before {settings.as_of}; expected bands at most "
             f"{settings.parity.stale_after_days} days old (parity.stale_after_days)",
             first.source, zone_id, tuple(sorted(b.level_id for b in bands))))
     return found

@@ -290,7 +290,7 @@ def parity_pages(handbook: Handbook) -> Iterator[PageJob]:
         yield PageJob(path, "parity.html", {
             "zone": zone, "tabs": zone_tabs(handbook, "parity", zone), "chart": band_chart(handbook, zone),
             "rows": band_rows(handbook, zone, found), "findings_by_zone": by_zone,
-            "summary": summarise(found), "zone_summaries": {z.id: summarise(fs) for z, fs in by_zone if z},
+            "summary": summarise(found), "zone_counts": {z.id: len(fs) for z, fs in by_zone if z},
             "anchors": {f: f"finding-{i}" for i, f in enumerate(found, 1)},
             "zone_links": {z.id: zone_url(handbook, "parity", z) for z in handbook.zones},
             "compare_url": zone_url(handbook, "compare", zone),

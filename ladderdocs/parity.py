@@ -131,11 +131,12 @@ def no_counterpart(handbook: Handbook) -> list[Finding]:
                 continue
             below = [lv for lv in track.levels if lv.grade < grade]
             where = below[-1].source if below else track.source
-            names = ", ".join(f"{lv.title} ({t.title})" for t in others for lv in handbook.levels_at(t, grade))
+            alone = [f"{lv.title} ({t.title})" for t in others for lv in handbook.levels_at(t, grade)]
             found.append(Finding(
                 "no-counterpart", WARNING,
                 f"{track.title} has no level at grade {grade}, inside its span of grades {low}–{high}, "
-                f"so {names} has no counterpart there; expected a level at every grade of the span",
+                f"so {' and '.join(alone)} {'has' if len(alone) == 1 else 'have'} no counterpart there; "
+                "expected a level at every grade of the span",
                 where, None, tuple(lv.id for t in others for lv in handbook.levels_at(t, grade))))
     return found
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ladderdocs.errors import ContentError, Problem
 from ladderdocs.load import load_handbook
 from ladderdocs.model import PUBLIC, Handbook, build_model
+from ladderdocs.parity import ERROR, Finding, findings
 from ladderdocs.render import render_site
 from ladderdocs.validate import validate
 from ladderdocs.write import write_site
@@ -18,6 +19,7 @@ class BuildResult:
     handbook: Handbook
     files: dict[str, bytes]
     warnings: list[Problem]
+    parity: list[Finding] = field(default_factory=list)
 
 
 def load_model(content: Path, audience: str = PUBLIC, strict: bool = False) -> tuple[Handbook, list[Problem]]:
@@ -36,7 +38,10 @@ def render(content: Path, audience: str = PUBLIC, strict: bool = False, file_mod
     handbook, warnings = load_model(content, audience, strict)
     files, problems = render_site(handbook, file_mode)
     _raise_if_errors(problems + warnings, strict)
-    return BuildResult(handbook, files, warnings + [p for p in problems if p.severity == "warning"])
+    parity = findings(handbook)
+    if strict or handbook.settings.parity.strict:  # parity errors fail only when asked to
+        _raise_if_errors([f.problem() for f in parity if f.severity == ERROR], False)
+    return BuildResult(handbook, files, warnings + [p for p in problems if p.severity == "warning"], parity)
 
 
 def build(content: Path, out_dir: Path, audience: str = PUBLIC, strict: bool = False,

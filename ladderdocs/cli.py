@@ -12,6 +12,7 @@ from ladderdocs import __version__
 from ladderdocs.build import build, load_model, render
 from ladderdocs.errors import ContentError, Problem
 from ladderdocs.model import INTERNAL, PUBLIC
+from ladderdocs.parity import summarise
 from ladderdocs.schema import published_schema
 from ladderdocs.theme import example_handbook
 
@@ -39,14 +40,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     _print_problems(result.warnings)
     pages = sum(1 for path in result.files if path.endswith(".html"))
     print(f"built {pages} pages ({args.audience}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
+    if result.parity:
+        print(f"pay parity: {summarise(result.parity).text} (`ladderdocs check` lists them)")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     result = render(_content_folder(args.content), args.audience, args.strict)
-    _print_problems(result.warnings)
+    _print_problems(result.warnings + sorted(f.problem() for f in result.parity))
     print(f"ok: {len(result.handbook.tracks)} tracks, {len(result.handbook.level_by_id)} levels, "
-          f"{len(result.handbook.competencies)} competencies, {len(result.handbook.pages)} pages")
+          f"{len(result.handbook.competencies)} competencies, {len(result.handbook.pages)} pages; "
+          f"pay parity: {summarise(result.parity).text}")
+    if summarise(result.parity).errors:  # only reached when neither --strict nor parity.strict is set
+        print("parity errors do not fail the check; run with --strict or set parity.strict: true to fail on them")
     return 0
 
 

@@ -15,10 +15,13 @@ from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
 from ladderdocs import views
+from ladderdocs.compare import compare_pages
+from ladderdocs.diff import diff_pages
 from ladderdocs.errors import Problem
 from ladderdocs.jobs import PageJob
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
+from ladderdocs.parity import parity_pages
 from ladderdocs.theme import static_files, theme_layers
 from ladderdocs.urls import relative_url
 
@@ -93,6 +96,9 @@ class Renderer:
     def nav_items(self) -> list[NavItem]:
         hb = self.handbook
         items = [NavItem("tracks/", "Tracks", "tracks"), NavItem("competencies/", "Competencies", "competencies")]
+        items.append(NavItem("compare/", "Compare tracks", "compare"))
+        if hb.zones:
+            items.append(NavItem("parity/", "Pay parity", "parity"))
         if hb.mobility:
             items.append(NavItem("mobility/", "Mobility rules", "mobility"))
         listed = [p for p in hb.pages if p.nav][:NAV_PAGE_LIMIT]
@@ -132,7 +138,7 @@ class Renderer:
 
 
 # Views beyond the core pages: each is a function of the model yielding its PageJobs.
-FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = []
+FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = [compare_pages, diff_pages, parity_pages]
 
 
 def reserved_page_problems(handbook: Handbook) -> list[Problem]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ladderdocs.diff import CompetencyDiff, LevelDiff, diff_levels
+from ladderdocs.diff import CompetencyDiff, LevelDiff, diff_levels, pair_url, same_grade_url  # noqa: F401
 from ladderdocs.model import Band, Competency, Handbook, Level, Move, Track, Zone
+
+if TYPE_CHECKING:
+    from ladderdocs.parity import Summary
 
 CURRENCY_SYMBOLS = {"USD": "US$", "AUD": "A$", "EUR": "€", "GBP": "£", "PHP": "₱",
                     "INR": "₹", "JPY": "¥", "CAD": "C$", "NZD": "NZ$", "SGD": "S$"}
@@ -100,3 +104,10 @@ def competency_growth(handbook: Handbook, competency: Competency) -> list[tuple[
         rows = [(level, marked_expectations(handbook, level).get(competency.id, [])) for level in track.levels]
         result.append((track, rows))
     return result
+
+
+def parity_summary(handbook: Handbook) -> Summary:
+    """Counts of parity findings by severity, for the home page."""
+    from ladderdocs import parity  # imported here: parity formats its amounts with this module
+
+    return parity.summarise(parity.findings(handbook))

@@ -1,0 +1,107 @@
+"""The compare page: tracks side by side per grade, a static page per zone, bands with provenance."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import EXAMPLE, MINI, run_cli
+from ladderdocs.build import load_model
+from ladderdocs.views import format_money
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def text(node) -> str:  # type: ignore[no-untyped-def]
+    return re.sub(r"\s+", " ", node.get_text(" ", strip=True))
+
+
+def test_every_zone_is_a_link_away_without_javascript(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    first = soup(example_site / "compare" / "index.html")
+    tabs = first.select("nav.zone-tabs a")
+    assert [text(a).split(" ")[0] for a in tabs] == [z.title.split(" ")[0] for z in handbook.zones]
+    assert [a.get("aria-current") for a in tabs] == ["page"] + [None] * (len(handbook.zones) - 1)
+    for zone, tab in zip(handbook.zones, tabs):
+        page = example_site / "compare" / tab["href"] / "index.html"
+        assert page.is_file(), tab["href"]
+        caption = soup(page).select_one("table.compare caption").get_text()
+        assert zone.title in caption and zone.currency in caption
+    assert not first.find("script")
+
+
+def test_one_row_per_grade_one_column_per_track(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    page = soup(example_site / "compare" / "index.html")
+    table = page.select_one("table.compare")
+    assert [text(th) for th in table.thead.select("th")][1:] == [t.title for t in handbook.tracks]
+    rows = table.tbody.select("tr")
+    assert [int(text(tr.th)) for tr in rows] == sorted(handbook.grades, reverse=True)
+    us = handbook.zones[0]
+    for tr in rows:
+        grade = int(text(tr.th))
+        for track, td in zip(handbook.tracks, tr.select("td")):
+            levels = handbook.levels_at(track, grade)
+            if not levels:
+                assert f"No level at grade {grade}" in text(td)
+                continue
+            for level in levels:
+                cell = text(td)
+                assert level.title in cell and level.summary.split(".")[0][:40] in cell
+                assert "Scope:" in cell
+                band = handbook.band_for(level, us)
+                assert f"{format_money(band.min, us.currency)} – {format_money(band.max, us.currency)}" in cell
+                assert f"As of {band.as_of}" in cell and band.provenance in cell
+
+
+def test_absent_levels_say_why(example_site: Path) -> None:
+    page = soup(example_site / "compare" / "index.html")
+    absent = [text(td) for td in page.select("td.compare-absent")]
+    assert "No level at grade 1: this track opens at grade 4." in absent  # management
+    assert "No level at grade 7: this track ends at grade 4." in absent   # tech lead manager
+
+
+def test_stale_bands_are_marked_where_they_appear(example_site: Path) -> None:
+    comp = yaml.safe_load((EXAMPLE / "ladder" / "comp.yml").read_text(encoding="utf-8"))
+    nepal = soup(example_site / "compare" / "np" / "index.html")
+    provenance = nepal.select(".compare-band .provenance")
+    assert len(provenance) == len(next(s for s in comp["band_sets"] if s["zone"] == "np")["bands"])
+    assert all("Stale" in text(p) and "2025-09-01" in text(p) for p in provenance)
+    assert not any("Stale" in text(p) for p in soup(example_site / "compare" / "index.html").select(".provenance"))
+
+
+def test_compare_is_in_the_navigation(example_site: Path) -> None:
+    for page in ("index.html", "levels/staff-engineer/index.html", "compare/au/index.html"):
+        nav = soup(example_site / page).select_one("nav.site-nav")
+        labels = [text(a) for a in nav.select("a")]
+        assert "Compare tracks" in labels and "Pay parity" in labels
+    current = soup(example_site / "compare" / "au" / "index.html").select_one("nav.site-nav a[aria-current]")
+    assert text(current) == "Compare tracks"
+
+
+def test_without_bands_the_comparison_still_stands(tmp_path: Path) -> None:
+    handbook = tmp_path / "handbook"
+    shutil.copytree(MINI, handbook)
+    (handbook / "ladder" / "comp.yml").unlink()
+    assert run_cli("build", "-c", str(handbook), "-o", str(tmp_path / "site")).returncode == 0
+    page = soup(tmp_path / "site" / "compare" / "index.html")
+    assert page.select_one("nav.zone-tabs") is None and page.select_one(".compare-band") is None
+    assert "Senior Developer" in text(page.select_one("table.compare")) and "Manager" in text(page)
+
+
+def test_new_pages_keep_to_a_strict_content_security_policy(example_site: Path) -> None:
+    pages = [p for section in ("compare", "parity", "diff") for p in (example_site / section).rglob("*.html")]
+    assert len(pages) > 20
+    for path in pages:
+        page = soup(path)
+        assert not [s for s in page.find_all("script") if not s.get("src")], path
+        assert not page.find_all(style=True) and not page.find_all("style"), path
+        assert not [t for t in page.find_all(True) if any(a.startswith("on") for a in t.attrs)], path
+        assert not [t for t in page.find_all(["a", "link", "script", "img"])
+                    if re.match(r"^(https?:)?//", t.get("href") or t.get("src") or "")], path

@@ -1,0 +1,220 @@
+"""Level diffs: the static pages, the links to them, and the picker that computes any pair.
+
+fixtures/diff/two-levels has two levels whose differences fixtures/diff/expected.yml spells
+out; the picker's script is checked against diff.py in Chromium on every pair of the example.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import EXAMPLE, FIXTURES, REPO, run_cli
+from ladderdocs.build import load_model
+from ladderdocs.diff import diff_levels, static_pairs, word_diff
+
+TWO_LEVELS = FIXTURES / "diff" / "two-levels"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def text(node: Any) -> str:
+    return re.sub(r"\s+", " ", node.get_text(" ", strip=True)).replace(" .", ".")
+
+
+def without_badges(li: Any) -> str:
+    for badge in li.select(".badge"):
+        badge.decompose()
+    return text(li)
+
+
+def listed(section: Any) -> dict[str, list[Any]]:
+    """What one competency section of a diff page lists, as a reader reads it."""
+    changed = []
+    for li in section.select("li.diff-changed"):
+        before, after = li.select_one(".diff-before"), li.select_one(".diff-after")
+        changed.append([text(before).removeprefix("Before: "), text(after).removeprefix("After: ")])
+    return {"added": [without_badges(li) for li in section.select("li.diff-added")], "changed": changed,
+            "dropped": [without_badges(li) for li in section.select("li.diff-dropped")],
+            "kept": [text(li) for li in section.select(".diff-kept li")]}
+
+
+@pytest.fixture(scope="module")
+def two_levels_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("two-levels") / "site"
+    result = run_cli("build", "-c", str(TWO_LEVELS), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_diff_lists_exactly_what_was_added_changed_and_dropped(two_levels_site: Path) -> None:
+    expected = yaml.safe_load((FIXTURES / "diff" / "expected.yml").read_text(encoding="utf-8"))
+    page = soup(two_levels_site / "diff" / "junior--senior" / "index.html")
+    sections = {text(s.h2): listed(s) for s in page.select("section.diff-competency")}
+    assert sections == {cid.capitalize(): lists for cid, lists in expected.items()}
+    counts = [text(li) for li in page.select("ul.diff-counts li")]
+    assert counts == ["3 added", "2 changed", "3 dropped", "1 unchanged"]
+    tally = text(page.select("section.diff-competency")[0].select_one(".diff-tally"))
+    assert tally == "1 added · 2 changed · 1 dropped · 1 unchanged"
+
+
+def test_changed_words_are_highlighted(two_levels_site: Path) -> None:
+    page = soup(two_levels_site / "diff" / "junior--senior" / "index.html")
+    review, fixes = page.select("li.diff-changed")
+    assert [d.get_text() for d in review.select(".diff-before del")] == ["small", "from teammates."]
+    assert [i.get_text() for i in review.select(".diff-after ins")] == ["large", "across teams."]
+    assert not review.select(".diff-before ins") and not review.select(".diff-after del")
+    assert [d.get_text() for d in fixes.select("del")] == ["small", "in", "app."]
+    assert [i.get_text() for i in fixes.select("ins")] == ["across", "and mobile apps."]
+
+
+def test_word_diff_keeps_links_and_markup_whole() -> None:
+    before, after = word_diff('Reviews <a href="../x/">small</a> changes.', "Reviews <code>large</code> changes.")
+    assert before == 'Reviews <a href="../x/"><del>small</del></a> changes.'
+    assert after == "Reviews <code><ins>large</ins></code> changes."
+    assert BeautifulSoup(after, "html.parser").decode() == after  # still well-formed
+
+
+def test_every_adjacent_and_same_grade_pair_has_a_page(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    adjacent = {f"{a.id}--{b.id}" for t in handbook.tracks for a, b in zip(t.levels, t.levels[1:])}
+    same_grade = {f"{a.id}--{b.id}" for g in handbook.grades
+                  for i, a in enumerate(lv for t in handbook.tracks for lv in handbook.levels_at(t, g))
+                  for b in [lv for t in handbook.tracks for lv in handbook.levels_at(t, g)][i + 1:]
+                  if a.track_id != b.track_id}
+    pages = {p.name for p in (example_site / "diff").iterdir() if p.is_dir()}
+    assert pages == adjacent | same_grade
+    assert "staff-engineer--engineering-manager" in pages and "engineer-1--engineer-2" in pages
+
+
+def test_level_page_links_to_the_next_level_and_same_grade_diffs(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    for track in handbook.tracks:
+        for index, level in enumerate(track.levels):
+            page = soup(example_site / level.url / "index.html")
+            nxt = page.find("a", string="What changes at the next level")
+            if index + 1 < len(track.levels):
+                target = (example_site / level.url / nxt["href"]).resolve()
+                assert target == (example_site / "diff" / f"{level.id}--{track.levels[index + 1].id}").resolve()
+            else:
+                assert nxt is None
+            for link in page.select("#equivalents ~ ul a"):
+                if link.get_text() == "how the expectations differ":
+                    assert (example_site / level.url / link["href"] / "index.html").is_file()
+    staff = soup(example_site / "levels" / "staff-engineer" / "index.html")
+    assert len(staff.find_all("a", string="how the expectations differ")) == 2  # management and TLM
+
+
+def test_picker_page_works_without_a_server_and_lists_every_page_without_script(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    page = soup(example_site / "diff" / "index.html")
+    for select_id, label in (("diff-from", "From level"), ("diff-to", "To level")):
+        select = page.find("select", id=select_id)
+        assert page.find("label", attrs={"for": select_id}).get_text() == label
+        assert [o["value"] for o in select.find_all("option")] == list(handbook.level_by_id)
+        assert [g["label"] for g in select.find_all("optgroup")] == [t.title for t in handbook.tracks]
+    assert page.find("form", id="diff-picker").has_attr("hidden")  # shown by the script only
+    assert [s["src"] for s in page.find_all("script")] == ["../diff/levels.js", "../static/diff-picker.js"]
+    linked = {a["href"].removeprefix("../diff/").strip("/") for a in page.select("ul.pair-list a")}
+    assert linked == {f"{a.id}--{b.id}" for a, b in static_pairs(handbook)}
+
+
+def diff_data(site: Path) -> dict[str, Any]:
+    source = (site / "diff" / "levels.js").read_text(encoding="utf-8")
+    match = re.search(r"window\.ladderdocsDiffData = (\{.*\});\s*$", source, re.S)
+    assert match, "levels.js does not assign the data"
+    return json.loads(match.group(1))
+
+
+def test_picker_data_holds_every_level_and_page(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    data = diff_data(example_site)
+    assert [lv["id"] for lv in data["levels"]] == list(handbook.level_by_id)
+    for level in data["levels"]:
+        model = handbook.level_by_id[level["id"]]
+        assert {c: [e["text"] for e in items] for c, items in level["expectations"].items()} == \
+            {c: [e.text for e in items] for c, items in model.expectations.items()}
+        assert (example_site / "diff" / level["url"] / "index.html").is_file()
+    assert all((example_site / "diff" / url / "index.html").is_file() for url in data["pages"].values())
+
+
+@pytest.fixture(scope="module")
+def picker_in_browser(example_site: Path) -> Any:
+    """A blank Chromium page holding the picker's functions (`api`) and the example's data."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Chromium at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    script = (REPO / "themes" / "default" / "static" / "diff-picker.js").read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page()
+        page.evaluate("""([src, data]) => {
+            const module = {exports: {}};
+            new Function("module", src)(module);
+            window.api = module.exports;
+            window.data = data;
+        }""", [script, diff_data(example_site)])
+        yield page
+        browser.close()
+
+
+def test_picker_computes_the_same_diff_as_the_static_pages(example_site: Path, picker_in_browser: Any) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    data = diff_data(example_site)
+    html = {(lv["id"], cid, i): e["html"] for lv in data["levels"]
+            for cid, items in lv["expectations"].items() for i, e in enumerate(items)}
+    ids = list(handbook.level_by_id)
+    pairs = [(a, b) for a in ids for b in ids if a != b]
+    from_js = picker_in_browser.evaluate("""(pairs) => {
+        const byId = Object.fromEntries(data.levels.map(l => [l.id, l]));
+        const texts = list => list.map(e => e.text);
+        return pairs.map(([a, b]) => api.diffLevels(data, byId[a], byId[b]).map(d => ({
+            competency: d.competency, added: texts(d.added), dropped: texts(d.dropped), kept: texts(d.kept),
+            changed: d.changed.map(([o, n]) => [o.text, n.text].concat(api.wordDiff(o.html, n.html)))})));
+    }""", pairs)
+    assert len(from_js) == len(pairs) == 156
+    changed_pairs = 0
+    for (a, b), js in zip(pairs, from_js):
+        lower, upper = handbook.level_by_id[a], handbook.level_by_id[b]
+
+        def html_of(level: Any, cid: str, e: Any) -> str:
+            return html[(level.id, cid, level.expectations[cid].index(e))]
+
+        expected = []
+        for d in diff_levels(handbook, lower, upper).competencies:
+            changed = []
+            for old, new in d.changed:
+                before, after = word_diff(html_of(lower, d.competency_id, old), html_of(upper, d.competency_id, new))
+                changed.append([old.text, new.text, str(before), str(after)])
+            changed_pairs += bool(changed)
+            expected.append({"competency": d.competency_id, "added": [e.text for e in d.added],
+                             "dropped": [e.text for e in d.dropped], "kept": [e.text for e in d.kept],
+                             "changed": changed})
+        assert js == expected, f"{a} -> {b}"
+    assert changed_pairs > 100  # the comparison exercised the similarity matching and word highlighting
+
+
+def test_picker_sequence_matching_equals_difflib(picker_in_browser: Any) -> None:
+    rng = random.Random(20261101)
+    vocab = ["owns", "the", "team", "service", "reviews", "code", "a", "and", "delivers", "on-call"]
+    cases = [([rng.choice(vocab) for _ in range(rng.randint(0, 12))],
+              [rng.choice(vocab) for _ in range(rng.randint(0, 12))]) for _ in range(400)]
+    js = picker_in_browser.evaluate("cases => cases.map(([a, b]) => [api.ratio(a, b), api.opcodes(a, b)])", cases)
+    for (a, b), (ratio, opcodes) in zip(cases, js):
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        assert ratio == matcher.ratio(), (a, b)
+        assert [tuple(op) for op in opcodes] == matcher.get_opcodes(), (a, b)

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from ladderdocs import __version__
-from ladderdocs.build import build, load_model, render
+from ladderdocs.build import build, render
 from ladderdocs.errors import ContentError, Problem
 from ladderdocs.model import INTERNAL, PUBLIC
 from ladderdocs.parity import summarise
@@ -25,7 +25,7 @@ def _content_folder(arg: str | None) -> Path:
         return Path(arg)
     if DEFAULT_CONTENT.is_dir():
         return DEFAULT_CONTENT
-    print(f"ladderdocs: no ./content folder here; using the bundled example handbook", file=sys.stderr)
+    print("ladderdocs: no ./content folder here; using the bundled example handbook", file=sys.stderr)
     return example_handbook()
 
 

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from bs4 import BeautifulSoup
 
 from conftest import EXAMPLE, MINI, REPO, run_cli, tree_bytes

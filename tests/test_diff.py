@@ -22,7 +22,6 @@ from ladderdocs.build import load_model
 from ladderdocs.diff import diff_levels, static_pairs, word_diff
 
 TWO_LEVELS = FIXTURES / "diff" / "two-levels"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -150,26 +149,18 @@ def test_picker_data_holds_every_level_and_page(example_site: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def picker_in_browser(example_site: Path) -> Any:
+def picker_in_browser(example_site: Path, browser: Any) -> Any:
     """A blank Chromium page holding the picker's functions (`api`) and the example's data."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
     script = (REPO / "themes" / "default" / "static" / "diff-picker.js").read_text(encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        page = browser.new_page()
-        page.evaluate("""([src, data]) => {
-            const module = {exports: {}};
-            new Function("module", src)(module);
-            window.api = module.exports;
-            window.data = data;
-        }""", [script, diff_data(example_site)])
-        yield page
-        browser.close()
+    page = browser.new_page()
+    page.evaluate("""([src, data]) => {
+        const module = {exports: {}};
+        new Function("module", src)(module);
+        window.api = module.exports;
+        window.data = data;
+    }""", [script, diff_data(example_site)])
+    yield page
+    page.close()
 
 
 def test_picker_computes_the_same_diff_as_the_static_pages(example_site: Path, picker_in_browser: Any) -> None:

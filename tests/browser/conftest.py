@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from ladderdocs.render import RESERVED
 from . import gate
@@ -69,14 +69,6 @@ def base_url(site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def origin(base_url: str) -> str:
     return gate.origin_of(base_url)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = gate.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -35,16 +35,16 @@ class ParseMemo:
     """Parsed files and their schema problems, kept while the file on disk stays the same."""
 
     def __init__(self) -> None:
-        self._files: dict[Path, tuple[StatKey, Any, list[Problem]]] = {}
+        self._files: dict[str, tuple[StatKey, Any, list[Problem]]] = {}  # str keys: Path hashing is slow
         self._schema: dict[tuple[int, str], tuple[Document, list[Problem]]] = {}
 
     def read(self, path: Path, parse: Callable[[Path, list[Problem]], T], problems: list[Problem]) -> T:
-        key = _stat_key(path)
-        entry = self._files.get(path)
+        name, key = str(path), _stat_key(path)
+        entry = self._files.get(name)
         if entry is None or entry[0] != key:
             found: list[Problem] = []
             entry = (key, parse(path, found), found)
-            self._files[path] = entry
+            self._files[name] = entry
         problems.extend(entry[2])
         return entry[1]  # type: ignore[no-any-return]
 
@@ -58,7 +58,7 @@ class ParseMemo:
     def forget(self, paths: Iterable[Path]) -> None:
         """Drop what the watcher saw change: a file system with coarse timestamps may hide an edit."""
         for path in paths:
-            self._files.pop(path, None)
+            self._files.pop(str(path), None)
 
     def retain(self, raw: RawHandbook) -> None:
         """Keep schema answers only for the documents of the latest read."""

@@ -49,8 +49,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 NO_BUILD_PAGE = """<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><title>ladderdocs preview: no build yet</title></head>
-<body><main><h1>No build yet</h1>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark"><title>ladderdocs preview: no build yet</title>
+<link rel="stylesheet" href="/__ladderdocs__/overlay.css"></head>
+<body class="ladderdocs-no-build"><main><h1>No build yet</h1>
 <p>The handbook has problems, listed below. This page reloads by itself once they are fixed.</p></main></body>
 </html>
 """
@@ -216,7 +218,10 @@ class Preview:
     def ignored(self, path: Path) -> bool:
         """Our own output, when it sits inside the handbook folder, is not an edit."""
         out = self.out_dir
-        return path.is_relative_to(out) or (path.parent == out.parent and path.name.startswith(f".{out.name}."))
+        if not path.is_relative_to(out.parent) or path == out.parent:
+            return False
+        top = path.relative_to(out.parent).parts[0]  # the site, or write_site's .site.new-* / .site.old-*
+        return top == out.name or top.startswith(f".{out.name}.")
 
 
 # -- HTTP ------------------------------------------------------------------------------------
@@ -259,7 +264,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not is_safe_path(rel):
             return self._send_text(403, "Forbidden: that path leaves the site.", head)
         if path == EVENTS:
-            return self._events()
+            return self._send(200, "text/event-stream", b"", head=True) if head else self._events()
         if path.startswith(PREFIX) and path[len(PREFIX):] in ASSETS:
             name = path[len(PREFIX):]
             return self._send(200, ASSETS[name], (ASSET_DIR / name).read_bytes(), head)

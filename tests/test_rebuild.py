@@ -13,7 +13,7 @@ from ladderdocs import render as render_module
 from ladderdocs.build import render
 from ladderdocs.errors import ContentError
 from ladderdocs.jobs import PageJob, level_dep
-from ladderdocs.model import Handbook
+from ladderdocs.model import Handbook, page_url
 from ladderdocs.rebuild import Site, SiteBuilder
 
 THEME_PAGE = """{% extends "default/page.html" %}
@@ -125,3 +125,11 @@ def test_a_broken_reference_fails_the_rebuild_and_the_fix_recovers(handbook: Pat
     assert any(p.file.endswith("faq.md") and p.line == 7 and "nobody" in p.message for p in failed.value.problems)
     edit(handbook, "pages/faq.md", "See [[level:nobody]].", "See [[level:dev]].")
     assert builder.build(site).site.files == render(handbook).files  # diffed against the last good site
+
+
+@pytest.mark.parametrize("rel, url", [
+    ("index.md", ""), ("faq.md", "faq/"), ("guides/index.md", "guides/"),
+    ("guides/promotion.md", "guides/promotion/"), ("notes/v1.2.md", "notes/v1.2/"), ("a/b/c.md", "a/b/c/"),
+])
+def test_page_addresses(rel: str, url: str) -> None:
+    assert page_url(rel) == url

@@ -330,6 +330,16 @@ def test_serve_stops_cleanly_and_removes_its_temporary_site(tmp_path: Path) -> N
 
 
 # -- the rebuild loop, in process ------------------------------------------------------------
+def test_output_inside_the_handbook_is_not_taken_for_an_edit(tmp_path: Path) -> None:
+    content = tmp_path / "handbook"
+    preview = Preview(content, content / "site", "public", False)
+    root = content.resolve()
+    assert preview.ignored(root / "site" / "faq" / "index.html")
+    assert preview.ignored(root / ".site.new-x1y2" / "index.html")  # write_site's staging folder
+    assert not preview.ignored(root / "pages" / "faq.md")
+    assert not preview.ignored(root / "sitemap.md")
+
+
 def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
     content = tmp_path / "handbook"
     shutil.copytree(MINI, content)

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -82,6 +83,18 @@ class Server:
         else:
             raise SystemExit("serve did not start")
         self.startup = time.perf_counter() - started
+        self.rebuilds: list[float] = []  # what serve reports a rebuild took, watcher delay excluded
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            match = re.match(r"rebuilt: .* in (\d+) ms", line)
+            if match:
+                self.rebuilds.append(int(match.group(1)) / 1000)
+
+    def rebuild_median(self, since: int) -> float:
+        return statistics.median(self.rebuilds[since:]) if self.rebuilds[since:] else float("nan")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -142,28 +155,43 @@ def measure(name: str, content: Path, work: Path, runs: int) -> Iterator[tuple[s
     try:
         yield f"{name}: start (initial build)", server.startup
         faq = content / "pages" / "faq.md"
+        seen = len(server.rebuilds)
         yield f"{name}: prose edit -> page on disk", statistics.median(
             on_disk(work / "site" / "faq" / "index.html", faq, runs))
+        yield f"{name}:   of which the rebuild", server.rebuild_median(seen)
         yield f"{name}: prose edit -> browser reload", statistics.median(in_browser(server.url + "faq/", faq, runs))
         ic = content / "ladder" / "tracks" / "ic.yml"
         level = work / "site" / "levels" / "engineer-1" / "index.html"
+        seen = len(server.rebuilds)
         yield f"{name}: level edit -> page on disk", statistics.median(on_disk_yaml(level, ic, runs))
+        yield f"{name}:   of which the rebuild", server.rebuild_median(seen)
+        yield f"{name}: level edit -> browser reload", statistics.median(
+            in_browser_yaml(server.url + "levels/engineer-1/", ic, runs))
     finally:
         server.stop()
 
 
+LEVEL_SUMMARY = "An early-career engineer"  # the first IC level's summary starts so
+
+
+def save_level(track: Path, original: str, marker: str) -> float:
+    """A level edit: the start of the first IC level's summary becomes `marker` (no line moves)."""
+    track.write_text(original.replace(LEVEL_SUMMARY, marker, 1))
+    return time.perf_counter()
+
+
+def level_marker(run: int) -> str:
+    return f"BENCHLVL{run}x{int(time.time() * 1000) % 100_000:05d}"
+
+
 def on_disk_yaml(page: Path, track: Path, runs: int) -> list[float]:
-    """A level edit: the summary of the first IC level changes (same length, so no line moves)."""
     original = track.read_text()
-    anchor = "An early-career engineer"
     times = []
     try:
         for run in range(runs):
-            marker = f"BENCHLVL{run}{int(time.time() * 1000) % 10_000:04d}"
-            track.write_text(original.replace(anchor, marker + anchor[len(marker):] if len(marker) < len(anchor)
-                                              else marker, 1))
-            saved = time.perf_counter()
-            deadline = saved + 30
+            marker = level_marker(run)
+            saved = save_level(track, original, marker)
+            deadline = saved + 60
             while marker not in page.read_text():
                 if time.perf_counter() > deadline:
                     raise SystemExit(f"level edit never reached {page}")
@@ -173,6 +201,48 @@ def on_disk_yaml(page: Path, track: Path, runs: int) -> list[float]:
     finally:
         track.write_text(original)
     return times
+
+
+def in_browser_yaml(url: str, track: Path, runs: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    original = track.read_text()
+    times = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            for run in range(runs):
+                marker = level_marker(run)
+                page.evaluate("window.benchMark = true")
+                saved = save_level(track, original, marker)
+                page.get_by_text(marker).first.wait_for(timeout=60_000)
+                times.append(time.perf_counter() - saved)
+                time.sleep(SETTLE_S)
+            browser.close()
+    finally:
+        track.write_text(original)
+    return times
+
+
+def rebuild_cpu(content: Path, runs: int) -> Iterator[tuple[str, float]]:
+    """The rebuild alone, in this process: CPU time, which a busy machine disturbs less than wall time."""
+    sys.path.insert(0, str(REPO))
+    from ladderdocs.rebuild import SiteBuilder
+
+    builder = SiteBuilder(content.resolve(), "public", False)
+    site = builder.build(None).site
+    faq = content / "pages" / "faq.md"
+    cpu, wall = [], []
+    for run in range(runs):
+        save(faq, f"BENCH-cpu{run}")
+        started_cpu, started = time.process_time(), time.perf_counter()
+        site = builder.build(site).site
+        cpu.append(time.process_time() - started_cpu)
+        wall.append(time.perf_counter() - started)
+    yield "  in process: prose edit rebuild, CPU time", statistics.median(cpu)
+    yield "  in process: prose edit rebuild, wall time", statistics.median(wall)
 
 
 def main() -> None:
@@ -191,6 +261,7 @@ def main() -> None:
         big.mkdir()
         generate(big / "content", args.pages)
         results += measure(f"{args.pages} pages", big / "content", big, args.runs)
+        results += rebuild_cpu(big / "content", args.runs)
         pages = sum(1 for _ in (big / "site").rglob("*.html")) if (big / "site").exists() else 0
     print(f"\nmedian of {args.runs} (generated handbook: {pages or 'about ' + str(args.pages)} pages)")
     for name, seconds in results:

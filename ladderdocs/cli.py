@@ -1,4 +1,4 @@
-"""The `ladderdocs` command: build, check, schema (serve and init arrive with their issues)."""
+"""The `ladderdocs` command: build, check, serve, schema (init arrives with its issue)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ladderdocs.serve import serve  # the server and the watcher load only when asked for
+
+    return serve(_content_folder(args.content), Path(args.out) if args.out else None, args.audience,
+                 args.strict, args.host, args.port, args.open)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(published_schema(), indent=2, sort_keys=True))
     return 0
@@ -82,6 +89,14 @@ def parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("check", help="validate content, references and links; write nothing")
     content_options(p)
     p.set_defaults(run=cmd_check)
+
+    p = verbs.add_parser("serve", help="preview the handbook; pages reload as you edit and show problems")
+    content_options(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    p.add_argument("--out", "-o", help="write the site here (default: a temporary folder, removed on exit)")
+    p.set_defaults(run=cmd_serve)
 
     p = verbs.add_parser("schema", help="print the JSON Schema of the content files")
     p.set_defaults(run=cmd_schema)

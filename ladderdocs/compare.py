@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from ladderdocs.jobs import PageJob
+from ladderdocs.jobs import BANDS, PageJob, level_dep, track_dep
 from ladderdocs.model import Band, Handbook, Level, Track, Zone
 from ladderdocs.parity import is_stale, span
 from ladderdocs.zones import zone_pages, zone_tabs, zone_url
@@ -60,7 +60,8 @@ def _absent(track: Track, grade: int) -> str:
 
 
 def compare_pages(handbook: Handbook) -> Iterator[PageJob]:
+    shows = frozenset({BANDS, *(level_dep(lv) for lv in handbook.level_by_id), *(track_dep(t.id) for t in handbook.tracks)})
     for path, zone in zone_pages(handbook, "compare"):
         yield PageJob(path, "compare.html", {
             "zone": zone, "tabs": zone_tabs(handbook, "compare", zone), "rows": comparison(handbook, zone),
-            "parity_url": zone_url(handbook, "parity", zone)})
+            "parity_url": zone_url(handbook, "parity", zone)}, shows)

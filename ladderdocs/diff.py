@@ -15,7 +15,7 @@ from typing import Iterator
 
 from markupsafe import Markup
 
-from ladderdocs.jobs import PageJob
+from ladderdocs.jobs import PageJob, level_dep
 from ladderdocs.model import Expectation, Handbook, Level, Track
 
 SIMILAR = 0.6  # word-level similarity above which two expectations count as one, reworded
@@ -172,8 +172,10 @@ def same_grade_url(handbook: Handbook, level: Level, other: Level) -> str:
 
 def diff_pages(handbook: Handbook) -> Iterator[PageJob]:
     yield PageJob("diff/index.html", "diffs.html", {
-        "adjacent": adjacent_pairs(handbook), "same_grade": same_grade_pairs(handbook)})
-    yield PageJob("diff/levels.js", "diff-data.js", {"pairs": static_pairs(handbook)})
+        "adjacent": adjacent_pairs(handbook), "same_grade": same_grade_pairs(handbook)}, frozenset())
+    yield PageJob("diff/levels.js", "diff-data.js", {"pairs": static_pairs(handbook)},
+                  frozenset(level_dep(lv) for lv in handbook.level_by_id))
     for lower, upper in static_pairs(handbook):
         yield PageJob(pair_url(lower, upper) + "index.html", "diff.html",
-                      {"diff": diff_levels(handbook, lower, upper), "word_diff": word_diff})
+                      {"diff": diff_levels(handbook, lower, upper), "word_diff": word_diff},
+                      frozenset({level_dep(lower.id), level_dep(upper.id)}))

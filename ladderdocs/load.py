@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import yaml
 
@@ -20,8 +20,17 @@ Position = tuple[int, int]
 
 MAX_VALUES = 200_000  # a YAML file expanding (through aliases) past this is refused
 
+T = TypeVar("T")
+# How one file is read: (path, parse, problems) -> parse(path, problems). serve passes one that
+# keeps what it parsed and reuses it while the file is unchanged.
+Reader = Callable[[Path, Callable[[Path, "list[Problem]"], T], "list[Problem]"], T]
 
-class _Loader(yaml.SafeLoader):
+
+def read_fresh(path: Path, parse: Callable[[Path, list[Problem]], T], problems: list[Problem]) -> T:
+    return parse(path, problems)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML without implicit timestamps: dates stay the strings the author wrote."""
 
 
@@ -76,13 +85,17 @@ class RawHandbook:
     problems: list[Problem]
 
 
-def load_handbook(root: Path) -> RawHandbook:
+def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
     """Read every file the content contract names; collect what cannot be read."""
     problems: list[Problem] = []
     ladder = root / "ladder"
+    pages_dir = root / "pages"
 
     def optional(path: Path) -> Document | None:
-        return read_yaml(path, problems) if path.is_file() else None
+        return read(path, read_yaml, problems) if path.is_file() else None
+
+    def page(path: Path, found: list[Problem]) -> PageSource | None:
+        return read_page(path, pages_dir, found)
 
     handbook_file = root / "handbook.yml"
     if not handbook_file.is_file():
@@ -93,8 +106,7 @@ def load_handbook(root: Path) -> RawHandbook:
     if not track_files:
         problems.append(Problem(display_path(tracks_dir), 1, 1,
                                 "no track files; expected at least one ladder/tracks/<id>.yml"))
-    pages_dir = root / "pages"
-    pages = [p for p in (read_page(f, pages_dir, problems) for f in sorted(pages_dir.rglob("*.md")))
+    pages = [p for p in (read(f, page, problems) for f in sorted(pages_dir.rglob("*.md")))
              if p is not None]
     assets_dir = root / "assets"
     assets = sorted(p.relative_to(assets_dir).as_posix()
@@ -103,7 +115,7 @@ def load_handbook(root: Path) -> RawHandbook:
         root=root,
         handbook=optional(handbook_file),
         competencies=optional(ladder / "competencies.yml"),
-        tracks=[d for d in (read_yaml(f, problems) for f in track_files) if d is not None],
+        tracks=[d for d in (read(f, read_yaml, problems) for f in track_files) if d is not None],
         comp=optional(ladder / "comp.yml"),
         mobility=optional(ladder / "mobility.yml"),
         pages=pages,

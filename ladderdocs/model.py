@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ladderdocs.load import Document, RawHandbook
@@ -239,11 +239,16 @@ class Handbook:
 
 
 def page_url(rel: str) -> str:
-    """'index.md' -> '', 'faq.md' -> 'faq/', 'guides/index.md' -> 'guides/'."""
-    path = PurePosixPath(rel).with_suffix("")
-    if path.name == "index":
-        path = path.parent
-    return "" if str(path) == "." else f"{path}/"
+    """'index.md' -> '', 'faq.md' -> 'faq/', 'guides/index.md' -> 'guides/'.
+
+    String operations, not PurePosixPath: every rebuild asks this a few times per page.
+    """
+    folder, _, name = rel.rpartition("/")
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:  # the suffix, as pathlib defines it
+        name = name[:dot]
+    path = folder if name in ("index", ".") else f"{folder}/{name}" if folder else name
+    return f"{path}/" if path else ""
 
 
 def build_date(as_of: str | None) -> dt.date:

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from ladderdocs.chart import band_chart, number
 from ladderdocs.errors import Problem
-from ladderdocs.jobs import PageJob
+from ladderdocs.jobs import BANDS, PageJob, level_dep
 from ladderdocs.model import Band, Handbook, Level, Settings, Source, Track, Zone
 from ladderdocs.views import format_money
 from ladderdocs.zones import zone_pages, zone_tabs, zone_url
@@ -286,6 +286,7 @@ def parity_pages(handbook: Handbook) -> Iterator[PageJob]:
     found = findings(handbook)
     by_zone = [(None, [f for f in found if f.zone_id is None])] + [
         (zone, [f for f in found if f.zone_id == zone.id]) for zone in handbook.zones]
+    shows = frozenset({BANDS, *(level_dep(lv) for lv in handbook.level_by_id)})  # findings cite level lines
     for path, zone in zone_pages(handbook, "parity"):
         assert zone is not None
         yield PageJob(path, "parity.html", {
@@ -295,4 +296,4 @@ def parity_pages(handbook: Handbook) -> Iterator[PageJob]:
             "anchors": {f: f"finding-{i}" for i, f in enumerate(found, 1)},
             "zone_links": {z.id: zone_url(handbook, "parity", z) for z in handbook.zones},
             "compare_url": zone_url(handbook, "compare", zone),
-            "where": {f: f.where(handbook.root) for f in found}, "number": number})
+            "where": {f: f.where(handbook.root) for f in found}, "number": number}, shows)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, Callable, Iterator
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
@@ -18,7 +18,7 @@ from ladderdocs import views
 from ladderdocs.compare import compare_pages
 from ladderdocs.diff import diff_pages
 from ladderdocs.errors import Problem
-from ladderdocs.jobs import PageJob
+from ladderdocs.jobs import BANDS, MOBILITY, PageJob, competency_dep, level_dep, page_dep, track_dep
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
 from ladderdocs.parity import parity_pages
@@ -38,7 +38,7 @@ class NavItem:
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook, file_mode: bool = False):
+    def __init__(self, handbook: Handbook, file_mode: bool = False, bytecode_cache: BytecodeCache | None = None):
         self.handbook = handbook
         self.file_mode = file_mode
         self.md = make_markdown(handbook.settings.allow_html)
@@ -48,7 +48,8 @@ class Renderer:
             loader=ChoiceLoader([  # the handbook's templates win; "default/x.html" is always the default's
                 FileSystemLoader([str(layer / "templates") for layer in self.layers]),
                 PrefixLoader({"default": FileSystemLoader(str(self.layers[-1] / "templates"))})]),
-            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            bytecode_cache=bytecode_cache)
         self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter,
                                 money=views.format_money)
         self.env.globals.update(url=self._url, hb=handbook, settings=handbook.settings, views=views,
@@ -109,22 +110,35 @@ class Renderer:
 
     # -- pages -----------------------------------------------------------------------------
     def jobs(self) -> Iterator[PageJob]:
+        """The core pages, each with what it shows beyond the skeleton (see jobs.py)."""
         hb = self.handbook
-        yield PageJob("index.html", "home.html", {"page": hb.home})
-        yield PageJob("tracks/index.html", "tracks.html", {})
+        track_summaries = frozenset(track_dep(t.id) for t in hb.tracks)
+        yield PageJob("index.html", "home.html", {"page": hb.home},  # its parity summary reads every band
+                      track_summaries | {page_dep("index.md"), BANDS})
+        yield PageJob("tracks/index.html", "tracks.html", {}, track_summaries)
         for track in hb.tracks:
-            yield PageJob(f"{track.url}index.html", "track.html", {"track": track})
-            for level in track.levels:
-                yield PageJob(f"{level.url}index.html", "level.html", {"level": level, "track": track})
-        yield PageJob("competencies/index.html", "competencies.html", {})
+            levels = frozenset(level_dep(lv.id) for lv in track.levels)
+            yield PageJob(f"{track.url}index.html", "track.html", {"track": track}, levels | {track_dep(track.id)})
+            below = None
+            for level in track.levels:  # marked expectations compare a level with the one below
+                deps = {level_dep(level.id), MOBILITY} | ({level_dep(below.id)} if below else set())
+                yield PageJob(f"{level.url}index.html", "level.html", {"level": level, "track": track},
+                              frozenset(deps))
+                below = level
+        yield PageJob("competencies/index.html", "competencies.html", {},
+                      frozenset(competency_dep(c.id) for c in hb.competencies))
         for competency in hb.competencies:
-            yield PageJob(f"{competency.url}index.html", "competency.html", {"competency": competency})
+            grown_on = frozenset(level_dep(lv.id) for t in hb.tracks if t.id in competency.track_ids
+                                 for lv in t.levels)
+            yield PageJob(f"{competency.url}index.html", "competency.html", {"competency": competency},
+                          grown_on | {competency_dep(competency.id)})
         if hb.mobility:
-            yield PageJob("mobility/index.html", "mobility.html", {"mobility": hb.mobility})
-        yield PageJob("pages/index.html", "pages.html", {})
+            yield PageJob("mobility/index.html", "mobility.html", {"mobility": hb.mobility},
+                          track_summaries | {MOBILITY})
+        yield PageJob("pages/index.html", "pages.html", {}, frozenset())
         for page in hb.pages:
             if page.rel != "index.md":
-                yield PageJob(f"{page.url}index.html", "page.html", {"page": page})
+                yield PageJob(f"{page.url}index.html", "page.html", {"page": page}, frozenset({page_dep(page.rel)}))
 
     def render_job(self, job: PageJob) -> bytes:
         context: dict[str, Any] = {"page_dir": job.dir, "section": job.path.split("/")[0], **job.context}
@@ -148,12 +162,18 @@ def reserved_page_problems(handbook: Handbook) -> list[Problem]:
             for p in handbook.pages if p.url.split("/")[0] in RESERVED]
 
 
-def render_site(handbook: Handbook, file_mode: bool = False) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every output file of the site, and the problems found while rendering (broken refs)."""
-    renderer = Renderer(handbook, file_mode)
+def render_site(handbook: Handbook, file_mode: bool = False,
+                reuse: Callable[[PageJob], bytes | None] = lambda job: None,
+                bytecode_cache: BytecodeCache | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every output file of the site, and the problems found while rendering (broken refs).
+
+    `reuse` lets serve keep a page it rendered before instead of rendering it again.
+    """
+    renderer = Renderer(handbook, file_mode, bytecode_cache)
     files: dict[str, bytes] = {}
     for job in chain(renderer.jobs(), *(feature(handbook) for feature in FEATURE_PAGES)):
-        files[job.path] = renderer.render_job(job)
+        kept = reuse(job)
+        files[job.path] = renderer.render_job(job) if kept is None else kept
     for out, path in static_files(renderer.layers).items():
         files[out] = path.read_bytes()
     for asset in handbook.assets:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ladderdocs.errors import Problem
 from ladderdocs.load import Document, RawHandbook
@@ -16,8 +16,12 @@ from ladderdocs.model import page_url
 from ladderdocs.schema import check_schema
 
 
-def validate(raw: RawHandbook) -> list[Problem]:
-    """All problems in the handbook: reading, schema, then cross-references."""
+def validate(raw: RawHandbook,
+             check: Callable[[Document, str], list[Problem]] = check_schema) -> list[Problem]:
+    """All problems in the handbook: reading, schema, then cross-references.
+
+    `check` is the per-document schema check; serve passes one that remembers its answers.
+    """
     problems = list(raw.problems)
     documents: list[tuple[Document | None, str]] = [
         (raw.handbook, "handbook"), (raw.competencies, "competencies"),
@@ -27,7 +31,7 @@ def validate(raw: RawHandbook) -> list[Problem]:
     schema_ok = True
     for doc, kind in documents:
         if doc is not None:
-            found = check_schema(doc, kind)
+            found = check(doc, kind)
             problems += found
             schema_ok = schema_ok and not found
     if not (raw.root / "ladder" / "competencies.yml").is_file() and raw.tracks:

@@ -156,6 +156,7 @@ def test_wheel_carries_the_theme_and_builds_anywhere(tmp_path: Path) -> None:
     unpacked = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(unpacked)
     assert (unpacked / "ladderdocs" / "themes" / "default" / "templates" / "base.html").is_file()
+    assert (unpacked / "ladderdocs" / "preview" / "reload.js").is_file()  # serve's reload script
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     import shutil

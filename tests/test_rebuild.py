@@ -1,0 +1,138 @@
+"""serve's incremental rebuilds: never a stale page, and no more rendering than an edit needs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from conftest import MINI
+from ladderdocs import render as render_module
+from ladderdocs.build import render
+from ladderdocs.errors import ContentError
+from ladderdocs.jobs import PageJob, level_dep
+from ladderdocs.model import Handbook, page_url
+from ladderdocs.rebuild import Site, SiteBuilder
+
+THEME_PAGE = """{% extends "default/page.html" %}
+{% block footer %}<p>Theme footer one</p>{% endblock %}
+"""
+
+
+@pytest.fixture()
+def handbook(tmp_path: Path) -> Path:
+    """A copy of the mini handbook with a theme of its own, so theme edits can be tried too."""
+    root = tmp_path / "handbook"
+    shutil.copytree(MINI, root)
+    (root / "theme" / "templates").mkdir(parents=True)
+    (root / "theme" / "templates" / "page.html").write_text(THEME_PAGE)
+    (root / "theme" / "static").mkdir()
+    (root / "theme" / "static" / "extra.css").write_text("p { color: green; }\n")
+    settings = root / "handbook.yml"
+    settings.write_text(settings.read_text() + "theme: theme\n")
+    return root.resolve()
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def first_build(root: Path) -> tuple[SiteBuilder, Site]:
+    builder = SiteBuilder(root, "public", False)
+    return builder, builder.build(None).site
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "prose body": lambda r: edit(r, "pages/faq.md", "Someone who designs services.", "Someone who leads."),
+    "page title": lambda r: edit(r, "pages/faq.md", "title: FAQ", "title: Questions"),
+    "home body": lambda r: edit(r, "pages/index.md", "Start with", "Begin with"),
+    "level summary": lambda r: edit(r, "ladder/tracks/ic.yml", "Builds features.", "Ships features."),
+    "level expectation": lambda r: edit(r, "ladder/tracks/ic.yml", "Reviews small changes.", "Reviews changes."),
+    "expectation replaced below": lambda r: edit(  # 'senior-dev' then marks "Writes tested code." new
+        r, "ladder/tracks/ic.yml", "Writes tested code.", "Pairs with others."),
+    "level title": lambda r: edit(r, "ladder/tracks/ic.yml", "title: Developer", "title: Engineer"),
+    "track summary": lambda r: edit(r, "ladder/tracks/ic.yml", "Grow by building.", "Grow by shipping."),
+    "competency description": lambda r: edit(r, "ladder/competencies.yml", "Writing code", "Writing programs"),
+    "band": lambda r: edit(r, "ladder/comp.yml", "max: ", "max: 1"),
+    "mobility": lambda r: edit(r, "ladder/mobility.yml", "Talk to your manager.", "Ask your manager."),
+    "settings": lambda r: edit(r, "handbook.yml", "title: Mini Framework", "title: Tiny Framework"),
+    "theme template": lambda r: edit(r, "theme/templates/page.html", "footer one", "footer two"),
+    "theme static file": lambda r: edit(r, "theme/static/extra.css", "green", "blue"),
+    "new page": lambda r: (r / "pages" / "new.md").write_text("---\ntitle: New\n---\nFresh.\n"),
+    "deleted page": lambda r: (r / "pages" / "faq.md").unlink() or edit(r, "pages/index.md", "[FAQ](faq.md)", "FAQ"),
+    "new asset": lambda r: (r / "assets").mkdir(exist_ok=True) or (r / "assets" / "note.txt").write_text("hi\n"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_rebuild_after_an_edit_equals_a_full_build(handbook: Path, change: str) -> None:
+    builder, site = first_build(handbook)
+    EDITS[change](handbook)
+    rebuilt = builder.build(site)
+    full = render(handbook).files
+    assert sorted(rebuilt.site.files) == sorted(full)
+    stale = [path for path in full if rebuilt.site.files[path] != full[path]]
+    assert not stale, f"stale after {change}: {stale}"
+
+
+def test_a_prose_edit_renders_that_page_alone(handbook: Path) -> None:
+    builder, site = first_build(handbook)
+    EDITS["prose body"](handbook)
+    assert builder.build(site).rendered == ["faq/index.html"]
+
+
+def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path) -> None:
+    builder, site = first_build(handbook)
+    EDITS["level summary"](handbook)  # the 'dev' level, below 'senior-dev' on the ic track
+    rendered = set(builder.build(site).rendered)
+    assert rendered == {"levels/dev/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html",
+                        "competencies/coding/index.html", "compare/index.html", "parity/index.html",
+                        "diff/levels.js", "diff/dev--senior-dev/index.html"}
+
+
+def test_a_title_change_renders_every_page(handbook: Path) -> None:
+    builder, site = first_build(handbook)
+    EDITS["level title"](handbook)
+    rebuilt = builder.build(site)
+    every_job = {job.path for job in render_module.Renderer(rebuilt.site.handbook).jobs()} | {
+        job.path for feature in render_module.FEATURE_PAGES for job in feature(rebuilt.site.handbook)}
+    assert set(rebuilt.rendered) == every_job
+
+
+def test_feature_pages_rerender_by_what_they_declare(handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def undeclared(hb: Handbook) -> Iterator[PageJob]:
+        yield PageJob("feature/any/index.html", "pages.html", {})
+
+    def about_dev(hb: Handbook) -> Iterator[PageJob]:
+        yield PageJob("feature/dev/index.html", "pages.html", {}, frozenset({level_dep("dev")}))
+
+    monkeypatch.setattr(render_module, "FEATURE_PAGES", [undeclared, about_dev])
+    builder, site = first_build(handbook)
+    EDITS["prose body"](handbook)
+    rebuilt = builder.build(site)
+    assert "feature/any/index.html" in rebuilt.rendered and "feature/dev/index.html" not in rebuilt.rendered
+    EDITS["level summary"](handbook)
+    assert {"feature/any/index.html", "feature/dev/index.html"} <= set(builder.build(rebuilt.site).rendered)
+
+
+def test_a_broken_reference_fails_the_rebuild_and_the_fix_recovers(handbook: Path) -> None:
+    builder, site = first_build(handbook)
+    edit(handbook, "pages/faq.md", "Someone who designs services.", "See [[level:nobody]].")
+    with pytest.raises(ContentError) as failed:
+        builder.build(site)
+    assert any(p.file.endswith("faq.md") and p.line == 7 and "nobody" in p.message for p in failed.value.problems)
+    edit(handbook, "pages/faq.md", "See [[level:nobody]].", "See [[level:dev]].")
+    assert builder.build(site).site.files == render(handbook).files  # diffed against the last good site
+
+
+@pytest.mark.parametrize("rel, url", [
+    ("index.md", ""), ("faq.md", "faq/"), ("guides/index.md", "guides/"),
+    ("guides/promotion.md", "guides/promotion/"), ("notes/v1.2.md", "notes/v1.2/"), ("a/b/c.md", "a/b/c/"),
+])
+def test_page_addresses(rel: str, url: str) -> None:
+    assert page_url(rel) == url

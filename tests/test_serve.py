@@ -1,0 +1,359 @@
+"""`ladderdocs serve` as an author uses it: a real server process, real edits, a real browser."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from conftest import EXAMPLE, MINI, REPO, run_cli
+from ladderdocs.rebuild import Rebuilt, Site
+from ladderdocs.serve import Preview
+
+WAIT = 20.0  # seconds any single expectation may take on a busy machine
+
+
+def wait_for(condition: Callable[[], object], timeout: float = WAIT, what: str = "condition") -> object:
+    """Poll until `condition` returns something true; fail saying what never happened."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout:.0f} s waiting for: {what}")
+        time.sleep(0.02)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+@dataclass
+class Served:
+    """A running `ladderdocs serve` and the handbook it watches."""
+
+    proc: subprocess.Popen[str]
+    content: Path
+    out: Path
+    url: str = ""
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def port(self) -> int:
+        return int(re.search(r":(\d+)/", self.url).group(1))  # type: ignore[union-attr]
+
+    @property
+    def base(self) -> str:
+        return "/" + self.url.split("/", 3)[3]
+
+    def request(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """Send `path` exactly as written (no normalising of '..'), like a hostile client would."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        try:
+            conn.putrequest("GET", path, skip_host=True)
+            for name, value in {"Host": f"127.0.0.1:{self.port}", **(headers or {})}.items():
+                conn.putheader(name, value)
+            conn.endheaders()
+            response = conn.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            conn.close()
+
+    def html(self, rel: str) -> str:
+        status, _, body = self.request(self.base + rel)
+        return body.decode("utf-8") if status == 200 else ""
+
+
+def start_serve(content: Path, out: Path | None, env: dict[str, str] | None = None) -> Served:
+    """Start serve and wait until it says where it serves (at most a minute)."""
+    options = ["--out", str(out)] if out else []
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ladderdocs", "serve", "--content", str(content), "--port", "0", *options],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+    served = Served(proc, content, out or Path())
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            served.output.append(line)
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + 60
+    while not served.url:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            stop(proc)
+            pytest.fail("serve did not start within 60 s:\n" + "".join(served.output))
+        match = re.search(r"serving (http://\S+)", line)
+        served.url = match.group(1) if match else ""
+    return served
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[Served]:
+    """serve on a copy of the mini handbook, stopped whatever the test does."""
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    running = start_serve(content, tmp_path / "site")
+    try:
+        yield running
+    finally:
+        stop(running.proc)
+
+
+@pytest.fixture()
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.console_errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    yield page
+    context.close()
+
+
+def mark_document(page) -> None:  # type: ignore[no-untyped-def]
+    """Tag the current document: a reload gives a new one without the tag."""
+    page.evaluate("window.ladderdocsTestMark = true")
+
+
+def reloaded(page) -> bool:  # type: ignore[no-untyped-def]
+    return not page.evaluate("window.ladderdocsTestMark === true")
+
+
+# -- what an author sees ---------------------------------------------------------------------
+def test_an_edit_to_a_prose_page_shows_in_the_served_html(served: Served) -> None:
+    assert "Someone who designs services." in served.html("faq/")
+    edit(served.content / "pages" / "faq.md", "Someone who designs services.", "Someone who runs services.")
+    wait_for(lambda: "Someone who runs services." in served.html("faq/"), what="the edit in faq/")
+
+
+def test_the_example_is_served_at_its_base_url_path(tmp_path: Path) -> None:
+    content = tmp_path / "handbook"
+    shutil.copytree(EXAMPLE, content)
+    running = start_serve(content, tmp_path / "site")
+    try:
+        assert running.base == "/career-framework/"
+        status, headers, _ = running.request("/")
+        assert status == 302 and headers["location"] == "/career-framework/"
+        status, _, body = running.request("/career-framework/levels/staff-engineer/")
+        assert status == 200 and b"<h1>Staff Engineer" in body
+        status, headers, _ = running.request("/career-framework/tracks")
+        assert status == 301 or status == 302
+        assert headers["location"] == "/career-framework/tracks/"
+    finally:
+        stop(running.proc)
+
+
+def test_a_page_in_the_browser_reloads_by_itself(served: Served, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(served.url + "faq/")
+    mark_document(page)
+    edit(served.content / "pages" / "faq.md", "Someone who designs services.", "Someone who reloads pages.")
+    page.get_by_text("Someone who reloads pages.").wait_for(timeout=WAIT * 1000)
+    assert reloaded(page)
+    assert page.console_errors == []  # the reload script works under the strict CSP it is served with
+
+
+def test_bad_yaml_shows_the_problem_over_the_last_good_page_and_a_fix_reloads(
+        served: Served, page) -> None:  # type: ignore[no-untyped-def]
+    track = served.content / "ladder" / "tracks" / "ic.yml"
+    good = track.read_text()
+    page.goto(served.url + "levels/dev/")
+    mark_document(page)
+    track.write_text(good.replace("    grade: 1\n", "    grade: [1\n"))
+    panel = page.locator(".ladderdocs-problems")
+    panel.wait_for(state="visible", timeout=WAIT * 1000)
+    assert re.search(r"ladder/tracks/ic\.yml:\d+:\d+", panel.inner_text()), panel.inner_text()
+    assert "invalid YAML" in panel.inner_text()
+    assert page.get_by_role("alert").count() == 1
+    assert not reloaded(page), "the page was replaced although there is no new good build"
+    assert "Builds features." in served.html("levels/dev/")  # the last good build is still served
+    track.write_text(good.replace("Builds features.", "Builds fixed features."))
+    page.get_by_text("Builds fixed features.").wait_for(timeout=WAIT * 1000)
+    assert reloaded(page)
+    assert page.locator(".ladderdocs-problems").count() == 0
+
+
+def test_an_unknown_id_shows_its_file_and_line_and_the_fix_removes_it(
+        served: Served, page) -> None:  # type: ignore[no-untyped-def]
+    faq = served.content / "pages" / "faq.md"
+    page.goto(served.url + "faq/")
+    edit(faq, "[[level:senior-dev]]", "[[level:nobody]]")
+    panel = page.locator(".ladderdocs-problems")
+    panel.wait_for(state="visible", timeout=WAIT * 1000)
+    assert re.search(r"pages/faq\.md:5:\d+", panel.inner_text()), panel.inner_text()
+    assert "[[level:nobody]]" in panel.inner_text()  # shown as text, not turned into markup
+    edit(faq, "[[level:nobody]]", "[[level:dev]]")
+    page.get_by_role("heading", name="Who is a Developer?").wait_for(timeout=WAIT * 1000)
+    assert page.locator(".ladderdocs-problems").count() == 0
+
+
+def test_problem_text_never_becomes_markup(served: Served, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(served.url + "faq/")
+    edit(served.content / "pages" / "faq.md", "[[level:senior-dev]]", "[[level:<img/src=x>]]")
+    panel = page.locator(".ladderdocs-problems")
+    panel.wait_for(state="visible", timeout=WAIT * 1000)
+    assert "<img/src=x>" in panel.inner_text()
+    assert panel.locator("img").count() == 0
+
+
+@pytest.mark.parametrize("gap", [1.0, 0.1])
+def test_two_quick_edits_both_reach_the_browser(served: Served, page, gap: float) -> None:  # type: ignore[no-untyped-def]
+    page.goto(served.url)  # the home page shows pages/index.md and the track summaries
+    mark_document(page)
+    edit(served.content / "pages" / "index.md", "Start with", "First edit: start with")
+    time.sleep(gap)  # the scenario: a second save, to another file, soon after the first
+    edit(served.content / "ladder" / "tracks" / "ic.yml", "Grow by building.", "Second edit.")
+    page.get_by_text("Second edit.").wait_for(timeout=WAIT * 1000)
+    page.get_by_text("First edit: start with").wait_for(timeout=WAIT * 1000)
+    assert reloaded(page)
+
+
+def test_the_second_of_two_edits_to_one_page_reaches_an_open_page(
+        served: Served, page) -> None:  # type: ignore[no-untyped-def]
+    faq = served.content / "pages" / "faq.md"
+    page.goto(served.url + "faq/")
+    edit(faq, "Someone who designs services.", "Edit one.")
+    page.get_by_text("Edit one.").wait_for(timeout=WAIT * 1000)
+    mark_document(page)
+    edit(faq, "Edit one.", "Edit two.")  # well inside livereload's 3 s throttle window
+    page.get_by_text("Edit two.").wait_for(timeout=WAIT * 1000)
+    assert reloaded(page)
+
+
+# -- what it refuses -------------------------------------------------------------------------
+def test_a_foreign_host_or_origin_is_refused(served: Served) -> None:
+    assert served.request("/faq/")[0] == 200
+    assert served.request("/faq/", {"Host": f"localhost:{served.port}"})[0] == 200
+    for headers in ({"Host": "evil.example"}, {"Host": f"evil.example:{served.port}"},
+                    {"Origin": "http://evil.example"}, {"Origin": "null"}):
+        for path in ("/faq/", "/__ladderdocs__/events", "/__ladderdocs__/reload.js"):
+            status, _, body = served.request(path, headers)
+            assert status == 403, (headers, path, status)
+            assert b"designs services" not in body
+
+
+def test_paths_outside_the_site_are_refused(served: Served, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not serve me")
+    (served.out / "leak").symlink_to(tmp_path)
+    for path in ("/../secret.txt", "/faq/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/%2e%2e/secret.txt",
+                 "/faq/..%2f..%2fsecret.txt", "/leak/secret.txt", "/..\\secret.txt"):
+        status, _, body = served.request(path)
+        assert status in (403, 404), (path, status)
+        assert b"do not serve me" not in body, path
+
+
+def test_serve_starts_on_broken_content_and_serves_once_it_is_fixed(tmp_path: Path) -> None:
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    track = content / "ladder" / "tracks" / "ic.yml"
+    good = track.read_text()
+    track.write_text(good.replace("    grade: 1\n", "    grade: [1\n"))
+    running = start_serve(content, tmp_path / "site")
+    try:
+        status, _, body = running.request("/faq/")
+        assert status == 503 and b"/__ladderdocs__/reload.js" in body
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=WAIT)
+        conn.request("GET", "/__ladderdocs__/events")
+        events = conn.getresponse()
+        assert events.status == 200 and events.getheader("Content-Type") == "text/event-stream"
+        first = b"".join(iter(events.readline, b"\n")) + b"".join(iter(events.readline, b"\n"))
+        conn.close()
+        assert b"event: status" in first and b"ic.yml:" in first and b"invalid YAML" in first
+        track.write_text(good)
+        wait_for(lambda: running.request("/faq/")[0] == 200, what="the fixed handbook being served")
+    finally:
+        stop(running.proc)
+
+
+def test_a_built_site_carries_no_reload_script(tmp_path: Path) -> None:
+    result = run_cli("build", "--content", str(MINI), "--out", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    pages = list((tmp_path / "site").rglob("*.html"))
+    assert pages
+    assert not [p for p in pages if "__ladderdocs__" in p.read_text() or "reload.js" in p.read_text()]
+    assert not list((tmp_path / "site").rglob("reload.js"))
+
+
+def test_serve_stops_cleanly_and_removes_its_temporary_site(tmp_path: Path) -> None:
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    running = start_serve(content, None, {"TMPDIR": str(tmp_path)})
+    try:
+        assert list(tmp_path.glob("ladderdocs-serve-*"))
+    finally:
+        stop(running.proc)
+    assert running.proc.returncode == 0
+    assert not list(tmp_path.glob("ladderdocs-serve-*"))
+
+
+# -- the rebuild loop, in process ------------------------------------------------------------
+def test_output_inside_the_handbook_is_not_taken_for_an_edit(tmp_path: Path) -> None:
+    content = tmp_path / "handbook"
+    preview = Preview(content, content / "site", "public", False)
+    root = content.resolve()
+    assert preview.ignored(root / "site" / "faq" / "index.html")
+    assert preview.ignored(root / ".site.new-x1y2" / "index.html")  # write_site's staging folder
+    assert not preview.ignored(root / "pages" / "faq.md")
+    assert not preview.ignored(root / "sitemap.md")
+
+
+def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    preview = Preview(content.resolve(), tmp_path / "site", "public", False)
+    preview.rebuild()
+    build, calls, started, gate = preview.builder.build, [], threading.Event(), threading.Event()
+
+    def slow_build(last: Site | None) -> Rebuilt:
+        result = build(last)  # the files are read; the edit below comes after
+        calls.append(result)
+        if len(calls) == 1:
+            started.set()
+            assert gate.wait(WAIT)
+        return result
+
+    preview.builder.build = slow_build  # type: ignore[method-assign]
+    loop = threading.Thread(target=preview.run, daemon=True)
+    loop.start()
+    try:
+        preview.changed(set())
+        assert started.wait(WAIT)
+        faq = content / "pages" / "faq.md"
+        edit(faq, "Someone who designs services.", "Saved mid-rebuild.")
+        preview.changed({faq.resolve()})
+        gate.set()
+        out = tmp_path / "site" / "faq" / "index.html"
+        wait_for(lambda: "Saved mid-rebuild." in out.read_text(), what="the save made during a rebuild")
+        assert len(calls) == 2
+    finally:
+        gate.set()
+        preview.stop()
+        loop.join(WAIT)

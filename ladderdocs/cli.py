@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -35,7 +36,8 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    result = build(_content_folder(args.content), Path(args.out), args.audience, args.strict, args.file_mode)
+    result = build(_content_folder(args.content), Path(args.out), args.audience, args.strict, args.file_mode,
+                   args.base_url)
     _print_problems(result.warnings)
     pages = sum(1 for path in result.files if path.endswith(".html"))
     print(f"built {pages} pages ({args.audience}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
@@ -48,6 +50,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"ok: {len(result.handbook.tracks)} tracks, {len(result.handbook.level_by_id)} levels, "
           f"{len(result.handbook.competencies)} competencies, {len(result.handbook.pages)} pages")
     return 0
+
+
+def _base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://\S+", value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not an http(s) address; expected e.g. "
+                                         "https://org.github.io/handbook/")
+    return value
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -71,7 +80,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", default="site", help="output folder (default: ./site)")
     p.add_argument("--file-mode", action="store_true",
                    help="links end in index.html, for opening the site from the file system")
+    p.add_argument("--base-url", type=_base_url, metavar="URL",
+                   help="address the site is served at, e.g. https://org.github.io/handbook/ "
+                        "(replaces base_url of handbook.yml)")
     p.set_defaults(run=cmd_build)
+
 
     p = verbs.add_parser("check", help="validate content, references and links; write nothing")
     content_options(p)

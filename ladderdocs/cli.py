@@ -1,4 +1,4 @@
-"""The `ladderdocs` command: build, check, schema (serve and init arrive with their issues)."""
+"""The `ladderdocs` command: build, check, init, schema (serve arrives with its issue)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from ladderdocs import __version__
 from ladderdocs.build import build, load_model, render
 from ladderdocs.errors import ContentError, Problem
+from ladderdocs.init import init_handbook
 from ladderdocs.model import INTERNAL, PUBLIC
 from ladderdocs.schema import published_schema
 from ladderdocs.theme import example_handbook
@@ -52,6 +53,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    target = Path(args.dir)
+    written = init_handbook(target)
+    print(f"created a handbook in {target}/ ({len(written)} files). Next:\n"
+          f"  cd {target} && ladderdocs build --strict   # then open site/index.html\n"
+          f"  read {target}/README.md for publishing it with GitHub Pages")
+    return 0
+
+
 def _base_url(value: str) -> str:
     if not re.fullmatch(r"https?://\S+", value):
         raise argparse.ArgumentTypeError(f"'{value}' is not an http(s) address; expected e.g. "
@@ -85,6 +95,9 @@ def parser() -> argparse.ArgumentParser:
                         "(replaces base_url of handbook.yml)")
     p.set_defaults(run=cmd_build)
 
+    p = verbs.add_parser("init", help="start a new handbook in DIR, with a GitHub Pages workflow")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    p.set_defaults(run=cmd_init)
 
     p = verbs.add_parser("check", help="validate content, references and links; write nothing")
     content_options(p)

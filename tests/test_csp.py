@@ -93,7 +93,8 @@ def visit_under_csp(browser: Browser, base: str, paths: list[str]) -> dict[str, 
     page.on("console", lambda msg: current.append(f"console {msg.type}: {msg.text}")
             if msg.type in ("error", "warning") else None)
     page.on("pageerror", lambda err: current.append(f"page error: {err}"))
-    page.on("requestfailed", lambda req: current.append(f"request failed: {req.url}"))
+    page.on("requestfailed", lambda req: current.append(f"request failed: {req.url} {req.failure}")
+            if req.failure != "net::ERR_ABORTED" else None)  # aborted: the next goto cancelled a late favicon
     for path in paths:
         current.clear()
         page.goto(base + path, wait_until="load")

@@ -6,10 +6,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = REPO / "content"
 MINI = FIXTURES / "mini"
@@ -38,3 +42,13 @@ def mini_copy(tmp_path: Path) -> Path:
     target = tmp_path / "handbook"
     shutil.copytree(MINI, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, never a downloaded one; one per session (two sync Playwrights cannot share
+    a process, so every browser test asks for this one)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -13,9 +13,6 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-import pytest
-from playwright.sync_api import Browser, sync_playwright
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -88,15 +85,3 @@ def serve(site: Path, prefix: str = "/", port: int | None = None,
         server.shutdown()
         server.server_close()
 
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    """Debian's Chromium, never a downloaded one; import this fixture into a test module to use it."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()

@@ -78,7 +78,8 @@ def test_example_internal_items_are_in_no_file_of_the_public_build(builds: dict[
 
 INTERNAL_TRACK = """id: secret-track
 title: Zanzibar track
-kind: ic
+kind: hybrid
+time_box_months: 12
 order: 3
 audience: internal
 summary: Zanzibar track summary.

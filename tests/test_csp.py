@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from conftest import EXAMPLE, run_cli
-from sitehttp import chromium, serve  # noqa: F401  (chromium is a fixture)
+from sitehttp import serve
 
 CSP = "default-src 'self'"
 RESOURCES = {"link": "href", "script": "src", "img": "src", "iframe": "src", "source": "src",

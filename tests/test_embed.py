@@ -10,7 +10,7 @@ from playwright.sync_api import Browser
 
 from conftest import EXAMPLE
 from ladderdocs.build import load_model
-from sitehttp import chromium, serve  # noqa: F401  (chromium is a fixture)
+from sitehttp import serve
 
 
 def widget_paths(site: Path) -> list[str]:

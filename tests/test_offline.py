@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from conftest import EXAMPLE, run_cli
-from sitehttp import chromium  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")

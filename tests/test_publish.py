@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from conftest import EXAMPLE, run_cli
-from sitehttp import chromium, free_port, serve  # noqa: F401  (chromium is a fixture)
+from sitehttp import free_port, serve
 
 PREFIX = "/handbook/"
 RESOURCE_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}

@@ -45,10 +45,9 @@ def mini_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    """Debian's Chromium, never a downloaded one; one per session (two sync Playwrights cannot share
-    a process, so every browser test asks for this one)."""
+def browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for the whole run: Playwright allows one sync session."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

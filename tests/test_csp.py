@@ -106,11 +106,11 @@ def visit_under_csp(browser: Browser, base: str, paths: list[str]) -> dict[str, 
     return problems
 
 
-def test_every_template_runs_under_a_strict_csp(sites: dict[str, Path], chromium: Browser) -> None:
+def test_every_template_runs_under_a_strict_csp(sites: dict[str, Path], browser: Browser) -> None:
     for audience, site in sites.items():
         paths = [p for p in TEMPLATE_PAGES if audience == "internal" or not p.startswith(("calibration", "embed/parity/us-"))]
         with serve(site, "/handbook/", headers={"Content-Security-Policy": CSP}) as base:
-            problems = visit_under_csp(chromium, base, paths)
+            problems = visit_under_csp(browser, base, paths)
         # the missing page itself is answered with 404: Chromium logs that once, and nothing else may appear
         not_found = [p for p in problems["no/such/page/"] if "status of 404" in p]
         assert len(not_found) == 1, problems["no/such/page/"]
@@ -118,12 +118,12 @@ def test_every_template_runs_under_a_strict_csp(sites: dict[str, Path], chromium
         assert not {path: found for path, found in problems.items() if found}, audience
 
 
-def test_the_csp_check_sees_an_inline_script(tmp_path: Path, chromium: Browser) -> None:
+def test_the_csp_check_sees_an_inline_script(tmp_path: Path, browser: Browser) -> None:
     (tmp_path / "index.html").write_text('<!DOCTYPE html><html lang="en"><head><title>x</title>'
                                          '<link rel="stylesheet" href="s.css"></head>'
                                          '<body><p style="color:red">x</p><script>1</script></body></html>')
     (tmp_path / "s.css").write_text("p { margin: 0 }")
     with serve(tmp_path, "/", headers={"Content-Security-Policy": CSP}) as base:
-        problems = visit_under_csp(chromium, base, [""])
+        problems = visit_under_csp(browser, base, [""])
     assert any("violation: script-src" in p for p in problems[""])
     assert any("violation: style-src" in p for p in problems[""])

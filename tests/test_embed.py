@@ -45,7 +45,7 @@ PARENT = """<!DOCTYPE html>
 </body></html>"""
 
 
-def test_iframes_fit_each_widget(example_site: Path, chromium: Browser, tmp_path: Path) -> None:
+def test_iframes_fit_each_widget(example_site: Path, browser: Browser, tmp_path: Path) -> None:
     paths = widget_paths(example_site)
     with serve(example_site, "/handbook/") as site, serve(tmp_path, "/") as wiki:
         frames = "\n".join(f'<iframe data-ladderdocs id="w{i}" class="{"tall" if "levels" in p else "short"}" '
@@ -53,7 +53,7 @@ def test_iframes_fit_each_widget(example_site: Path, chromium: Browser, tmp_path
         (tmp_path / "index.html").write_text(PARENT.format(frames=frames, site=site))
         (tmp_path / "wiki.css").write_text("iframe { display: block; width: 40rem; border: 0; margin: 1rem 0; }\n"
                                            ".short { height: 40px; } .tall { height: 3000px; }\n")
-        page = chromium.new_page(viewport={"width": 1000, "height": 800})
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
         page.goto(wiki)
         page.wait_for_function(f"[...document.querySelectorAll('iframe')].filter(f => f.style.height).length === {len(paths)}")
         page.wait_for_timeout(200)  # let any second report (after fonts and layout settle) arrive
@@ -80,9 +80,9 @@ def test_iframes_fit_each_widget(example_site: Path, chromium: Browser, tmp_path
         page.close()
 
 
-def test_embed_page_preview_fits_too(example_site: Path, chromium: Browser) -> None:
+def test_embed_page_preview_fits_too(example_site: Path, browser: Browser) -> None:
     with serve(example_site, "/handbook/") as site:
-        page = chromium.new_page()
+        page = browser.new_page()
         page.goto(site + "embed/")
         page.wait_for_function("document.querySelector('iframe[data-ladderdocs]').style.height !== ''")
         height = page.eval_on_selector("iframe[data-ladderdocs]", "f => f.clientHeight")

@@ -77,8 +77,8 @@ def test_host_files_make_sense_offline(file_site: Path) -> None:
     assert not_found.find("a", string="Competencies")["href"] == "competencies/index.html"
 
 
-def test_reader_clicks_from_home_to_a_level_and_back(file_site: Path, chromium: Browser) -> None:
-    page = chromium.new_page()
+def test_reader_clicks_from_home_to_a_level_and_back(file_site: Path, browser: Browser) -> None:
+    page = browser.new_page()
     page.goto((file_site / "index.html").as_uri())
     assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor") == "rgb(15, 42, 68)"
     page.click(".site-nav >> text=Tracks")

@@ -93,10 +93,10 @@ def test_404_page_at_a_deep_missing_address_has_working_stylesheet_and_links(sub
             assert fetch(url)[0] == 200, url
 
 
-def test_404_page_looks_styled_in_chromium_at_any_depth(subpath_site: tuple[Path, int], chromium: Browser) -> None:
+def test_404_page_looks_styled_in_chromium_at_any_depth(subpath_site: tuple[Path, int], browser: Browser) -> None:
     site, port = subpath_site
     with serve(site, PREFIX, port) as base:
-        page = chromium.new_page()
+        page = browser.new_page()
         for missing in ("nothing-here", "a/b/c/missing/", "levels/no-such-level/deeper/"):
             response = page.goto(base + missing)
             assert response is not None and response.status == 404

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ladderdocs.errors import ContentError, Problem
@@ -22,20 +22,28 @@ class BuildResult:
     parity: list[Finding] = field(default_factory=list)
 
 
-def load_model(content: Path, audience: str = PUBLIC, strict: bool = False) -> tuple[Handbook, list[Problem]]:
-    """Load and validate; raise ContentError with every error (warnings too when strict)."""
+def load_model(content: Path, audience: str = PUBLIC, strict: bool = False,
+               base_url: str | None = None) -> tuple[Handbook, list[Problem]]:
+    """Load and validate; raise ContentError with every error (warnings too when strict).
+
+    `base_url` replaces handbook.yml's, for a CI job that learns the address only when it runs.
+    """
     if not content.is_dir():
         raise ContentError([Problem(str(content), 1, 1, "no such folder; expected a handbook folder "
                                                         "with handbook.yml")])
     raw = load_handbook(content)
     problems = validate(raw)
     _raise_if_errors(problems, strict)
-    return build_model(raw, audience), [p for p in problems if p.severity == "warning"]
+    handbook = build_model(raw, audience)
+    if base_url:
+        handbook = replace(handbook, settings=replace(handbook.settings, base_url=base_url))
+    return handbook, [p for p in problems if p.severity == "warning"]
 
 
-def render(content: Path, audience: str = PUBLIC, strict: bool = False, file_mode: bool = False) -> BuildResult:
+def render(content: Path, audience: str = PUBLIC, strict: bool = False, file_mode: bool = False,
+           base_url: str | None = None) -> BuildResult:
     """Everything but the disk: the files of the site, or ContentError."""
-    handbook, warnings = load_model(content, audience, strict)
+    handbook, warnings = load_model(content, audience, strict, base_url)
     files, problems = render_site(handbook, file_mode)
     _raise_if_errors(problems + warnings, strict)
     parity = findings(handbook)
@@ -45,11 +53,11 @@ def render(content: Path, audience: str = PUBLIC, strict: bool = False, file_mod
 
 
 def build(content: Path, out_dir: Path, audience: str = PUBLIC, strict: bool = False,
-          file_mode: bool = False) -> BuildResult:
+          file_mode: bool = False, base_url: str | None = None) -> BuildResult:
     if content.resolve().is_relative_to(out_dir.resolve()):
         raise ContentError([Problem(str(out_dir), 1, 1, "the output folder holds the content and would "
                                                         "replace it; expected a separate folder such as site/")])
-    result = render(content, audience, strict, file_mode)
+    result = render(content, audience, strict, file_mode, base_url)
     write_site(result.files, out_dir)
     return result
 

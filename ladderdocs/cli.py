@@ -1,9 +1,10 @@
-"""The `ladderdocs` command: build, check, serve, schema (init arrives with its issue)."""
+"""The `ladderdocs` command: build, check, serve, init, schema."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from ladderdocs import __version__
 from ladderdocs.build import build, render
 from ladderdocs.errors import ContentError, Problem
+from ladderdocs.init import init_handbook
 from ladderdocs.model import INTERNAL, PUBLIC
 from ladderdocs.parity import summarise
 from ladderdocs.schema import published_schema
@@ -36,7 +38,8 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    result = build(_content_folder(args.content), Path(args.out), args.audience, args.strict, args.file_mode)
+    result = build(_content_folder(args.content), Path(args.out), args.audience, args.strict, args.file_mode,
+                   args.base_url)
     _print_problems(result.warnings)
     pages = sum(1 for path in result.files if path.endswith(".html"))
     print(f"built {pages} pages ({args.audience}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
@@ -63,6 +66,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  args.strict, args.host, args.port, args.open)
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    target = Path(args.dir)
+    written = init_handbook(target)
+    print(f"created a handbook in {target}/ ({len(written)} files). Next:\n"
+          f"  cd {target} && ladderdocs build --strict   # then open site/index.html\n"
+          f"  read {target}/README.md for publishing it with GitHub Pages")
+    return 0
+
+
+def _base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://\S+", value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not an http(s) address; expected e.g. "
+                                         "https://org.github.io/handbook/")
+    return value
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(published_schema(), indent=2, sort_keys=True))
     return 0
@@ -84,7 +103,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", default="site", help="output folder (default: ./site)")
     p.add_argument("--file-mode", action="store_true",
                    help="links end in index.html, for opening the site from the file system")
+    p.add_argument("--base-url", type=_base_url, metavar="URL",
+                   help="address the site is served at, e.g. https://org.github.io/handbook/ "
+                        "(replaces base_url of handbook.yml)")
     p.set_defaults(run=cmd_build)
+
+    p = verbs.add_parser("init", help="start a new handbook in DIR, with a GitHub Pages workflow")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    p.set_defaults(run=cmd_init)
 
     p = verbs.add_parser("check", help="validate content, references and links; write nothing")
     content_options(p)

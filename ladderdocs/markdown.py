@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from html import escape
 from dataclasses import dataclass, field
-from posixpath import dirname
+from posixpath import dirname, normpath
 from typing import Callable, Sequence
 
 from markdown_it import MarkdownIt
@@ -54,6 +54,8 @@ class Context:
     source_page_dir: str = ""  # folder under pages/ of a prose page, for .md links
     file_mode: bool = False
     problems: list[Problem] = field(default_factory=list)
+    withheld: frozenset[tuple[str, str]] = frozenset()  # (kind, id) this audience may not see
+    asset_base: str | None = None  # folder of the text under the handbook root, for links into assets/
 
 
 def _ref_rule(state: StateInline, silent: bool) -> bool:
@@ -76,6 +78,7 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4)
     md.inline.ruler.before("link", "ladder_ref", _ref_rule)
     md.core.ruler.push("ladder_links", _resolve_links)
+    md.core.ruler.push("align_classes", _align_classes)
     md.add_render_rule("ladder_ref", _render_ref)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
@@ -99,10 +102,10 @@ def _resolve_links(state) -> None:  # type: ignore[no-untyped-def]
             if token.type == "ladder_ref":
                 target = ctx.resolve(token.meta["kind"], token.meta["id"])
                 if target is None:
+                    kind, ident = token.meta["kind"], token.meta["id"]
                     ctx.problems.append(Problem(
                         ctx.source_file, _line_of(block, block.children[:i], ctx), 1,
-                        f"{token.content} points at no {token.meta['kind']} of this build; "
-                        f"expected the id of an existing {token.meta['kind']}"))
+                        f"{token.content} points at {_withheld_or_missing(ctx, kind, ident)}"))
                     token.meta["href"], token.meta["title"] = None, token.meta["id"]
                 else:
                     url, title = target
@@ -110,6 +113,17 @@ def _resolve_links(state) -> None:  # type: ignore[no-untyped-def]
                     token.meta["title"] = title
             elif token.type == "link_open":
                 _rewrite_md_link(token, block, block.children[:i], ctx)
+                _rewrite_asset_link(token, "href", block, block.children[:i], ctx)
+            elif token.type == "image":
+                _rewrite_asset_link(token, "src", block, block.children[:i], ctx)
+
+
+def _withheld_or_missing(ctx: Context, kind: str, ident: str) -> str:
+    """Why a reference fails: a typo, or an internal item linked from what a public build shows."""
+    if (kind, ident) in ctx.withheld or (kind == "page" and (kind, ident + ".md") in ctx.withheld):
+        return (f"a {kind} marked internal, which a public build leaves out; expected a public {kind}, "
+                f"or 'audience: internal' on the text that links to it")
+    return f"no {kind} of this build; expected the id of an existing {kind}"
 
 
 def _rewrite_md_link(token: Token, block: Token, before: Sequence[Token], ctx: Context) -> None:
@@ -120,12 +134,40 @@ def _rewrite_md_link(token: Token, block: Token, before: Sequence[Token], ctx: C
     rel = join_page_path(ctx.source_page_dir, path)
     target = ctx.resolve("page", rel)
     if target is None:
-        ctx.problems.append(Problem(ctx.source_file, _line_of(block, before, ctx), 1,
-                                    f"link to '{path}' finds no page; expected a file under pages/ "
-                                    f"(looked for pages/{rel})"))
+        found = (f"points at {_withheld_or_missing(ctx, 'page', rel)}" if ("page", rel) in ctx.withheld
+                 else f"finds no page; expected a file under pages/ (looked for pages/{rel})")
+        ctx.problems.append(Problem(ctx.source_file, _line_of(block, before, ctx), 1, f"link to '{path}' {found}"))
         return
     url = target[0] + (hash_ + fragment if hash_ else "")
     token.attrSet("href", relative_url(ctx.page_dir, url, ctx.file_mode))
+
+
+def _rewrite_asset_link(token: Token, attr: str, block: Token, before: Sequence[Token], ctx: Context) -> None:
+    """A relative link or image into assets/ points at the copied file from wherever the text lands."""
+    ref = str(token.attrGet(attr) or "")
+    path, hash_, fragment = ref.partition("#")
+    if ctx.asset_base is None or not path or ":" in path or path.startswith("/"):
+        return
+    rel = normpath(f"{ctx.asset_base}/{path}" if ctx.asset_base else path)
+    if not rel.startswith("assets/"):
+        return
+    asset = rel.removeprefix("assets/")
+    if ctx.resolve("asset", asset) is None:
+        ctx.problems.append(Problem(ctx.source_file, _line_of(block, before, ctx), 1,
+                                    f"link to '{path}' finds no file; expected a file under assets/ "
+                                    f"(looked for {rel})"))
+        return
+    token.attrSet(attr, relative_url(ctx.page_dir, rel, ctx.file_mode) + (hash_ + fragment if hash_ else ""))
+
+
+def _align_classes(state) -> None:  # type: ignore[no-untyped-def]
+    """Aligned table columns get a class, not style="text-align:…", so pages run under a strict CSP."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            if style.startswith("text-align:"):
+                token.attrs.pop("style")
+                token.attrSet("class", "align-" + style.removeprefix("text-align:").strip())
 
 
 def _render_ref(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,

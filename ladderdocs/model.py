@@ -200,6 +200,8 @@ class Handbook:
     mobility: Mobility | None
     pages: list[Page]
     assets: list[str]
+    # (kind, id) of what this audience may not see, so a link to it says why it fails
+    withheld: frozenset[tuple[str, str]] = frozenset()
 
     level_by_id: dict[str, Level] = field(init=False)
     track_by_id: dict[str, Track] = field(init=False)
@@ -304,6 +306,9 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC) -> Handbook:
                         level_id, band_set["zone"], numbers["min"], numbers["max"], numbers.get("mid"),
                         dt.date.fromisoformat(band_set["as_of"]), band_set["source"], _internal(band_set),
                         _source(raw.comp, ("band_sets", s, "bands", level_id))))
+        # an internal band set may restate a public one exactly; whoever may see it gets that one only
+        restated = {(b.level_id, b.zone_id) for b in bands if b.internal}
+        bands = [b for b in bands if b.internal or (b.level_id, b.zone_id) not in restated]
 
     mobility = None
     if raw.mobility is not None:
@@ -322,11 +327,27 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC) -> Handbook:
          for p in raw.pages if keep(p.meta.data)),
         key=lambda page: (page.order, page.rel),
     )
+    used_groups = {c.group for c in competencies}  # a group of internal competencies only is internal too
     return Handbook(
         settings=settings, root=raw.root, audience=audience,
-        groups=[CompetencyGroup(g["id"], g["title"], g.get("description", "")) for g in comp_doc["groups"]],
+        groups=[CompetencyGroup(g["id"], g["title"], g.get("description", ""))
+                for g in comp_doc["groups"] if g["id"] in used_groups],
         competencies=competencies, tracks=tracks, zones=zones, bands=bands, mobility=mobility,
-        pages=pages, assets=raw.assets)
+        pages=pages, assets=raw.assets, withheld=_withheld(raw, comp_doc, tracks, competencies, zones, pages))
+
+
+def _withheld(raw: RawHandbook, comp_doc: dict[str, Any], tracks: list[Track], competencies: list[Competency],
+              zones: list[Zone], pages: list[Page]) -> frozenset[tuple[str, str]]:
+    """Every entity of the content that did not make it into this audience's model."""
+    written = ({("track", doc.data["id"]) for doc in raw.tracks}
+               | {("level", lv["id"]) for doc in raw.tracks for lv in doc.data["levels"]}
+               | {("competency", c["id"]) for c in comp_doc["competencies"]}
+               | {("zone", z["id"]) for z in (raw.comp.data["zones"] if raw.comp else [])}
+               | {("page", p.rel) for p in raw.pages})
+    kept = ({("track", t.id) for t in tracks} | {("level", lv.id) for t in tracks for lv in t.levels}
+            | {("competency", c.id) for c in competencies} | {("zone", z.id) for z in zones}
+            | {("page", p.rel) for p in pages})
+    return frozenset(written - kept)
 
 
 def _source(doc: Document | None, path: tuple[Any, ...]) -> Source:

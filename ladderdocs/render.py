@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
+from posixpath import normpath
 from typing import Any, Callable, Iterator
 
 from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
-from ladderdocs import views
+from ladderdocs import embed, publish, views
 from ladderdocs.compare import compare_pages
 from ladderdocs.diff import diff_pages
 from ladderdocs.errors import Problem
+from ladderdocs.export import EXPORTS
 from ladderdocs.jobs import BANDS, MOBILITY, PageJob, competency_dep, level_dep, page_dep, track_dep
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
@@ -53,7 +55,7 @@ class Renderer:
         self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter,
                                 money=views.format_money)
         self.env.globals.update(url=self._url, hb=handbook, settings=handbook.settings, views=views,
-                                nav=self.nav_items(), internal_build=handbook.internal)
+                                nav=self.nav_items(), internal_build=handbook.internal, exports=EXPORTS)
         self._markdown_cache: dict[tuple[str, int, bool], str] = {}
 
     # -- links -----------------------------------------------------------------------------
@@ -69,10 +71,15 @@ class Renderer:
             page = hb.page_by_rel.get(ident) or hb.page_by_rel.get(ident + ".md")
             if page:
                 return page.url, page.title
+        if kind == "asset" and ident in hb.assets:
+            return f"assets/{ident}", ident
         return None
 
     @pass_context
     def _url(self, ctx: JinjaContext, target: str) -> str:
+        root = ctx.get("url_root")
+        if root is not None and not self.file_mode:  # a page served at any depth (404.html) links from the root
+            return root + target
         return relative_url(ctx["page_dir"], target, self.file_mode)
 
     def _markdown(self, text: str, page_dir: str, source: Source, inline: bool,
@@ -80,7 +87,7 @@ class Renderer:
         key = (text, page_dir.count("/"), inline)
         if key not in self._markdown_cache:
             ctx = Context(self.resolve, page_dir, source.file, source.line, source_page_dir,
-                          self.file_mode, self.problems)
+                          self.file_mode, self.problems, self.handbook.withheld, asset_base="")
             self._markdown_cache[key] = (render_inline(self.md, text, ctx) if inline
                                          else render_block(self.md, text, ctx).html)
         return self._markdown_cache[key]
@@ -146,13 +153,15 @@ class Renderer:
         if page is not None:
             body = render_block(self.md, page.body, Context(
                 self.resolve, job.dir, page.source_file, page.body_line, page_dir_of(page.rel),
-                self.file_mode, self.problems))
+                self.file_mode, self.problems, self.handbook.withheld,
+                asset_base=normpath(f"pages/{page_dir_of(page.rel)}")))
             context.update(body=Markup(body.html), headings=body.headings)
         return self.env.get_template(job.template).render(context).encode("utf-8")
 
 
 # Views beyond the core pages: each is a function of the model yielding its PageJobs.
-FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = [compare_pages, diff_pages, parity_pages]
+FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = [
+    compare_pages, diff_pages, parity_pages, publish.not_found_page, embed.widget_pages]
 
 
 def reserved_page_problems(handbook: Handbook) -> list[Problem]:
@@ -178,5 +187,5 @@ def render_site(handbook: Handbook, file_mode: bool = False,
         files[out] = path.read_bytes()
     for asset in handbook.assets:
         files[f"assets/{asset}"] = (handbook.root / "assets" / asset).read_bytes()
-    files[".nojekyll"] = b""
-    return files, reserved_page_problems(handbook) + renderer.problems
+    files, published = publish.finish_site(handbook, files, file_mode)
+    return files, reserved_page_problems(handbook) + renderer.problems + published

@@ -92,7 +92,8 @@ def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook
     rendered = set(builder.build(site).rendered)
     assert rendered == {"levels/dev/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html",
                         "competencies/coding/index.html", "compare/index.html", "parity/index.html",
-                        "diff/levels.js", "diff/dev--senior-dev/index.html"}
+                        "diff/levels.js", "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html",
+                        "embed/levels/senior-dev/index.html", "embed/compare/index.html", "embed/parity/us/index.html"}
 
 
 def test_a_title_change_renders_every_page(handbook: Path) -> None:

@@ -37,7 +37,8 @@ FOCUSABLE = ("a[href], area[href], button, input, select, textarea, summary, ifr
 def build_site(content: Path, out: Path) -> Path:
     """Build a handbook the way a user does, through the command line, so the CLI is covered too."""
     result = subprocess.run([sys.executable, "-m", "ladderdocs", "build", "--content", str(content),
-                             "--out", str(out)], cwd=REPO, capture_output=True, text=True)
+                             "--out", str(out), "--base-url", f"https://pages.invalid{SUB_PATH}"],
+                            cwd=REPO, capture_output=True, text=True)  # 404.html links from the base path
     if result.returncode != 0:
         raise RuntimeError(f"ladderdocs build failed ({result.returncode}):\n{result.stderr}")
     return out

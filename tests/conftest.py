@@ -51,3 +51,18 @@ def browser() -> Iterator[Browser]:
         launched = launch(playwright)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def stale_example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with its Nepal band set dated 2025-09-01: older than a year on the handbook's as_of."""
+    root = tmp_path_factory.mktemp("stale")
+    content = root / "content"
+    shutil.copytree(EXAMPLE, content)
+    comp = content / "ladder" / "comp.yml"
+    text = comp.read_text(encoding="utf-8")
+    start = text.index("  - zone: np")
+    comp.write_text(text[:start] + text[start:].replace("as_of: 2026-03-01", "as_of: 2025-09-01", 1), encoding="utf-8")
+    result = run_cli("build", "--content", str(content), "--out", str(root / "site"))
+    assert result.returncode == 0, result.stderr
+    return root

@@ -67,8 +67,9 @@ def test_absent_levels_say_why(example_site: Path) -> None:
     assert "No level at grade 7: this track ends at grade 4." in absent   # tech lead manager
 
 
-def test_stale_bands_are_marked_where_they_appear(example_site: Path) -> None:
-    comp = yaml.safe_load((EXAMPLE / "ladder" / "comp.yml").read_text(encoding="utf-8"))
+def test_stale_bands_are_marked_where_they_appear(stale_example_site: Path) -> None:
+    example_site = stale_example_site / "site"
+    comp = yaml.safe_load((stale_example_site / "content" / "ladder" / "comp.yml").read_text(encoding="utf-8"))
     nepal = soup(example_site / "compare" / "np" / "index.html")
     provenance = nepal.select(".compare-band .provenance")
     assert len(provenance) == len(next(s for s in comp["band_sets"] if s["zone"] == "np")["bands"])

@@ -82,8 +82,8 @@ def test_strict_or_the_setting_fails_on_parity_errors(tmp_path: Path) -> None:
     assert build.returncode == 1 and not (tmp_path / "site").exists()
 
 
-def test_warnings_alone_never_fail_a_strict_check() -> None:
-    result = run_cli("check", "--strict", "-c", str(EXAMPLE))
+def test_warnings_alone_never_fail_a_strict_check(stale_example_site: Path) -> None:
+    result = run_cli("check", "--strict", "-c", str(stale_example_site / "content"))
     assert result.returncode == 0, result.stderr
     assert [m["severity"] for m in reported(result.stderr)] == ["warning"]
 
@@ -116,26 +116,32 @@ def test_parity_table_flags_the_rows_concerned(every_site: Path) -> None:
 
 
 def test_example_findings_are_what_its_data_says(example_site: Path) -> None:
-    """Only the Nepal band set is older than stale_after_days on as_of; nothing else is flagged."""
+    """The example's bands are all within a year of its as_of and at parity: nothing is flagged."""
     settings = yaml.safe_load((EXAMPLE / "handbook.yml").read_text(encoding="utf-8"))
-    comp_text = (EXAMPLE / "ladder" / "comp.yml").read_text(encoding="utf-8")
-    comp = yaml.safe_load(comp_text)
+    comp = yaml.safe_load((EXAMPLE / "ladder" / "comp.yml").read_text(encoding="utf-8"))
     as_of = dt.date.fromisoformat(str(settings["as_of"]))
     stale = [s["zone"] for s in comp["band_sets"] if s.get("audience") != "internal"
              and (as_of - dt.date.fromisoformat(str(s["as_of"]))).days > settings["parity"]["stale_after_days"]]
-    assert stale == ["np"]
+    assert stale == []
+    assert reported(run_cli("check", "-c", str(EXAMPLE)).stderr) == []
+    home = soup(example_site / "index.html").select_one(".parity-summary")
+    assert "0 errors" in home.get_text() and home.find("a", href="parity/") is not None
+    assert soup(example_site / "parity" / "index.html").select("ul.findings > li") == []
 
-    result = run_cli("check", "-c", str(EXAMPLE))
-    found = reported(result.stderr)
-    assert [(m["severity"], location(m, EXAMPLE).split(":")[0]) for m in found] == [("warning", "ladder/comp.yml")]
+
+def test_a_stale_band_set_is_the_one_finding_of_the_example(stale_example_site: Path) -> None:
+    """Age the Nepal band set past stale_after_days: check and the parity page name it, and only it."""
+    content = stale_example_site / "content"
+    comp_text = (content / "ladder" / "comp.yml").read_text(encoding="utf-8")
+    found = reported(run_cli("check", "-c", str(content)).stderr)
+    assert [(m["severity"], location(m, content).split(":")[0]) for m in found] == [("warning", "ladder/comp.yml")]
     lines = comp_text.splitlines()
     set_start = lines.index("  - zone: np") + 1
     set_end = next(i for i in range(set_start, len(lines)) if lines[i].startswith("  - zone:"))
     assert set_start < int(found[0]["line"]) <= set_end  # points into the Nepal band set
-
-    home = soup(example_site / "index.html").select_one(".parity-summary")
-    assert "0 errors, 1 warning" in home.get_text() and home.find("a", href="parity/") is not None
-    parity = soup(example_site / "parity" / "index.html")
+    site = stale_example_site / "site"
+    assert "0 errors, 1 warning" in soup(site / "index.html").select_one(".parity-summary").get_text()
+    parity = soup(site / "parity" / "index.html")
     assert "0 errors, 1 warning" in parity.select_one(".parity-total").get_text()
     assert [li.select_one(".finding-kind").get_text() for li in parity.select("ul.findings > li")] == ["Stale:"]
 
@@ -184,8 +190,9 @@ def test_chart_and_table_numbers_equal_the_data(example_site: Path) -> None:
         assert rows == expected
 
 
-def test_every_band_shows_its_date_and_source(example_site: Path) -> None:
-    comp = yaml.safe_load((EXAMPLE / "ladder" / "comp.yml").read_text(encoding="utf-8"))
+def test_every_band_shows_its_date_and_source(stale_example_site: Path) -> None:
+    example_site = stale_example_site / "site"
+    comp = yaml.safe_load((stale_example_site / "content" / "ladder" / "comp.yml").read_text(encoding="utf-8"))
     np_set = next(s for s in comp["band_sets"] if s["zone"] == "np")
     page = soup(example_site / "parity" / "np" / "index.html")
     rows = page.select("table.parity-table tbody tr")

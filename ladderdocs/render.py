@@ -19,6 +19,7 @@ from ladderdocs.errors import Problem
 from ladderdocs.jobs import PageJob
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
+from ladderdocs.search import INDEX_FILE, search_index, search_pages
 from ladderdocs.theme import static_files, theme_layers
 from ladderdocs.urls import relative_url
 
@@ -132,7 +133,7 @@ class Renderer:
 
 
 # Views beyond the core pages: each is a function of the model yielding its PageJobs.
-FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = []
+FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = [search_pages]
 
 
 def reserved_page_problems(handbook: Handbook) -> list[Problem]:
@@ -152,5 +153,6 @@ def render_site(handbook: Handbook, file_mode: bool = False) -> tuple[dict[str, 
         files[out] = path.read_bytes()
     for asset in handbook.assets:
         files[f"assets/{asset}"] = (handbook.root / "assets" / asset).read_bytes()
+    files[INDEX_FILE] = search_index(handbook)
     files[".nojekyll"] = b""
     return files, reserved_page_problems(handbook) + renderer.problems

@@ -54,7 +54,7 @@ _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_MARKERS = re.compile(r"`+|~~|(?<!\w)[*_]+|[*_]+(?!\w)")
+_MARKERS = re.compile(r"(?<!\\)(?:`+|~~|(?<!\w)[*_]+|[*_]+(?!\w))")  # not when escaped
 _SPACE = re.compile(r"\s+")
 _MARKUP = re.compile(r"[\[\]<>\\`*_~&]")
 _WORD_SPLIT = re.compile(r"[\W_]+")
@@ -143,8 +143,8 @@ def plain(markdown: str, title_of: dict[tuple[str, str], str]) -> str:
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
     text = _TAG.sub(" ", text)
-    text = _ESCAPE.sub(r"\1", text)
     text = _MARKERS.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)
     return _SPACE.sub(" ", html.unescape(text)).strip()
 
 

@@ -33,7 +33,7 @@
   // deep it sits and, ending in index.html, that this is a --file-mode build.
   var rootLink = script.getAttribute("data-root") || "./";
   var fileMode = /(^|\/)index\.html$/.test(rootLink);
-  var root = rootLink.replace(/index\.html$/, "");
+  var root = rootLink === "./" ? "" : rootLink.replace(/index\.html$/, "");
   var indexSrc = script.getAttribute("data-index");
 
   function siteLink(url, anchor) {
@@ -294,17 +294,15 @@
     } else {
       target.appendChild(title);
     }
-    var text = element("span", "search-result-text");
-    if (result.text) highlighted(text, result.text, words, shown);
+    if (result.text) target.appendChild(highlighted(element("span", "search-result-text"), result.text, words, shown));
     var unseen = words.filter(function (w, i) { return (result.found & (1 << i)) && !shown.has(i); });
     if (unseen.length) {
-      var also = text.appendChild(element("span", "search-result-also", "Further on: "));
+      var also = target.appendChild(element("span", "search-result-also", "Further on: "));
       unseen.forEach(function (w, i) {
         if (i) also.appendChild(document.createTextNode(", "));
         also.appendChild(element("mark", "", w.word));
       });
     }
-    if (text.firstChild) target.appendChild(text);
     if (result.meta) target.appendChild(element("span", "search-result-meta", result.meta));
     return target;
   }

@@ -19,7 +19,7 @@ from ladderdocs.errors import Problem
 from ladderdocs.jobs import PageJob
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
-from ladderdocs.search import INDEX_FILE, search_index, search_pages
+from ladderdocs.search import index_files, search_pages
 from ladderdocs.theme import static_files, theme_layers
 from ladderdocs.urls import relative_url
 
@@ -153,6 +153,6 @@ def render_site(handbook: Handbook, file_mode: bool = False) -> tuple[dict[str, 
         files[out] = path.read_bytes()
     for asset in handbook.assets:
         files[f"assets/{asset}"] = (handbook.root / "assets" / asset).read_bytes()
-    files[INDEX_FILE] = search_index(handbook)
+    files.update(index_files(handbook))
     files[".nojekyll"] = b""
     return files, reserved_page_problems(handbook) + renderer.problems

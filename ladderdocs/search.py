@@ -3,7 +3,8 @@
 Built from the model, which already holds only what this build's audience may see, so an
 internal word cannot reach a public index. The index is a JavaScript file assigning one
 global (loaded with <script src>), because browsers refuse fetch() of local files and a
-strict CSP allows scripts from the site itself.
+strict CSP allows scripts from the site itself; the excerpts of prose sections come in a
+second such file, so the first results need not wait for them.
 
 Searchable units ("docs") are small so a hit links to the exact spot: each expectation
 (anchored `e-<competency>-<n>` on its level page), a level's summary, scope and examples,
@@ -19,6 +20,7 @@ import html
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -30,8 +32,10 @@ from ladderdocs.markdown import REF, make_markdown
 from ladderdocs.model import Handbook, Page
 
 INDEX_FILE = "search-index.js"
+EXCERPTS_FILE = "search-excerpts.js"
 GLOBAL = "LADDERDOCS_SEARCH_INDEX"
-FORMAT_VERSION = 1
+EXCERPTS_GLOBAL = "LADDERDOCS_SEARCH_EXCERPTS"
+FORMAT_VERSION = 2
 EXCERPT_CHARS = 120  # prose sections longer than this keep only their opening words for display
 EXPECTATION_CHARS = 400  # expectations are shown whole unless absurdly long
 HEADING_LEVELS = (2, 3, 4)  # the levels markdown.py gives an anchor
@@ -176,8 +180,10 @@ def page_sections(page: Page, block_md: MarkdownIt, inline_md: MarkdownIt,
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and int(token.tag[1]) in HEADING_LEVELS:
             source = tokens[i + 1].content
-            children = inline_md.parseInline(source, {})[0].children or []
-            title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+            title = source
+            if _MARKUP.search(source):  # the title the plugin sees: text and code, markup left out
+                children = inline_md.parseInline(source, {})[0].children or []
+                title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
             slug = unique_slug(slugify(title), slugs)
             slugs.add(slug)
             sections.append((slug, plain(source, title_of), []))
@@ -185,7 +191,7 @@ def page_sections(page: Page, block_md: MarkdownIt, inline_md: MarkdownIt,
                                              and int(tokens[i - 1].tag[1]) in HEADING_LEVELS):
             sections[-1][2].append(plain(token.content, title_of))
         elif token.type in ("fence", "code_block"):
-            sections[-1][2].append(token.content.strip())
+            sections[-1][2].append(_SPACE.sub(" ", token.content).strip())
     return [(anchor, heading, " ".join(t for t in texts if t)) for anchor, heading, texts in sections]
 
 
@@ -253,44 +259,62 @@ def expectation_anchor(competency_id: str, n: int) -> str:
 
 
 # -- encoding -----------------------------------------------------------------------------
-# Posting lists are gaps between ascending ids, five bits a character: the last character
-# of a number comes from the first half of the alphabet, the others from the second half.
+# Numbers are written five bits a character: the last character of a number comes from the
+# first half of the alphabet, the others from the second half. Id lists are written as the
+# gaps between ascending ids. Per-doc columns are single strings joined by newlines: a
+# browser parses a few long strings much faster than thousands of small arrays.
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
-def encode_ids(ids: Iterable[int]) -> str:
+def encode_numbers(values: Iterable[int]) -> str:
     out = []
-    previous = -1
-    for value in sorted(ids):
-        gap = value - previous - 1
-        previous = value
-        digits = [ALPHABET[gap & 31]]
-        gap >>= 5
-        while gap:
-            digits.append(ALPHABET[32 + (gap & 31)])
-            gap >>= 5
+    for value in values:
+        digits = [ALPHABET[value & 31]]
+        value >>= 5
+        while value:
+            digits.append(ALPHABET[32 + (value & 31)])
+            value >>= 5
         out.extend(reversed(digits))
     return "".join(out)
 
 
-def decode_ids(encoded: str) -> list[int]:
-    """The inverse of encode_ids (the browser script does the same); used by the tests."""
-    ids, value, previous = [], 0, -1
+def decode_numbers(encoded: str) -> list[int]:
+    """The inverse of encode_numbers (search.js does the same)."""
+    numbers, value = [], 0
     for char in encoded:
         digit = ALPHABET.index(char)
         value = value * 32 + (digit & 31)
         if digit < 32:
-            previous += value + 1
-            ids.append(previous)
+            numbers.append(value)
             value = 0
+    return numbers
+
+
+def encode_ids(ids: Iterable[int]) -> str:
+    ordered = sorted(ids)
+    return encode_numbers(b - a - 1 for a, b in zip([-1] + ordered, ordered))
+
+
+def decode_ids(encoded: str) -> list[int]:
+    ids: list[int] = []
+    for gap in decode_numbers(encoded):
+        ids.append((ids[-1] if ids else -1) + gap + 1)
     return ids
 
 
-def index_data(handbook: Handbook) -> dict[str, object]:
-    """The index as plain data: entries, docs and, per term, where it occurs.
+def _column(values: Iterable[str]) -> str:
+    return "\n".join(value.replace("\n", " ") for value in values)
 
-    `postings[i]` is three id lists for `terms[i]`, separated by '.': the docs whose text
-    holds it, the docs whose own heading holds it, the entries whose title holds it.
+
+def index_data(handbook: Handbook) -> tuple[dict[str, object], str]:
+    """The index as plain data, and the excerpts of prose sections as one column.
+
+    Entries own consecutive docs (`docCounts` per entry); the columns `anchors`,
+    `headings`, `contexts` (competency entry + 1 of an expectation, else 0) and `texts`
+    hold one line or number per doc. `postings[i]` is three id lists for `terms[i]`,
+    separated by '.': the docs whose text holds it, the docs whose own heading holds it,
+    the entries whose title holds it. Prose sections' excerpts travel in a second file,
+    so the first results need not wait for them.
     """
     english = handbook.settings.language.lower().startswith("en")
     terms = Terms(english)
@@ -311,22 +335,36 @@ def index_data(handbook: Handbook) -> dict[str, object]:
     vocabulary = sorted(set(in_text) | set(in_heading) | set(in_title), key=lambda t: t.encode("utf-16-be"))
     postings = [".".join((encode_ids(in_text.get(t, [])), encode_ids(in_heading.get(t, [])),
                           encode_ids(in_title.get(t, [])))).rstrip(".") for t in vocabulary]
-    return {
+    shown = [excerpt(d.text, EXPECTATION_CHARS if d.context >= 0 else EXCERPT_CHARS) for d in docs]
+    prose = [entries[d.entry].kind == PAGE for d in docs]
+    docs_per_entry = Counter(d.entry for d in docs)
+    core = {
         "version": FORMAT_VERSION,
         "english": english,
         "stopWords": " ".join(sorted(STOP_WORDS)) if english else "",
         "entries": [[e.kind, e.url, e.title, e.subtitle] for e in entries],
-        "docs": [[d.entry, d.anchor, d.heading, excerpt(d.text, EXPECTATION_CHARS if d.context >= 0 else EXCERPT_CHARS)]
-                 + ([d.context] if d.context >= 0 else []) for d in docs],
+        "docCounts": encode_numbers(docs_per_entry[i] for i in range(len(entries))),
+        "anchors": _column(d.anchor for d in docs),
+        "headings": _column(d.heading for d in docs),
+        "contexts": encode_numbers(d.context + 1 for d in docs),
+        "texts": _column("" if is_prose else text for text, is_prose in zip(shown, prose)),
         "terms": " ".join(vocabulary),
         "postings": postings,
     }
+    return core, _column(text if is_prose else "" for text, is_prose in zip(shown, prose))
 
 
-def search_index(handbook: Handbook) -> bytes:
-    """The index file: one statement assigning the data to a single global."""
-    data = json.dumps(index_data(handbook), ensure_ascii=False, separators=(",", ":"))
-    return f"window.{GLOBAL}={data};\n".encode("utf-8")
+def index_files(handbook: Handbook) -> dict[str, bytes]:
+    """The two index scripts, each one statement assigning its data to one global."""
+    core, excerpts = index_data(handbook)
+    return {
+        INDEX_FILE: _assignment(GLOBAL, core),
+        EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),
+    }
+
+
+def _assignment(name: str, value: object) -> bytes:
+    return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n".encode("utf-8")
 
 
 def search_pages(handbook: Handbook) -> Iterator[PageJob]:

@@ -18,19 +18,30 @@ from ladderdocs.build import load_model
 from search_words import internal_only_word, unique_expectation_word
 
 
-def read_index(site: Path) -> dict:
-    text = (site / search.INDEX_FILE).read_text(encoding="utf-8")
-    prefix = f"window.{search.GLOBAL}="
-    assert text.startswith(prefix) and text.endswith(";\n"), "the index must assign one global"
+def read_script(site: Path, name: str, variable: str) -> object:
+    text = (site / name).read_text(encoding="utf-8")
+    prefix = f"window.{variable}="
+    assert text.startswith(prefix) and text.endswith(";\n"), "each index file must assign one global"
     return json.loads(text[len(prefix):-2])
+
+
+def read_index(site: Path) -> dict:
+    return read_script(site, search.INDEX_FILE, search.GLOBAL)
 
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def doc_entries(index: dict) -> list[list]:
+    """The entry of every doc, from the per-entry doc counts."""
+    counts = search.decode_numbers(index["docCounts"])
+    return [entry for entry, count in zip(index["entries"], counts) for _ in range(count)]
+
+
 def doc_links(index: dict) -> list[str]:
-    return [index["entries"][doc[0]][1] + (f"#{doc[1]}" if doc[1] else "") for doc in index["docs"]]
+    anchors = index["anchors"].split("\n")
+    return [entry[1] + (f"#{anchor}" if anchor else "") for entry, anchor in zip(doc_entries(index), anchors)]
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +67,15 @@ def test_index_holds_every_level_track_competency_and_page(example_site: Path) -
         assert sum(1 for link in links if link.startswith(f"{level.url}#e-")) == count, level.id
 
 
-def test_every_result_lands_on_an_existing_page_and_anchor(example_site: Path) -> None:
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_every_result_lands_on_an_existing_page_and_anchor(audience: str, example_site: Path,
+                                                           internal_site: Path) -> None:
+    site = example_site if audience == "public" else internal_site
     ids: dict[Path, set[str]] = {}
     broken = []
-    for link in doc_links(read_index(example_site)):
+    for link in doc_links(read_index(site)):
         path, _, anchor = link.partition("#")
-        target = example_site / path / "index.html"
+        target = site / path / "index.html"
         if target not in ids and target.is_file():
             ids[target] = {tag["id"] for tag in soup(target).find_all(id=True)}
         if not target.is_file() or (anchor and anchor not in ids[target]):
@@ -112,8 +126,23 @@ def test_unique_word_is_found_once_in_the_index(example_site: Path) -> None:
     index = read_index(example_site)
     terms = index["terms"].split(" ")
     postings = index["postings"][terms.index(search.stem(pick.word))].split(".")
-    docs = [index["docs"][i] for i in search.decode_ids(postings[0])]
-    assert [(index["entries"][d[0]][1], d[1]) for d in docs] == [(f"levels/{pick.level_id}/", pick.anchor)]
+    links = doc_links(index)
+    assert [links[i] for i in search.decode_ids(postings[0])] == [f"levels/{pick.level_id}/#{pick.anchor}"]
+
+
+def test_every_doc_has_its_line_in_every_column(example_site: Path) -> None:
+    index = read_index(example_site)
+    docs = len(search.decode_numbers(index["contexts"]))
+    assert docs == len(doc_entries(index)) > 100
+    excerpts = read_script(example_site, search.EXCERPTS_FILE, search.EXCERPTS_GLOBAL).split("\n")
+    for column in (index["anchors"].split("\n"), index["headings"].split("\n"), index["texts"].split("\n"),
+                   excerpts):
+        assert len(column) == docs
+    pages = [entry[0] == search.PAGE for entry in doc_entries(index)]
+    texts = index["texts"].split("\n")
+    assert all(not texts[i] for i, prose in enumerate(pages) if prose)
+    assert all(not excerpts[i] for i, prose in enumerate(pages) if not prose)
+    assert sum(1 for i, prose in enumerate(pages) if prose and excerpts[i]) > 20
 
 
 def test_search_form_works_without_javascript(example_site: Path) -> None:
@@ -137,10 +166,11 @@ def test_file_mode_form_points_at_a_file(tmp_path: Path) -> None:
     assert form["action"] == "../../search/index.html"
     script = soup(out / "levels" / "staff-engineer" / "index.html").find("script", src=True)
     assert script["data-root"] == "../../index.html" and script["data-index"] == "../../search-index.js"
+    assert script["data-excerpts"] == "../../search-excerpts.js"
 
 
 def test_example_index_stays_small(example_site: Path) -> None:
-    data = (example_site / search.INDEX_FILE).read_bytes()
+    data = (example_site / search.INDEX_FILE).read_bytes() + (example_site / search.EXCERPTS_FILE).read_bytes()
     assert len(gzip.compress(data)) < 40_000, "the example's index should download in a blink"
 
 
@@ -166,3 +196,45 @@ def test_posting_lists_decode_to_what_was_encoded(ids: set[int]) -> None:
     encoded = search.encode_ids(ids)
     assert search.decode_ids(encoded) == sorted(ids)
     assert set(encoded) <= set(search.ALPHABET)
+    assert search.decode_numbers(search.encode_numbers(sorted(ids))) == sorted(ids)
+
+
+def test_tricky_headings_get_the_anchors_the_page_has(mini_copy: Path, tmp_path: Path) -> None:
+    (mini_copy / "pages" / "tricky.md").write_text("""---
+title: Tricky
+---
+Intro with *emphasis* and `code`.
+
+## Who is a [[level:senior-dev]]?
+
+## Setup
+
+Text.
+
+## Setup
+
+Again, the same heading.
+
+## `ci/cd` & **deploys**
+
+```
+## not a heading
+```
+
+Setext heading
+--------------
+
+### Deeper, with an ![image](x.png) and a [link](faq.md)
+
+- list item one
+- list item two
+""", encoding="utf-8")
+    out = tmp_path / "site"
+    assert run_cli("build", "-c", str(mini_copy), "-o", str(out)).returncode == 0
+    rendered = [h["id"] for h in soup(out / "tricky" / "index.html").find("article").find_all(["h2", "h3"])]
+    index = read_index(out)
+    anchors = [link.partition("#")[2] for link in doc_links(index) if link.startswith("tricky/")]
+    assert anchors == [""] + rendered
+    assert len(set(rendered)) == len(rendered) == 6
+    headings = [h for h, link in zip(index["headings"].split("\n"), doc_links(index)) if link.startswith("tricky/")]
+    assert headings[1] == "Who is a Senior Developer?" and headings[4] == "ci/cd & deploys"

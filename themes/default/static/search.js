@@ -17,6 +17,7 @@
   if (!script || !("normalize" in String.prototype)) return;
 
   var GLOBAL = "LADDERDOCS_SEARCH_INDEX";
+  var EXCERPTS_GLOBAL = "LADDERDOCS_SEARCH_EXCERPTS";
   var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var KINDS = ["Levels", "Tracks", "Competencies", "Pages"];
   var LEVEL = 0;
@@ -35,6 +36,7 @@
   var fileMode = /(^|\/)index\.html$/.test(rootLink);
   var root = rootLink === "./" ? "" : rootLink.replace(/index\.html$/, "");
   var indexSrc = script.getAttribute("data-index");
+  var excerptsSrc = script.getAttribute("data-excerpts");
 
   function siteLink(url, anchor) {
     if (fileMode && (url === "" || url.charAt(url.length - 1) === "/")) url += "index.html";
@@ -63,35 +65,66 @@
 
   // -- the index -----------------------------------------------------------------------------
   var loading = null;
+  var excerptsLoading = null;
 
+  // A data script of the site (no fetch(): it is refused for file:// pages), resolved with
+  // the global it assigns.
+  function loadData(src, name) {
+    return new Promise(function (resolve, reject) {
+      if (window[name] !== undefined) { resolve(window[name]); return; }
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = function () {
+        if (window[name] !== undefined) resolve(window[name]);
+        else reject(new Error("the search index is empty"));
+      };
+      tag.onerror = function () { reject(new Error("the search index could not be loaded")); };
+      document.head.appendChild(tag);
+    });
+  }
+
+  // The index, and after it the excerpts of prose sections (results show without them).
   function loadIndex() {
     if (!loading) {
-      loading = new Promise(function (resolve, reject) {
-        if (window[GLOBAL]) { resolve(prepare(window[GLOBAL])); return; }
-        var tag = document.createElement("script");
-        tag.src = indexSrc;
-        tag.onload = function () {
-          if (window[GLOBAL]) resolve(prepare(window[GLOBAL]));
-          else reject(new Error("the search index is empty"));
-        };
-        tag.onerror = function () { reject(new Error("the search index could not be loaded")); };
-        document.head.appendChild(tag);
+      loading = loadData(indexSrc, GLOBAL).then(prepare);
+      // asked for only once the index is in, so the two never compete for the first results
+      excerptsLoading = loading.then(function (index) {
+        return loadData(excerptsSrc, EXCERPTS_GLOBAL).then(function (excerpts) {
+          index.excerpts = excerpts.split("\n");
+          return index;
+        });
       });
+      excerptsLoading.catch(function () {});  // a missing excerpt file leaves results without them
     }
     return loading;
   }
 
   function prepare(raw) {
-    var main = new Int32Array(raw.entries.length).fill(-1);
-    raw.docs.forEach(function (doc, i) { if (main[doc[0]] < 0) main[doc[0]] = i; });
     var digit = new Int8Array(128).fill(0);
     for (var i = 0; i < ALPHABET.length; i++) digit[ALPHABET.charCodeAt(i)] = i;
+    var counts = decodeNumbers(digit, raw.docCounts);
+    var contexts = decodeNumbers(digit, raw.contexts).map(function (n) { return n - 1; });
+    var docEntry = new Int32Array(contexts.length), main = new Int32Array(counts.length);
+    for (var e = 0, d = 0; e < counts.length; e++) {
+      main[e] = d;
+      for (var k = 0; k < counts[e]; k++) docEntry[d++] = e;
+    }
+    var textWeights = new Float32Array(contexts.length);
+    for (d = 0; d < contexts.length; d++) {
+      textWeights[d] = contexts[d] >= 0 ? W_EXPECTATION : raw.entries[docEntry[d]][0] === LEVEL ? W_LEVEL : W_TEXT;
+    }
     return {
       english: raw.english,
       stop: new Set(raw.stopWords ? raw.stopWords.split(" ") : []),
       entries: raw.entries,
-      docs: raw.docs,
-      main: main,
+      docEntry: docEntry,    // doc -> the entry (page) it belongs to
+      main: main,            // entry -> its first doc, the one its title belongs to
+      contexts: contexts,    // doc -> competency entry of an expectation, else -1
+      textWeights: textWeights,  // doc -> what a word in its text is worth
+      anchors: raw.anchors.split("\n"),
+      headings: raw.headings.split("\n"),
+      texts: raw.texts.split("\n"),
+      excerpts: null,
       terms: raw.terms ? raw.terms.split(" ") : [],
       postings: raw.postings,
       digit: digit,
@@ -99,13 +132,19 @@
     };
   }
 
-  function decodeIds(index, text) {
-    var ids = [], value = 0, previous = -1, digit = index.digit;
+  function decodeNumbers(digit, text) {
+    var numbers = [], value = 0;
     for (var i = 0; i < text.length; i++) {
       var d = digit[text.charCodeAt(i)];
       value = value * 32 + (d & 31);
-      if (d < 32) { previous += value + 1; ids.push(previous); value = 0; }
+      if (d < 32) { numbers.push(value); value = 0; }
     }
+    return numbers;
+  }
+
+  function decodeIds(digit, text) {
+    var ids = decodeNumbers(digit, text);
+    for (var i = 0, previous = -1; i < ids.length; i++) previous = ids[i] += previous + 1;
     return ids;
   }
 
@@ -114,7 +153,7 @@
     var found = index.decoded.get(term);
     if (!found) {
       var parts = index.postings[term].split(".");
-      found = [0, 1, 2].map(function (i) { return decodeIds(index, parts[i] || ""); });
+      found = [0, 1, 2].map(function (i) { return decodeIds(index.digit, parts[i] || ""); });
       index.decoded.set(term, found);
     }
     return found;
@@ -165,21 +204,17 @@
     return found;
   }
 
-  function textWeight(index, d) {
-    var doc = index.docs[d];
-    if (doc.length > 4) return W_EXPECTATION;
-    return index.entries[doc[0]][0] === LEVEL ? W_LEVEL : W_TEXT;
-  }
-
   function bits(n) {
     var count = 0;
     for (; n; n &= n - 1) count++;
     return count;
   }
 
-  function search(index, query) {
+  // The best `limit` hits for `query`, best first, and how many docs matched in all.
+  // Ranked by how many query words a doc answers, then by score, then in site order.
+  function search(index, query, limit) {
     var words = parseQuery(index, query);
-    var docs = index.docs, n = docs.length;
+    var n = index.docEntry.length, weights = index.textWeights;
     var own = new Uint16Array(n), score = new Float64Array(n), best = new Float32Array(n);
     var matched = [], titleHits = [];
     words.forEach(function (w, i) {
@@ -189,42 +224,56 @@
         if (value > best[d]) best[d] = value;
       }
       candidates(index, w).forEach(function (quality, term) {
-        var p = postingsOf(index, term);
-        p[0].forEach(function (d) { mark(d, textWeight(index, d) * quality); });
-        p[1].forEach(function (d) { mark(d, W_HEADING * quality); });
-        p[2].forEach(function (e) {
-          if (quality > inTitle[e]) inTitle[e] = quality;
-          mark(index.main[e], W_TITLE * quality);
-        });
+        var p = postingsOf(index, term), ids, j;
+        for (ids = p[0], j = 0; j < ids.length; j++) mark(ids[j], weights[ids[j]] * quality);
+        for (ids = p[1], j = 0; j < ids.length; j++) mark(ids[j], W_HEADING * quality);
+        for (ids = p[2], j = 0; j < ids.length; j++) {
+          if (quality > inTitle[ids[j]]) inTitle[ids[j]] = quality;
+          mark(index.main[ids[j]], W_TITLE * quality);
+        }
       });
-      touched.forEach(function (d) {
+      for (var j = 0; j < touched.length; j++) {
+        var d = touched[j];
         if (own[d] === 0) matched.push(d);
         own[d] |= 1 << i;
         score[d] += best[d];
         best[d] = 0;
-      });
+      }
       titleHits.push(inTitle);
     });
-    var hits = matched.map(function (d) {
-      var doc = docs[d], covered = own[d], total = score[d];
-      words.forEach(function (w, i) {
-        if (covered & (1 << i)) return;
-        var context = Math.max(titleHits[i][doc[0]], doc.length > 4 ? titleHits[i][doc[4]] : 0);
-        if (context > 0) { covered |= 1 << i; total += W_CONTEXT * context; }
-      });
-      return { doc: d, own: own[d], coverage: bits(covered), score: total };
-    });
-    hits.sort(function (a, b) { return b.coverage - a.coverage || b.score - a.score || a.doc - b.doc; });
-    return { words: words, hits: hits };
+    var all = (1 << words.length) - 1, top = [];
+    for (var m = 0; m < matched.length; m++) {
+      var d = matched[m], covered = own[d], total = score[d];
+      if (covered !== all) {  // words found only in the title of the level or competency around it
+        var entry = index.docEntry[d], competency = index.contexts[d];
+        for (var i = 0; i < words.length; i++) {
+          if (covered & (1 << i)) continue;
+          var context = Math.max(titleHits[i][entry], competency >= 0 ? titleHits[i][competency] : 0);
+          if (context > 0) { covered |= 1 << i; total += W_CONTEXT * context; }
+        }
+      }
+      var rank = bits(covered) * 1000 + total;
+      // Most docs do not make the first `limit` and are turned away by one comparison, so
+      // there is no sort of every match; the few that do are inserted in place.
+      if (top.length === limit && !better(rank, d, top[limit - 1])) continue;
+      var at = top.length;
+      while (at > 0 && better(rank, d, top[at - 1])) at--;
+      top.splice(at, 0, { doc: d, own: own[d], rank: rank });
+      if (top.length > limit) top.pop();
+    }
+    return { words: words, total: matched.length, hits: top };
   }
+
+  function better(rank, doc, hit) { return rank > hit.rank || (rank === hit.rank && doc < hit.doc); }
 
   // What a hit shows: its entry's title, the heading (or competency) and the words.
   function describe(index, hit) {
-    var doc = index.docs[hit.doc], entry = index.entries[doc[0]];
-    var heading = doc.length > 4 ? index.entries[doc[4]][2] : doc[2];
+    var d = hit.doc, entry = index.entries[index.docEntry[d]], competency = index.contexts[d];
     return {
-      kind: entry[0], title: entry[2], heading: heading, text: doc[3], meta: entry[3], found: hit.own,
-      href: siteLink(entry[1], doc[1])
+      kind: entry[0], title: entry[2], meta: entry[3], found: hit.own,
+      heading: competency >= 0 ? index.entries[competency][2] : index.headings[d],
+      text: index.texts[d] || (index.excerpts ? index.excerpts[d] : ""),
+      href: siteLink(entry[1], index.anchors[d])
     };
   }
 
@@ -375,15 +424,16 @@
       return el;
     }
 
-    function render(index, query) {
-      var found = search(index, query);
+    // `again`: the same query once the excerpts arrived; the reader's place is kept.
+    function render(index, query, again) {
+      var found = search(index, query, BOX_LIMIT), place = again ? active : -1;
       listbox.textContent = "";
       options = [];
       active = -1;
       input.removeAttribute("aria-activedescendant");
       if (!found.words.length) { open(false); status.textContent = ""; return; }
-      var total = found.hits.length;
-      grouped(index, found.hits.slice(0, BOX_LIMIT)).forEach(function (group, g) {
+      var total = found.total;
+      grouped(index, found.hits).forEach(function (group, g) {
         var box = element("div", "search-group");
         var label = element("div", "search-group-label", KINDS[group.kind]);
         label.id = input.id + "-group-" + g;
@@ -403,6 +453,7 @@
       note.textContent = total ? "" : "No results for “" + query.trim() + "”.";
       note.hidden = total > 0;
       open(true);
+      if (place >= 0 && place < options.length) setActive(place);
       announce(total === 0 ? "No results" : total > BOX_LIMIT
         ? plural(total) + ", " + BOX_LIMIT + " shown" : plural(total));
     }
@@ -411,7 +462,13 @@
       var query = input.value, mine = ++generation;
       if (!query.trim()) { open(false); listbox.textContent = ""; options = []; return; }
       loadIndex().then(function (index) {
-        if (mine === generation) render(index, query);
+        if (mine !== generation) return;
+        render(index, query, false);
+        if (!index.excerpts) {
+          excerptsLoading.then(function () {
+            if (mine === generation && !popup.hidden) render(index, query, true);
+          }, function () {});
+        }
       }, function (error) {
         note.textContent = "Search is unavailable: " + error.message + ".";
         note.hidden = false;
@@ -460,18 +517,18 @@
     var title = document.title;
 
     function render(index, query) {
-      var found = search(index, query);
+      var found = search(index, query, PAGE_LIMIT);
       results.textContent = "";
       if (!found.words.length) {
         status.textContent = "Type a word or two: a skill, a level, a question.";
         document.title = title;
         return;
       }
-      var total = found.hits.length, shown = found.hits.slice(0, PAGE_LIMIT);
+      var total = found.total;
       status.textContent = (total ? plural(total) : "No results") + " for “" + query.trim() + "”" +
         (total > PAGE_LIMIT ? "; the first " + PAGE_LIMIT + " are shown." : ".");
       document.title = "Search: " + query.trim() + " · " + title.replace(/^Search · /, "");
-      grouped(index, shown).forEach(function (group, g) {
+      grouped(index, found.hits).forEach(function (group, g) {
         var section = element("section", "search-page-group");
         var heading = element("h2", "", KINDS[group.kind]);
         heading.id = "results-" + g;
@@ -488,7 +545,11 @@
     function update() {
       var query = input.value, mine = ++generation;
       loadIndex().then(function (index) {
-        if (mine === generation) render(index, query);
+        if (mine !== generation) return;
+        render(index, query);
+        if (!index.excerpts) {
+          excerptsLoading.then(function () { if (mine === generation) render(index, query); }, function () {});
+        }
       }, function (error) {
         status.textContent = "Search is unavailable: " + error.message + ".";
       });

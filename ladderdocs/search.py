@@ -107,11 +107,6 @@ def stem(word: str) -> str:
     return word
 
 
-def words(text: str) -> list[str]:
-    """Folded words, split as the browser splits them: on anything but letters and digits."""
-    return [w for w in _WORD_SPLIT.split(fold(text)) if w]
-
-
 class Terms:
     """Index terms of a text: words of two or more characters, stop words dropped, stemmed.
 
@@ -123,7 +118,7 @@ class Terms:
         self._term_of: dict[str, str] = {}
 
     def __call__(self, text: str) -> set[str]:
-        found = set()
+        found = set()  # split as the browser splits: on anything but letters and digits
         for word in set(_WORD_SPLIT.split(fold(text))):
             term = self._term_of.get(word)
             if term is None:

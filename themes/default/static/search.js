@@ -24,6 +24,7 @@
   var BOX_LIMIT = 8;
   var PAGE_LIMIT = 100;
   var MAX_WORDS = 10;
+  var PROMPT = "Type a word or two: a skill, a level, a question.";
   // Ranking: an exact word in an entry's title, then in a page heading, then in a level's
   // expectations, then elsewhere; a prefix counts half. Words found only in the title of
   // the level or competency a doc belongs to count a little, once the doc matched itself.
@@ -180,7 +181,7 @@
       var term = index.english ? stem(word) : word;
       if (seen.has(term) || words.length >= MAX_WORDS) return;
       seen.add(term);
-      words.push({ word: word, term: term, prefix: prefix });
+      words.push({ word: word, term: term, prefix: prefix, english: index.english });
     });
     return words;
   }
@@ -291,9 +292,9 @@
   // -- showing -------------------------------------------------------------------------------
   // The index of the query word `word` (from the text shown) answers to, or -1.
   function matchOf(words, word) {
-    var folded = fold(word), term = stem(folded);
+    var folded = fold(word);
     for (var i = 0; i < words.length; i++) {
-      var w = words[i];
+      var w = words[i], term = w.english ? stem(folded) : folded;
       if (term === w.term || folded === w.word) return i;
       if (w.prefix && (term.lastIndexOf(w.term, 0) === 0 || folded.lastIndexOf(w.word, 0) === 0 ||
           (w.word.lastIndexOf(term, 0) === 0 && term.length >= Math.max(3, w.word.length - 3)))) return i;
@@ -520,7 +521,7 @@
       var found = search(index, query, PAGE_LIMIT);
       results.textContent = "";
       if (!found.words.length) {
-        status.textContent = "Type a word or two: a skill, a level, a question.";
+        status.textContent = PROMPT;
         document.title = title;
         return;
       }
@@ -548,13 +549,15 @@
         if (mine !== generation) return;
         render(index, query);
         if (!index.excerpts) {
-          excerptsLoading.then(function () { if (mine === generation) render(index, query); }, function () {});
+          excerptsLoading.then(function () {  // not under a reader who already moved into the results
+            if (mine === generation && !results.contains(document.activeElement)) render(index, query);
+          }, function () {});
         }
       }, function (error) {
         status.textContent = "Search is unavailable: " + error.message + ".";
       });
       try {  // keep the address shareable; some browsers refuse this on file:// pages
-        history.replaceState(null, "", query.trim() ? "?q=" + encodeURIComponent(query.trim()) : "?");
+        history.replaceState(null, "", query.trim() ? "?q=" + encodeURIComponent(query.trim()) : location.pathname);
       } catch (e) { /* the results are shown all the same */ }
     }
 
@@ -565,7 +568,12 @@
       timer = setTimeout(update, 150);
     });
     input.form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
-    if (input.value) update(); else loadIndex().catch(function () {});
+    if (input.value) {
+      update();
+    } else {
+      status.textContent = PROMPT;
+      loadIndex().catch(function () {});
+    }
   }
 
   // -- start ---------------------------------------------------------------------------------

@@ -72,3 +72,30 @@ def internal_only_word(public: Handbook, internal: Handbook) -> str:
         if _key(word) not in public_text:
             return word
     raise AssertionError("internal content has no word of its own")
+
+
+def expectation_and_prose_word(handbook: Handbook) -> tuple[str, str]:
+    """A word of one level's expectations that prose pages also use (never in a title or
+    heading): (word, level id). Ranking must put the level before the pages."""
+    texts = shown_texts(handbook)
+    prose = {where: "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+             for where, text in texts.items() if where.startswith("page ")}
+    titles = " ".join([p.title for p in handbook.pages] + [c.title for c in handbook.competencies]
+                      + [lv.title for lv in handbook.level_by_id.values()] + [t.title for t in handbook.tracks]).lower()
+    headings = " ".join(line for text in texts.values() for line in text.splitlines()
+                        if line.lstrip().startswith("#"))
+    by_level: dict[str, str] = {}
+    for where, text in texts.items():
+        if where.startswith("expectation "):
+            level_id = where.split(" ")[1]
+            by_level[level_id] = by_level.get(level_id, "") + " " + text
+    for level_id, text in sorted(by_level.items()):
+        for word in sorted(set(WORD.findall(text))):
+            key = _key(word)
+            if word.endswith("ies") or key in titles or key in headings:
+                continue
+            others = [w for w, t in texts.items() if key in t and not w.startswith("page ")
+                      and not w.startswith(f"expectation {level_id} ")]
+            if not others and any(word in t for t in prose.values()):
+                return word, level_id
+    raise AssertionError("no word is shared by one level's expectations and the prose alone")

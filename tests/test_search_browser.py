@@ -17,7 +17,7 @@ import pytest
 
 from conftest import EXAMPLE, MINI, run_cli
 from ladderdocs.build import load_model
-from search_words import internal_only_word, unique_expectation_word
+from search_words import expectation_and_prose_word, internal_only_word, unique_expectation_word
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -120,6 +120,17 @@ def test_word_of_one_level_finds_that_level_first_and_lands_on_it(server: str, p
     target = page.locator(f"#{pick.anchor}")
     sync_api.expect(target).to_be_in_viewport()
     assert pick.word in target.inner_text().lower()
+
+
+def test_a_word_in_a_levels_expectations_ranks_above_the_same_word_in_prose(server: str, page: object) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    word, level_id = expectation_and_prose_word(handbook)
+    page.goto(server + f"handbook/search/?q={word}")
+    groups = page.locator(".search-page-group h2")
+    sync_api.expect(groups.first).to_have_text("Levels")
+    assert "Pages" in groups.all_inner_texts()
+    first = page.locator(".search-page-list a").first
+    assert f"levels/{level_id}/#e-" in first.get_attribute("href")
 
 
 def test_internal_word_is_found_only_in_the_internal_build(server: str, page: object) -> None:

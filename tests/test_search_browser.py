@@ -222,6 +222,7 @@ def test_results_pass_axe(server: str, browser: object, scheme: str) -> None:
     try:
         tab.goto(server + "handbook/levels/staff-engineer/")
         search_box(tab, "staff mentoring")
+        tab.wait_for_function("window.LADDERDOCS_SEARCH_EXCERPTS !== undefined")  # no re-render under axe
         tab.keyboard.press("ArrowDown")
         sync_api.expect(options(tab).first).to_have_attribute("aria-selected", "true")
         violations = Axe().run(tab, options={"runOnly": {"type": "tag", "values": WCAG}}).response["violations"]

@@ -216,24 +216,32 @@
   function search(index, query, limit) {
     var words = parseQuery(index, query);
     var n = index.docEntry.length, weights = index.textWeights;
+    // per doc: which words it answers itself, its score, and its best match for the word at hand
     var own = new Uint16Array(n), score = new Float64Array(n), best = new Float32Array(n);
-    var matched = [], titleHits = [];
+    var touched = new Int32Array(n), matched = [], titleHits = [];
     words.forEach(function (w, i) {
-      var touched = [], inTitle = new Float32Array(index.entries.length);
-      function mark(d, value) {
-        if (best[d] === 0) touched.push(d);
-        if (value > best[d]) best[d] = value;
-      }
+      var count = 0, inTitle = new Float32Array(index.entries.length);
       candidates(index, w).forEach(function (quality, term) {
-        var p = postingsOf(index, term), ids, j;
-        for (ids = p[0], j = 0; j < ids.length; j++) mark(ids[j], weights[ids[j]] * quality);
-        for (ids = p[1], j = 0; j < ids.length; j++) mark(ids[j], W_HEADING * quality);
-        for (ids = p[2], j = 0; j < ids.length; j++) {
+        var p = postingsOf(index, term), ids = p[0], j, d, value;
+        for (j = 0; j < ids.length; j++) {
+          d = ids[j];
+          value = weights[d] * quality;
+          if (best[d] === 0) touched[count++] = d;
+          if (value > best[d]) best[d] = value;
+        }
+        for (ids = p[1], value = W_HEADING * quality, j = 0; j < ids.length; j++) {
+          d = ids[j];
+          if (best[d] === 0) touched[count++] = d;
+          if (value > best[d]) best[d] = value;
+        }
+        for (ids = p[2], value = W_TITLE * quality, j = 0; j < ids.length; j++) {
           if (quality > inTitle[ids[j]]) inTitle[ids[j]] = quality;
-          mark(index.main[ids[j]], W_TITLE * quality);
+          d = index.main[ids[j]];
+          if (best[d] === 0) touched[count++] = d;
+          if (value > best[d]) best[d] = value;
         }
       });
-      for (var j = 0; j < touched.length; j++) {
+      for (var j = 0; j < count; j++) {
         var d = touched[j];
         if (own[d] === 0) matched.push(d);
         own[d] |= 1 << i;

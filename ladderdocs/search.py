@@ -256,7 +256,7 @@ def expectation_anchor(competency_id: str, n: int) -> str:
 # -- encoding -----------------------------------------------------------------------------
 # Numbers are written five bits a character: the last character of a number comes from the
 # first half of the alphabet, the others from the second half. Id lists are written as the
-# gaps between ascending ids. Per-doc columns are single strings joined by newlines: a
+# gaps between ascending ids, or as a bitmap when that is shorter. Per-doc columns are single strings joined by newlines: a
 # browser parses a few long strings much faster than thousands of small arrays.
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
@@ -286,15 +286,31 @@ def decode_numbers(encoded: str) -> list[int]:
 
 
 def encode_ids(ids: Iterable[int]) -> str:
+    """Gaps, or for a word in many docs a bitmap ('~', then six ids a character), if shorter."""
     ordered = sorted(ids)
-    return encode_numbers(b - a - 1 for a, b in zip([-1] + ordered, ordered))
+    gaps = encode_numbers(b - a - 1 for a, b in zip([-1] + ordered, ordered))
+    if not ordered or len(gaps) <= ordered[-1] // 6 + 2:
+        return gaps
+    bits = bytearray(ordered[-1] // 6 + 1)
+    for i in ordered:
+        bits[i // 6] |= 1 << (i % 6)
+    return "~" + "".join(ALPHABET[b] for b in bits)
 
 
 def decode_ids(encoded: str) -> list[int]:
+    """The inverse of encode_ids (search.js does the same)."""
+    if encoded.startswith("~"):
+        return [6 * at + bit for at, char in enumerate(encoded[1:])
+                for bit in range(6) if ALPHABET.index(char) >> bit & 1]
     ids: list[int] = []
     for gap in decode_numbers(encoded):
         ids.append((ids[-1] if ids else -1) + gap + 1)
     return ids
+
+
+def stored_anchor(anchor: str, heading: str) -> str:
+    """'^' where the browser can rebuild the anchor from the heading (plain ASCII slug), else it."""
+    return "^" if anchor and heading.isascii() and slugify(heading) == anchor else anchor
 
 
 def _column(values: Iterable[str]) -> str:
@@ -304,9 +320,9 @@ def _column(values: Iterable[str]) -> str:
 def index_data(handbook: Handbook) -> tuple[dict[str, object], str]:
     """The index as plain data, and the excerpts of prose sections as one column.
 
-    Entries own consecutive docs (`docCounts` per entry); the columns `anchors`,
-    `headings`, `contexts` (competency entry + 1 of an expectation, else 0) and `texts`
-    hold one line or number per doc. `postings[i]` is three id lists for `terms[i]`,
+    Entries own consecutive docs (`docCounts` per entry); the columns `anchors` (see
+    stored_anchor), `headings`, `contexts` (competency entry + 1 of an expectation, else 0)
+    and `texts` hold one line or number per doc. `postings[i]` is three id lists for `terms[i]`,
     separated by '.': the docs whose text holds it, the docs whose own heading holds it,
     the entries whose title holds it. Prose sections' excerpts travel in a second file,
     so the first results need not wait for them.
@@ -339,7 +355,7 @@ def index_data(handbook: Handbook) -> tuple[dict[str, object], str]:
         "stopWords": " ".join(sorted(STOP_WORDS)) if english else "",
         "entries": [[e.kind, e.url, e.title, e.subtitle] for e in entries],
         "docCounts": encode_numbers(docs_per_entry[i] for i in range(len(entries))),
-        "anchors": _column(d.anchor for d in docs),
+        "anchors": _column(stored_anchor(d.anchor, d.heading) for d in docs),
         "headings": _column(d.heading for d in docs),
         "contexts": encode_numbers(d.context + 1 for d in docs),
         "texts": _column("" if is_prose else text for text, is_prose in zip(shown, prose)),

@@ -16,7 +16,9 @@ from urllib.parse import urljoin
 import pytest
 
 from conftest import EXAMPLE, MINI, run_cli
+from ladderdocs import search
 from ladderdocs.build import load_model
+from test_search import read_index
 from search_words import expectation_and_prose_word, internal_only_word, unique_expectation_word
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -186,6 +188,19 @@ def test_enter_without_a_choice_opens_the_search_page(server: str, page: object)
     status = page.locator("[data-search-status]").inner_text()
     assert f"{results.count()} results" in status or "first 100" in status
     sync_api.expect(page.locator("#search-page-q")).to_have_value("mentoring")
+
+
+def test_the_browser_reads_the_index_as_python_wrote_it(server: str, sites: dict[str, Path], page: object) -> None:
+    """A common word's docs are a bitmap in the index: the count shown must be Python's count."""
+    index = read_index(sites["public"])
+    terms = index["terms"].split(" ")
+    term = next(t for t, p in zip(terms, index["postings"]) if p.startswith("~") and len(t) > 3)
+    text, heading, titles = (index["postings"][terms.index(term)].split(".") + ["", ""])[:3]
+    firsts = [sum(search.decode_numbers(index["docCounts"])[:e]) for e in search.decode_ids(titles)]
+    expected = len(set(search.decode_ids(text)) | set(search.decode_ids(heading)) | set(firsts))
+    page.goto(server + f"handbook/search/?q={term}+")  # a space after it: the word itself, not a prefix
+    sync_api.expect(page.locator("[data-search-status]")).to_have_text(
+        f"{expected} results for “{term}”" + ("; the first 100 are shown." if expected > 100 else "."))
 
 
 def test_folded_words_match_across_python_and_javascript(server: str, page: object) -> None:

@@ -143,10 +143,27 @@
     return numbers;
   }
 
+  // Gaps between ascending ids, or after "~" a bitmap of six ids a character.
   function decodeIds(digit, text) {
-    var ids = decodeNumbers(digit, text);
-    for (var i = 0, previous = -1; i < ids.length; i++) previous = ids[i] += previous + 1;
+    var ids, i, previous = -1;
+    if (text.charAt(0) === "~") {
+      ids = [];
+      for (i = 1; i < text.length; i++) {
+        for (var bits = digit[text.charCodeAt(i)], bit = 0; bits; bits >>= 1, bit++) {
+          if (bits & 1) ids.push(6 * (i - 1) + bit);
+        }
+      }
+      return ids;
+    }
+    ids = decodeNumbers(digit, text);
+    for (i = 0; i < ids.length; i++) previous = ids[i] += previous + 1;
     return ids;
+  }
+
+  // "^" in the anchors column: the heading's slug, as the anchors plugin makes it (ASCII only).
+  function anchorOf(index, d) {
+    var anchor = index.anchors[d];
+    return anchor !== "^" ? anchor : index.headings[d].toLowerCase().replace(/ /g, "-").replace(/[^\w\- ]/g, "");
   }
 
   // [docs whose text holds the term, docs whose heading does, entries whose title does]
@@ -282,7 +299,7 @@
       kind: entry[0], title: entry[2], meta: entry[3], found: hit.own,
       heading: competency >= 0 ? index.entries[competency][2] : index.headings[d],
       text: index.texts[d] || (index.excerpts ? index.excerpts[d] : ""),
-      href: siteLink(entry[1], index.anchors[d])
+      href: siteLink(entry[1], anchorOf(index, d))
     };
   }
 

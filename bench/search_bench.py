@@ -30,8 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ladderdocs import search  # noqa: E402
-from ladderdocs.build import load_model  # noqa: E402
+from ladderdocs import search
+from ladderdocs.build import load_model
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -84,7 +84,7 @@ def browser_times(site: Path, runs: int) -> dict[str, tuple[float, float]]:
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
                                "--directory", str(web)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    level = sorted((site / "levels").iterdir())[0].name
+    level = min((site / "levels").iterdir()).name
     url = f"http://127.0.0.1:{port}/{site.name}/levels/{level}/"
     for _ in range(100):  # until it answers
         try:

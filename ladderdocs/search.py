@@ -375,7 +375,7 @@ def index_files(handbook: Handbook) -> dict[str, bytes]:
 
 
 def _assignment(name: str, value: object) -> bytes:
-    return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n".encode("utf-8")
+    return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n".encode()
 
 
 def search_pages(handbook: Handbook) -> Iterator[PageJob]:

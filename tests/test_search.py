@@ -3,50 +3,23 @@
 from __future__ import annotations
 
 import gzip
-import json
-import re
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import example, given, strategies as st
-
 from conftest import EXAMPLE, run_cli
+from hypothesis import example, given
+from hypothesis import strategies as st
+from search_helpers import doc_entries, doc_links, internal_only_word, read_index, read_script, unique_expectation_word
+
 from ladderdocs import search
 from ladderdocs.build import load_model
-from search_words import internal_only_word, unique_expectation_word
-
-
-def read_script(site: Path, name: str, variable: str) -> object:
-    text = (site / name).read_text(encoding="utf-8")
-    prefix = f"window.{variable}="
-    assert text.startswith(prefix) and text.endswith(";\n"), "each index file must assign one global"
-    return json.loads(text[len(prefix):-2])
-
-
-def read_index(site: Path) -> dict:
-    return read_script(site, search.INDEX_FILE, search.GLOBAL)
 
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def doc_entries(index: dict) -> list[list]:
-    """The entry of every doc, from the per-entry doc counts."""
-    counts = search.decode_numbers(index["docCounts"])
-    return [entry for entry, count in zip(index["entries"], counts) for _ in range(count)]
-
-
-def doc_links(index: dict) -> list[str]:
-    """Where each result links ('^': the slug of its plain-ASCII heading, as search.js makes it)."""
-    anchors = index["anchors"].split("\n")
-    headings = index["headings"].split("\n")
-    anchors = [re.sub(r"[^\w\- ]", "", h.lower().replace(" ", "-"), flags=re.ASCII) if a == "^" else a
-               for a, h in zip(anchors, headings)]
-    return [entry[1] + (f"#{anchor}" if anchor else "") for entry, anchor in zip(doc_entries(index), anchors)]
 
 
 @pytest.fixture(scope="module")

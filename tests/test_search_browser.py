@@ -14,12 +14,11 @@ from typing import Iterator
 from urllib.parse import urljoin
 
 import pytest
-
 from conftest import EXAMPLE, MINI, run_cli
+from search_helpers import expectation_and_prose_word, internal_only_word, read_index, unique_expectation_word
+
 from ladderdocs import search
 from ladderdocs.build import load_model
-from test_search import read_index
-from search_words import expectation_and_prose_word, internal_only_word, unique_expectation_word
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

@@ -1,18 +1,47 @@
-"""Words for the search tests, picked from the model so no test can be hard-coded to pass.
+"""Helpers of the search tests: reading a built index, and words picked from the model.
 
-Independent of ladderdocs/search.py on purpose: a word qualifies by plain substring checks
-over everything the handbook shows, so neither stemming nor prefix matching could make
-another item match it.
+Words are picked so no test can be hard-coded to pass, and independently of
+ladderdocs/search.py: a word qualifies by plain substring checks over everything the
+handbook shows, so neither stemming nor prefix matching could make another item match it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from ladderdocs import search
 from ladderdocs.model import Handbook
 
 WORD = re.compile(r"[a-z]{7,}")
+
+
+def read_script(site: Path, name: str, variable: str) -> object:
+    text = (site / name).read_text(encoding="utf-8")
+    prefix = f"window.{variable}="
+    assert text.startswith(prefix) and text.endswith(";\n"), "each index file must assign one global"
+    return json.loads(text[len(prefix):-2])
+
+
+def read_index(site: Path) -> dict:
+    return read_script(site, search.INDEX_FILE, search.GLOBAL)
+
+
+def doc_entries(index: dict) -> list[list]:
+    """The entry of every doc, from the per-entry doc counts."""
+    counts = search.decode_numbers(index["docCounts"])
+    return [entry for entry, count in zip(index["entries"], counts) for _ in range(count)]
+
+
+def doc_links(index: dict) -> list[str]:
+    """Where each result links ('^': the slug of its plain-ASCII heading, as search.js makes it)."""
+    anchors = index["anchors"].split("\n")
+    headings = index["headings"].split("\n")
+    anchors = [re.sub(r"[^\w\- ]", "", h.lower().replace(" ", "-"), flags=re.ASCII) if a == "^" else a
+               for a, h in zip(anchors, headings)]
+    return [entry[1] + (f"#{anchor}" if anchor else "") for entry, anchor in zip(doc_entries(index), anchors)]
 
 
 @dataclass(frozen=True)

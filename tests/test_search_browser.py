@@ -14,6 +14,7 @@ from typing import Iterator
 from urllib.parse import urljoin
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import EXAMPLE, MINI, run_cli
 from search_helpers import expectation_and_prose_word, internal_only_word, read_index, unique_expectation_word
 
@@ -176,7 +177,7 @@ def test_slash_types_a_slash_in_a_field(server: str, page: object) -> None:
     assert page.locator("#site-search-q").input_value() == "ci/cd"
 
 
-def test_enter_without_a_choice_opens_the_search_page(server: str, page: object) -> None:
+def test_enter_without_a_choice_opens_the_search_page(server: str, sites: dict[str, Path], page: object) -> None:
     page.goto(server + "handbook/levels/staff-engineer/")
     search_box(page, "mentoring")
     sync_api.expect(options(page).first).to_be_visible()
@@ -187,6 +188,12 @@ def test_enter_without_a_choice_opens_the_search_page(server: str, page: object)
     status = page.locator("[data-search-status]").inner_text()
     assert f"{results.count()} results" in status or "first 100" in status
     sync_api.expect(page.locator("#search-page-q")).to_have_value("mentoring")
+    links = results.evaluate_all("links => links.map(a => a.href)")
+    assert any("#" in link and "/levels/" not in link for link in links), "no result of a page section"
+    for link in links:  # anchors the script rebuilt from headings land too
+        path, _, anchor = link.removeprefix(server + "handbook/").partition("#")
+        target = BeautifulSoup((sites["public"] / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert not anchor or target.find(id=anchor), link
 
 
 def test_the_browser_reads_the_index_as_python_wrote_it(server: str, sites: dict[str, Path], page: object) -> None:

@@ -506,9 +506,11 @@
       window.location.href = el.getAttribute("data-href");
     }
 
+    function preload() { loadIndex().catch(function () {}); }  // a head start on the first query
+    form.addEventListener("pointerenter", preload);
     input.addEventListener("input", update);
     input.addEventListener("focus", function () {
-      loadIndex().catch(function () {});  // start loading while the reader types
+      preload();
       if (input.value.trim()) update();
     });
     input.addEventListener("blur", function () { open(false); });

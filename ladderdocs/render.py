@@ -24,6 +24,7 @@ from ladderdocs.jobs import BANDS, MOBILITY, PageJob, competency_dep, level_dep,
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
 from ladderdocs.parity import parity_pages
+from ladderdocs.search import index_files, search_pages
 from ladderdocs.theme import static_files, theme_layers
 from ladderdocs.urls import relative_url
 
@@ -161,7 +162,7 @@ class Renderer:
 
 # Views beyond the core pages: each is a function of the model yielding its PageJobs.
 FEATURE_PAGES: list[Callable[[Handbook], Iterator[PageJob]]] = [
-    compare_pages, diff_pages, parity_pages, publish.not_found_page, embed.widget_pages]
+    compare_pages, diff_pages, parity_pages, search_pages, publish.not_found_page, embed.widget_pages]
 
 
 def reserved_page_problems(handbook: Handbook) -> list[Problem]:
@@ -187,5 +188,6 @@ def render_site(handbook: Handbook, file_mode: bool = False,
         files[out] = path.read_bytes()
     for asset in handbook.assets:
         files[f"assets/{asset}"] = (handbook.root / "assets" / asset).read_bytes()
+    files.update(index_files(handbook))
     files, published = publish.finish_site(handbook, files, file_mode)
     return files, reserved_page_problems(handbook) + renderer.problems + published

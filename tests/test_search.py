@@ -1,0 +1,225 @@
+"""The search index a build writes: complete for its audience, nothing more, every link exact."""
+
+from __future__ import annotations
+
+import gzip
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import EXAMPLE, run_cli
+from hypothesis import example, given
+from hypothesis import strategies as st
+from search_helpers import doc_entries, doc_links, internal_only_word, read_index, read_script, unique_expectation_word
+
+from ladderdocs import search
+from ladderdocs.build import load_model
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def internal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("internal") / "site"
+    result = run_cli("build", "--content", str(EXAMPLE), "--out", str(out), "--audience", "internal")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_index_holds_every_level_track_competency_and_page(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    index = read_index(example_site)
+    titles = {(url, title) for _, url, title, _ in index["entries"]}
+    expected = ([(lv.url, lv.title) for lv in handbook.level_by_id.values()]
+                + [(t.url, t.title) for t in handbook.tracks]
+                + [(c.url, c.title) for c in handbook.competencies]
+                + [(p.url, p.title) for p in handbook.pages])
+    assert not [item for item in expected if item not in titles]
+    links = doc_links(index)
+    for level in handbook.level_by_id.values():  # every expectation is its own result
+        count = sum(len(items) for items in level.expectations.values())
+        assert sum(1 for link in links if link.startswith(f"{level.url}#e-")) == count, level.id
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_every_result_lands_on_an_existing_page_and_anchor(audience: str, example_site: Path,
+                                                           internal_site: Path) -> None:
+    site = example_site if audience == "public" else internal_site
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for link in doc_links(read_index(site)):
+        path, _, anchor = link.partition("#")
+        target = site / path / "index.html"
+        if target not in ids and target.is_file():
+            ids[target] = {tag["id"] for tag in soup(target).find_all(id=True)}
+        if not target.is_file() or (anchor and anchor not in ids[target]):
+            broken.append(link)
+    assert not broken, broken[:10]
+
+
+def test_every_heading_of_a_page_is_a_result(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    links = set(doc_links(read_index(example_site)))
+    for page in handbook.pages:
+        if page.rel == "index.md":
+            continue
+        article = soup(example_site / page.url / "index.html").find("article")
+        for heading in article.find_all(["h2", "h3", "h4"], id=True):
+            assert f"{page.url}#{heading['id']}" in links, (page.rel, heading["id"])
+
+
+def test_expectation_anchors_are_unique_and_follow_the_competency(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    for level in handbook.level_by_id.values():
+        page = soup(example_site / level.url / "index.html")
+        every_id = Counter(tag["id"] for tag in page.find_all(id=True))
+        assert not [i for i, n in every_id.items() if n > 1], level.id
+        for competency_id, items in level.expectations.items():
+            block = page.find(id=f"c-{competency_id}").find_parent("section")
+            assert [li.get("id") for li in block.select("ul.expectations > li")] == [
+                f"e-{competency_id}-{n}" for n in range(1, len(items) + 1)]
+
+
+def test_public_index_holds_nothing_internal(example_site: Path, internal_site: Path) -> None:
+    public, _ = load_model(EXAMPLE)
+    internal, _ = load_model(EXAMPLE, "internal")
+    word = internal_only_word(public, internal)
+    public_file = (example_site / search.INDEX_FILE).read_text(encoding="utf-8").lower()
+    assert word[:-3] not in public_file
+    assert search.stem(word) in read_index(internal_site)["terms"].split(" ")
+    internal_pages = {p.url for p in internal.pages if p.internal}
+    assert internal_pages, "the example should have an internal page"
+    public_urls = {entry[1] for entry in read_index(example_site)["entries"]}
+    internal_urls = {entry[1] for entry in read_index(internal_site)["entries"]}
+    assert not internal_pages & public_urls and internal_pages <= internal_urls
+
+
+def test_unique_word_is_found_once_in_the_index(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    pick = unique_expectation_word(handbook)
+    index = read_index(example_site)
+    terms = index["terms"].split(" ")
+    postings = index["postings"][terms.index(search.stem(pick.word))].split(".")
+    links = doc_links(index)
+    assert [links[i] for i in search.decode_ids(postings[0])] == [f"levels/{pick.level_id}/#{pick.anchor}"]
+
+
+def test_every_doc_has_its_line_in_every_column(example_site: Path) -> None:
+    index = read_index(example_site)
+    docs = len(search.decode_numbers(index["contexts"]))
+    assert docs == len(doc_entries(index)) > 100
+    excerpts = read_script(example_site, search.EXCERPTS_FILE, search.EXCERPTS_GLOBAL).split("\n")
+    for column in (index["anchors"].split("\n"), index["headings"].split("\n"), index["texts"].split("\n"),
+                   excerpts):
+        assert len(column) == docs
+    pages = [entry[0] == search.PAGE for entry in doc_entries(index)]
+    texts = index["texts"].split("\n")
+    assert all(not texts[i] for i, prose in enumerate(pages) if prose)
+    assert all(not excerpts[i] for i, prose in enumerate(pages) if not prose)
+    assert sum(1 for i, prose in enumerate(pages) if prose and excerpts[i]) > 20
+
+
+def test_search_form_works_without_javascript(example_site: Path) -> None:
+    """Every page's header form submits `q` to the search page, whatever its depth."""
+    pages = [example_site / "index.html", example_site / "levels" / "staff-engineer" / "index.html",
+             example_site / "competencies" / "index.html"]
+    for page in pages:
+        form = soup(page).select_one("header form[role=search]")
+        action = urljoin(page.as_uri(), form["action"])
+        assert action == (example_site / "search").as_uri() + "/"
+        field = form.find("input", attrs={"name": "q"})
+        assert field is not None and soup(page).find("label", attrs={"for": field["id"]})
+    search_page = soup(example_site / "search" / "index.html")
+    assert search_page.find("noscript") and search_page.select_one("main form input[name=q]")
+
+
+def test_file_mode_form_points_at_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_cli("build", "-c", str(EXAMPLE), "-o", str(out), "--file-mode").returncode == 0
+    form = soup(out / "levels" / "staff-engineer" / "index.html").select_one("header form[role=search]")
+    assert form["action"] == "../../search/index.html"
+    script = soup(out / "levels" / "staff-engineer" / "index.html").find("script", src=True)
+    assert script["data-root"] == "../../index.html" and script["data-index"] == "../../search-index.js"
+    assert script["data-excerpts"] == "../../search-excerpts.js"
+
+
+def test_example_index_stays_small(example_site: Path) -> None:
+    data = (example_site / search.INDEX_FILE).read_bytes() + (example_site / search.EXCERPTS_FILE).read_bytes()
+    assert len(gzip.compress(data)) < 40_000, "the example's index should download in a blink"
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("Leads **design** reviews for [[level:staff-engineer]].", "Leads design reviews for Staff Engineer."),
+    ("See [the FAQ](faq.md) and [[track:ic|our IC track]].", "See the FAQ and our IC track."),
+    ("Uses `snake_case` names, not \\*stars\\* &amp; <b>tags</b>.", "Uses snake_case names, not *stars* & tags ."),
+])
+def test_markdown_becomes_the_words_a_reader_sees(markdown: str, text: str) -> None:
+    title_of = {("level", "staff-engineer"): "Staff Engineer", ("track", "ic"): "Individual contributor"}
+    assert search.plain(markdown, title_of) == text
+
+
+def test_words_fold_case_and_diacritics_and_meet_at_their_stem() -> None:
+    terms = search.Terms(english=True)
+    assert terms("Zürich ÉQUIPE naïve") == {"zurich", "equipe", "naive"}
+    assert terms("mentors mentoring mentored mentor") == {"mentor"}
+    assert terms("the policies of a team") == {"policy", "team"}
+
+
+@given(st.sets(st.integers(min_value=0, max_value=2_000)) | st.sets(st.integers(min_value=0, max_value=2_000_000)))
+@example(set(range(0, 3_000, 2)))  # dense: written as a bitmap
+def test_posting_lists_decode_to_what_was_encoded(ids: set[int]) -> None:
+    encoded = search.encode_ids(ids)
+    assert search.decode_ids(encoded) == sorted(ids)
+    assert set(encoded) <= set(search.ALPHABET) | {"~"} and "." not in encoded
+    assert search.decode_numbers(search.encode_numbers(sorted(ids))) == sorted(ids)
+
+
+def test_tricky_headings_get_the_anchors_the_page_has(mini_copy: Path, tmp_path: Path) -> None:
+    (mini_copy / "pages" / "tricky.md").write_text("""---
+title: Tricky
+---
+Intro with *emphasis* and `code`.
+
+## Who is a [[level:senior-dev]]?
+
+## Setup
+
+Text.
+
+## Setup
+
+Again, the same heading.
+
+## `ci/cd` & **deploys**
+
+```
+## not a heading
+```
+
+Setext heading
+--------------
+
+### Deeper, with an ![image](x.png) and a [link](faq.md)
+
+- list item one
+- list item two
+""", encoding="utf-8")
+    out = tmp_path / "site"
+    assert run_cli("build", "-c", str(mini_copy), "-o", str(out)).returncode == 0
+    rendered = [h["id"] for h in soup(out / "tricky" / "index.html").find("article").find_all(["h2", "h3"])]
+    index = read_index(out)
+    anchors = [link.partition("#")[2] for link in doc_links(index) if link.startswith("tricky/")]
+    assert anchors == [""] + rendered
+    assert len(set(rendered)) == len(rendered) == 6
+    headings = [h for h, link in zip(index["headings"].split("\n"), doc_links(index)) if link.startswith("tricky/")]
+    assert headings[1] == "Who is a Senior Developer?" and headings[4] == "ci/cd & deploys"
+
+
+def test_a_word_in_many_docs_is_written_as_a_bitmap() -> None:
+    dense, sparse = search.encode_ids(range(0, 3_000, 2)), search.encode_ids(range(0, 3_000, 200))
+    assert dense.startswith("~") and len(dense) == 1 + 3_000 // 6
+    assert not sparse.startswith("~") and search.decode_ids(sparse) == list(range(0, 3_000, 200))

@@ -28,7 +28,7 @@ from ladderdocs.search import index_files, search_pages
 from ladderdocs.theme import static_files, theme_layers
 from ladderdocs.urls import relative_url
 
-NAV_PAGE_LIMIT = 6  # prose pages in the top navigation; the rest are on the "All pages" index
+NAV_PAGE_LIMIT = 3  # prose pages in the top navigation; the rest are on the "All pages" index
 RESERVED = {"tracks", "levels", "competencies", "compare", "parity", "mobility", "diff", "search",
             "embed", "static", "assets", "pages"}
 

@@ -19,6 +19,8 @@ from ladderdocs.errors import Problem
 from ladderdocs.jobs import PageJob
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
+from ladderdocs.pageindex import folder_of, folders, index_jobs, trail
+from ladderdocs.parallel import render_pages
 from ladderdocs.theme import static_files, theme_layers
 from ladderdocs.urls import relative_url
 
@@ -115,10 +117,12 @@ class Renderer:
             yield PageJob(f"{competency.url}index.html", "competency.html", {"competency": competency})
         if hb.mobility:
             yield PageJob("mobility/index.html", "mobility.html", {"mobility": hb.mobility})
-        yield PageJob("pages/index.html", "pages.html", {})
+        yield from index_jobs(hb)
+        page_folders = folders(hb)
         for page in hb.pages:
             if page.rel != "index.md":
-                yield PageJob(f"{page.url}index.html", "page.html", {"page": page})
+                yield PageJob(f"{page.url}index.html", "page.html",
+                              {"page": page, "trail": trail(page_folders, folder_of(page))})
 
     def render_job(self, job: PageJob) -> bytes:
         context: dict[str, Any] = {"page_dir": job.dir, "section": job.path.split("/")[0], **job.context}
@@ -142,15 +146,19 @@ def reserved_page_problems(handbook: Handbook) -> list[Problem]:
             for p in handbook.pages if p.url.split("/")[0] in RESERVED]
 
 
-def render_site(handbook: Handbook, file_mode: bool = False) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every output file of the site, and the problems found while rendering (broken refs)."""
+def render_site(handbook: Handbook, file_mode: bool = False,
+                workers: int | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every output file of the site, and the problems found while rendering (broken refs).
+
+    `workers` processes render the pages (default: one per core; 1 renders serially)."""
     renderer = Renderer(handbook, file_mode)
-    files: dict[str, bytes] = {}
-    for job in chain(renderer.jobs(), *(feature(handbook) for feature in FEATURE_PAGES)):
-        files[job.path] = renderer.render_job(job)
+    jobs = list(chain(renderer.jobs(), *(feature(handbook) for feature in FEATURE_PAGES)))
+    for template in sorted({job.template for job in jobs}):
+        renderer.env.get_template(template)  # compiled once, before any worker is forked
+    files, problems = render_pages(renderer, jobs, workers)
     for out, path in static_files(renderer.layers).items():
         files[out] = path.read_bytes()
     for asset in handbook.assets:
         files[f"assets/{asset}"] = (handbook.root / "assets" / asset).read_bytes()
     files[".nojekyll"] = b""
-    return files, reserved_page_problems(handbook) + renderer.problems
+    return files, reserved_page_problems(handbook) + problems

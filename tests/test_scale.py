@@ -1,0 +1,119 @@
+"""Big handbooks: the same site whichever core rendered a page, and pages whose size does not
+grow with the number of pages (timings live in bench/, not here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, run_cli, tree_bytes
+from ladderdocs.build import load_model, render
+from ladderdocs.errors import ContentError
+from ladderdocs.pageindex import LISTING_LIMIT
+from ladderdocs.parallel import PARALLEL_MIN_JOBS
+from ladderdocs.render import NAV_PAGE_LIMIT, render_site
+
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated handbook with more pages than the parallel threshold."""
+    return generate(tmp_path_factory.mktemp("big") / "handbook", PARALLEL_MIN_JOBS + 20, seed=3)
+
+
+def html(files: dict[str, bytes], path: str) -> BeautifulSoup:
+    return BeautifulSoup(files[path].decode("utf-8"), "html.parser")
+
+
+def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
+    one = generate(tmp_path / "one", 30, seed=7)
+    two = generate(tmp_path / "two", 30, seed=7)
+    other = generate(tmp_path / "other", 30, seed=8)
+    assert tree_bytes(one) == tree_bytes(two)
+    assert tree_bytes(one) != tree_bytes(other)
+    handbook, warnings = load_model(one, strict=True)
+    assert len(handbook.pages) == 30 and len(handbook.tracks) == 4 and not warnings
+    assert all(len(t.levels) == 10 for t in handbook.tracks) and len(handbook.competencies) == 20
+    assert len(handbook.zones) == 4 and len(handbook.bands) == 4 * 40
+
+
+def test_generator_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("keep me")
+    with pytest.raises(ValueError):
+        generate(tmp_path, 5)
+    assert (tmp_path / "notes.txt").read_text() == "keep me"
+
+
+def test_parallel_rendering_gives_the_serial_site(big: Path) -> None:
+    handbook, _ = load_model(big)
+    serial, serial_problems = render_site(handbook, workers=1)
+    parallel, parallel_problems = render_site(handbook, workers=2)
+    assert len(serial) > PARALLEL_MIN_JOBS
+    assert list(parallel) == list(serial)  # same order, so writing is the same too
+    assert parallel == serial
+    assert parallel_problems == serial_problems == []
+
+
+def test_a_broken_reference_found_by_a_worker_is_reported_once(big: Path, tmp_path: Path) -> None:
+    page = big / "pages" / "area-07" / "page-00007.md"
+    original = page.read_text(encoding="utf-8")
+    try:
+        page.write_text(original + "\nSee [[level:ghost-level]].\n", encoding="utf-8")
+        with pytest.raises(ContentError) as err:
+            render(big)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    ghost = [p for p in err.value.problems if "ghost-level" in p.message]
+    assert len(ghost) == 1
+    assert ghost[0].file.endswith("page-00007.md") and ghost[0].line == original.count("\n") + 2
+
+
+def test_navigation_stays_the_same_size_as_pages_grow(big: Path) -> None:
+    files = render(big).files
+    navs = {len(html(files, path).select(".site-nav li")) for path in files if path.endswith(".html")}
+    assert max(navs) <= 4 + NAV_PAGE_LIMIT  # tracks, competencies, mobility, all pages + a few prose pages
+
+
+def write_page(folder: Path, name: str, title: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"---\ntitle: {title}\n---\nBody of {title}.\n", encoding="utf-8")
+
+
+def test_a_long_folder_is_listed_in_parts_that_reach_every_page(mini_copy: Path, tmp_path: Path) -> None:
+    count = 2 * LISTING_LIMIT + 5
+    for n in range(count):
+        write_page(mini_copy / "pages" / "notes", f"note-{n:04d}.md", f"Note {n}")
+    write_page(mini_copy / "pages" / "notes", "index.md", "Field notes")
+    write_page(mini_copy / "pages" / "notes" / "deep", "inner.md", "Inner page")
+    site = tmp_path / "site"
+    result = run_cli("build", "-c", str(mini_copy), "-o", str(site))
+    assert result.returncode == 0, result.stderr
+
+    top = BeautifulSoup((site / "pages" / "index.html").read_text(), "html.parser")
+    folder_link = top.find("a", string="Field notes")
+    assert folder_link is not None
+    assert (site / "pages" / folder_link["href"]).resolve() == site / "pages" / "notes"
+    assert f"{count + 2} pages" in folder_link.parent.get_text()
+
+    listed: list[str] = []
+    part = site / "pages" / "notes" / "index.html"
+    seen_parts = 0
+    while part is not None:
+        page = BeautifulSoup(part.read_text(), "html.parser")
+        items = page.select("main ul.page-list")[-1].select("li > a")
+        assert len(items) <= LISTING_LIMIT
+        listed += [a.get_text() for a in items]
+        seen_parts += 1
+        following = page.select_one('.pager a[rel="next"]')
+        part = (part.parent / following["href"] / "index.html").resolve() if following else None
+    assert seen_parts == 3
+    assert sorted(listed) == sorted([f"Note {n}" for n in range(count)] + ["Field notes"])
+
+    inner = BeautifulSoup((site / "notes" / "deep" / "inner" / "index.html").read_text(), "html.parser")
+    crumbs = [a.get_text() for a in inner.select(".breadcrumbs a")]
+    assert crumbs == ["All pages", "Field notes", "deep"]

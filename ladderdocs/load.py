@@ -7,6 +7,7 @@ author sees them all at once together with what validation finds next.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,25 +94,26 @@ def load_handbook(root: Path) -> RawHandbook:
     """Read every file the content contract names; collect what cannot be read."""
     problems: list[Problem] = []
     ladder = root / "ladder"
+    inside = _InsideCheck(root, problems)
 
     def optional(path: Path) -> Document | None:
-        return read_yaml(path, problems) if path.is_file() else None
+        return read_yaml(path, problems) if path.is_file() and inside(path) else None
 
     handbook_file = root / "handbook.yml"
     if not handbook_file.is_file():
         problems.append(Problem(display_path(handbook_file), 1, 1,
                                 "handbook.yml is missing; expected the handbook's settings file"))
     tracks_dir = ladder / "tracks"
-    track_files = sorted(tracks_dir.glob("*.yml")) + sorted(tracks_dir.glob("*.yaml"))
+    track_files = [f for f in sorted(tracks_dir.glob("*.yml")) + sorted(tracks_dir.glob("*.yaml")) if inside(f)]
     if not track_files:
         problems.append(Problem(display_path(tracks_dir), 1, 1,
                                 "no track files; expected at least one ladder/tracks/<id>.yml"))
     pages_dir = root / "pages"
-    pages = [p for p in (read_page(f, pages_dir, problems) for f in sorted(pages_dir.rglob("*.md")))
-             if p is not None]
+    page_files = [f for f in sorted(pages_dir.rglob("*.md")) if f.is_file() and not _hidden(f, pages_dir)]
+    pages = [p for p in (read_page(f, pages_dir, problems) for f in page_files if inside(f)) if p is not None]
     assets_dir = root / "assets"
     assets = sorted(p.relative_to(assets_dir).as_posix()
-                    for p in assets_dir.rglob("*") if p.is_file()) if assets_dir.is_dir() else []
+                    for p in assets_dir.rglob("*") if p.is_file() and inside(p)) if assets_dir.is_dir() else []
     return RawHandbook(
         root=root,
         handbook=optional(handbook_file),
@@ -125,9 +127,44 @@ def load_handbook(root: Path) -> RawHandbook:
     )
 
 
+def _hidden(path: Path, folder: Path) -> bool:
+    """Editors' lock and swap files (.#faq.md, .faq.md.swp) are no pages."""
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+class _InsideCheck:
+    """Refuses a file that is a symbolic link (or lies in a linked folder) leading out of
+    the handbook: the build must never copy ~/.ssh/id_rsa into a published site because a
+    pull request added `assets/key -> ~/.ssh/id_rsa`. Links within the handbook are fine."""
+
+    def __init__(self, root: Path, problems: list[Problem]):
+        self.root = root.resolve()
+        self.problems = problems
+        self.folders: dict[Path, Path] = {}  # resolving each of 2,000 pages' folders again costs
+
+    def __call__(self, path: Path) -> bool:
+        if path.is_symlink():
+            target = path.resolve()
+        else:
+            if path.parent not in self.folders:
+                self.folders[path.parent] = path.parent.resolve()
+            target = self.folders[path.parent] / path.name
+        if target.is_relative_to(self.root):
+            return True
+        self.problems.append(Problem(display_path(path), 1, 1,
+                                     f"is a link to '{target}', outside the handbook; expected a file "
+                                     "inside the handbook folder (copy it in instead)"))
+        return False
+
+
 def read_text(path: Path, problems: list[Problem]) -> str | None:
     """UTF-8 text, or a problem naming the line of the first undecodable byte."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(display_path(path), 1, 1, f"cannot be read ({err.strerror}); "
+                                                          "expected a readable file"))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -242,7 +279,11 @@ def _construct(loader: _Loader, node: yaml.Node, path: tuple[Key, ...], doc: Doc
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, (*path, index), doc, line_offset, problems)
                 for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
+                                f"'{node.value}' is not a finite number; expected an amount such as 120000"))
+    return value
 
 
 def read_page(path: Path, pages_dir: Path, problems: list[Problem]) -> PageSource | None:

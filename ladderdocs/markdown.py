@@ -13,6 +13,7 @@ from html import escape
 from dataclasses import dataclass, field
 from posixpath import dirname
 from typing import Callable, Sequence
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -115,6 +116,7 @@ def _resolve_links(state) -> None:  # type: ignore[no-untyped-def]
 def _rewrite_md_link(token: Token, block: Token, before: Sequence[Token], ctx: Context) -> None:
     href = str(token.attrGet("href") or "")
     path, hash_, fragment = href.partition("#")
+    path = unquote(path)  # markdown-it percent-encodes: [x](<our team.md>) arrives as our%20team.md
     if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
         return
     rel = join_page_path(ctx.source_page_dir, path)

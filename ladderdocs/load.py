@@ -8,6 +8,7 @@ author sees them all at once together with what validation finds next.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,11 @@ from ladderdocs.errors import Problem, display_path
 
 Key = str | int
 Position = tuple[int, int]
+
+# Control characters are invalid in HTML: refused in files (tab, newlines and form feed
+# aside) and in YAML strings written with escapes ("\x1b", "\ud800"), with lone surrogates.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 
 MAX_VALUES = 200_000  # a YAML file expanding (through aliases) past this is refused
 
@@ -173,11 +179,13 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         problems.append(Problem(display_path(path), line, col,
                                 f"byte 0x{raw[err.start]:02x} is not UTF-8; expected a UTF-8 text file"))
         return None
-    if "\x00" in text:
-        offset = text.index("\x00")
+    control = CONTROL.search(text)
+    if control:
+        offset = control.start()
         line = text.count("\n", 0, offset) + 1
-        problems.append(Problem(display_path(path), line, 1,
-                                "NUL character; expected a text file"))
+        what = "NUL character" if control.group() == "\x00" else f"control character U+{ord(control.group()):04X}"
+        problems.append(Problem(display_path(path), line, offset - text.rfind("\n", 0, offset),
+                                f"{what}; expected a text file"))
         return None
     return text
 
@@ -206,8 +214,9 @@ def parse_yaml(text: str, name: str, problems: list[Problem], line_offset: int =
 
 def _parse(loader_class: type[_Loader], text: str, name: str, problems: list[Problem],
            line_offset: int) -> Document | None:
-    loader = loader_class(text)
+    loader = None
     try:
+        loader = loader_class(text)  # the pure-Python reader refuses control characters right here
         node = loader.get_single_node()
         if node is None:
             problems.append(Problem(name, 1 + line_offset, 1, "no YAML content; expected a mapping"))
@@ -222,13 +231,19 @@ def _parse(loader_class: type[_Loader], text: str, name: str, problems: list[Pro
         what = " ".join(str(part) for part in (err.context, err.problem) if part)
         problems.append(Problem(name, line + line_offset, col,
                                 f"invalid YAML ({what}); expected well-formed YAML"))
+    except yaml.reader.ReaderError as err:
+        at = min(err.position, len(text))
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        problems.append(Problem(name, line + line_offset, col,
+                                f"character U+{err.character:04X} is not allowed in YAML; expected printable text"))
     except (yaml.YAMLError, ValueError) as err:
         problems.append(Problem(name, 1 + line_offset, 1, f"invalid YAML ({err})"))
     except RecursionError:
         problems.append(Problem(name, 1 + line_offset, 1,
                                 "YAML nested too deeply; expected a few levels of nesting"))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return None
 
 
@@ -280,6 +295,11 @@ def _construct(loader: _Loader, node: yaml.Node, path: tuple[Key, ...], doc: Doc
         return [_construct(loader, item, (*path, index), doc, line_offset, problems)
                 for index, item in enumerate(node.value)]
     value = loader.construct_object(node, deep=True)
+    unshowable = UNSHOWABLE.search(value) if isinstance(value, str) else None
+    if unshowable:
+        problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
+                                f"the escape for U+{ord(unshowable.group()):04X} makes a character no page "
+                                "can show; expected printable text"))
     if isinstance(value, float) and not math.isfinite(value):
         problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
                                 f"'{node.value}' is not a finite number; expected an amount such as 120000"))

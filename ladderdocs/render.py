@@ -6,6 +6,7 @@ ladder data is rendered per use, because a relative link depends on the page hol
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any, Callable, Iterator
@@ -161,4 +162,22 @@ def render_site(handbook: Handbook, file_mode: bool = False,
     for asset in handbook.assets:
         files[f"assets/{asset}"] = (handbook.root / "assets" / asset).read_bytes()
     files[".nojekyll"] = b""
-    return files, reserved_page_problems(handbook) + problems
+    clashes = address_problems(handbook, [job.path for job in jobs] + [p for p in files if not p.endswith(".html")])
+    return files, reserved_page_problems(handbook) + clashes + problems
+
+
+def address_problems(handbook: Handbook, paths: list[str]) -> list[Problem]:
+    """Two outputs on one address, or a file where another needs a folder (a page named
+    'index.html.md' wants 'index.html/'): the site could not be written."""
+    folders = {path[:i] for path in paths for i, char in enumerate(path) if char == "/"}
+    counts = Counter(paths)
+    problems = []
+    for path in sorted(p for p in counts if counts[p] > 1 or p in folders):
+        culprits = [p.source_file for p in handbook.pages if (f"{p.url}index.html".startswith(path + "/")
+                    if path in folders else f"{p.url}index.html" == path)]
+        problems += [Problem(source, 1, 1, f"this page needs the address '{path}', which the site already "
+                                           "uses; expected another file name") for source in culprits]
+        if not culprits:
+            problems.append(Problem(str(handbook.root), 1, 1, f"two outputs need the address '{path}'; "
+                                                              "expected one (rename one of them)"))
+    return problems

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
-from ladderdocs.errors import Problem
+from ladderdocs.errors import Problem, display_path
 from ladderdocs.load import Document, RawHandbook
 from ladderdocs.model import page_url
 from ladderdocs.schema import check_schema
@@ -53,6 +53,11 @@ def _check_page_names(raw: RawHandbook) -> list[Problem]:
             shown = char if char.isprintable() else f"\\x{ord(char):02x}"
             problems.append(page.meta.problem((), f"the file name holds '{shown}', which cannot stand in an "
                                                   "address; expected a name without # ? % \\ or control characters"))
+    for asset in raw.assets:
+        if URL_BREAKING.search(asset):
+            problems.append(Problem(display_path(raw.root / "assets" / asset), 1, 1,
+                                    "the file name holds a character that cannot stand in an address; "
+                                    "expected a name without # ? % \\ or control characters"))
     return problems
 
 

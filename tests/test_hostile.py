@@ -273,3 +273,17 @@ def test_a_link_within_the_handbook_is_fine(tmp_path: Path) -> None:
     files = render(root).files
     assert files["assets/logo.svg"].startswith(b"<svg")
 
+
+
+@pytest.mark.parametrize("name, builds", [("a b.png", True), ("ü.png", True), ("a\\b.png", False),
+                                          ("c#.png", False), ("100%.png", False)])
+def test_odd_asset_names_are_copied_or_refused(name: str, builds: bool, tmp_path: Path) -> None:
+    root = copy_mini(tmp_path)
+    (root / "assets").mkdir()
+    (root / "assets" / name).write_bytes(b"png")
+    if builds:
+        assert render(root).files[f"assets/{name}"] == b"png"
+    else:
+        with pytest.raises(ContentError) as err:
+            render(root)
+        assert "cannot stand in an address" in str(err.value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,6 +35,7 @@ class Measurement:
     tool: str
     pages: int
     times: list[float]
+    cpu: list[float]  # user + system seconds of the whole process tree: what contention cannot inflate
     peak_mb: float
     largest_kb: float
     largest_page: str
@@ -72,9 +74,10 @@ def _tree_memory_kb(root_pid: int) -> int:
     return total
 
 
-def _run(cmd: list[str], cwd: Path, sample_memory: bool = False) -> tuple[float, int]:
-    """Wall seconds of one run, and its peak tree memory in KiB (0 when not sampled)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+def _run(cmd: list[str], cwd: Path, repo: Path, sample_memory: bool = False) -> tuple[float, float, int]:
+    """Wall and CPU seconds of one run, and its peak tree memory in KiB (0 when not sampled)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -95,9 +98,11 @@ def _run(cmd: list[str], cwd: Path, sample_memory: bool = False) -> tuple[float,
     else:
         _, stderr = proc.communicate()
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr.decode(errors='replace')}")
-    return elapsed, peak
+    return elapsed, cpu, peak
 
 
 def _largest_html(site: Path) -> tuple[int, str, int]:
@@ -107,19 +112,20 @@ def _largest_html(site: Path) -> tuple[int, str, int]:
 
 
 def measure(tool: str, cmd_for: Callable[[Path], list[str]], workdir: Path, pages: int,
-            runs: int) -> Measurement:
+            runs: int, repo: Path = REPO) -> Measurement:
     """`runs` timed cold builds, then one more with the memory sampler on (it costs CPU)."""
-    times, peak_kb = [], 0
+    times, cpus, peak_kb = [], [], 0
     site = workdir / f"site-{tool}-{pages}"
     for n in range(max(1, runs) + 1):
         shutil.rmtree(site, ignore_errors=True)
-        elapsed, peak = _run(cmd_for(site), workdir, sample_memory=(n == max(1, runs)))
+        elapsed, cpu, peak = _run(cmd_for(site), workdir, repo, sample_memory=(n == max(1, runs)))
         if n < max(1, runs):
             times.append(elapsed)
+            cpus.append(cpu)
         else:
             peak_kb = peak
     size, path, count = _largest_html(site)
-    return Measurement(tool, pages, times, peak_kb / 1024, size / 1024, path, count)
+    return Measurement(tool, pages, times, cpus, peak_kb / 1024, size / 1024, path, count)
 
 
 def mkdocs_available() -> bool:
@@ -135,11 +141,12 @@ def mkdocs_config(workdir: Path, handbook: Path, pages: int) -> Path:
 
 
 def table(rows: list[Measurement]) -> str:
-    header = f"{'tool':<11}{'pages':>7}{'median s':>10}{'best s':>8}{'peak MB':>9}{'largest KB':>12}  largest page"
+    header = (f"{'tool':<11}{'pages':>7}{'median s':>10}{'best s':>8}{'cpu s':>7}{'peak MB':>9}"
+              f"{'largest KB':>12}  largest page")
     lines = [header, "-" * len(header)]
     for m in rows:
-        lines.append(f"{m.tool:<11}{m.pages:>7}{m.median:>10.2f}{min(m.times):>8.2f}{m.peak_mb:>9.0f}"
-                     f"{m.largest_kb:>12.1f}  {m.largest_page} (of {m.html_files} HTML files)")
+        lines.append(f"{m.tool:<11}{m.pages:>7}{m.median:>10.2f}{min(m.times):>8.2f}{statistics.median(m.cpu):>7.2f}"
+                     f"{m.peak_mb:>9.0f}{m.largest_kb:>12.1f}  {m.largest_page} (of {m.html_files} HTML files)")
     return "\n".join(lines)
 
 
@@ -154,7 +161,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="timed MkDocs runs (default 1: it takes a minute or more on 2,000 pages)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, help="keep handbooks and sites here (default: a temp folder)")
+    parser.add_argument("--repo", type=Path, default=REPO,
+                        help="measure the ladderdocs of this checkout, e.g. an older commit (default: this one)")
     args = parser.parse_args(argv)
+    load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
     with tempfile.TemporaryDirectory(prefix="ladderdocs-bench-") as tmp:
         workdir = (args.workdir or Path(tmp)).resolve()
@@ -167,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"measuring ladderdocs on {pages} pages …", file=sys.stderr)
             rows.append(measure("ladderdocs", lambda site, hb=handbooks[pages]: [
                 sys.executable, "-m", "ladderdocs", "build", "-c", str(hb), "-o", str(site)],
-                workdir, pages, args.runs))
+                workdir, pages, args.runs, args.repo.resolve()))
         if not args.no_mkdocs and mkdocs_available():
             config = mkdocs_config(workdir, handbooks[args.pages], args.pages)
             print(f"measuring mkdocs on {args.pages} pages …", file=sys.stderr)
@@ -177,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         elif not args.no_mkdocs:
             print("mkdocs is not installed: skipping the comparison (pip install mkdocs)", file=sys.stderr)
 
-        print(f"cold builds, {args.runs} runs each, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+        print(f"cold builds, {args.runs} runs each, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+              f"load average before: {load_before}")
         print(table(rows))
         ratio = rows[1].median / rows[0].median
         print(f"scaling: {large} pages take {ratio:.1f}× as long as {small} (target: at most 12×)")

@@ -4,6 +4,7 @@ grow with the number of pages (timings live in bench/, not here)."""
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from conftest import REPO, run_cli, tree_bytes
 from ladderdocs.build import load_model, render
 from ladderdocs.errors import ContentError
 from ladderdocs.pageindex import LISTING_LIMIT
-from ladderdocs.parallel import PARALLEL_MIN_JOBS
+from ladderdocs import parallel
+from ladderdocs.parallel import PARALLEL_MIN_JOBS, can_fork
 from ladderdocs.render import NAV_PAGE_LIMIT, render_site
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -50,6 +52,7 @@ def test_generator_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) 
 
 
 def test_parallel_rendering_gives_the_serial_site(big: Path) -> None:
+    assert can_fork(), "this test would compare serial with serial"
     handbook, _ = load_model(big)
     serial, serial_problems = render_site(handbook, workers=1)
     parallel, parallel_problems = render_site(handbook, workers=2)
@@ -57,6 +60,23 @@ def test_parallel_rendering_gives_the_serial_site(big: Path) -> None:
     assert list(parallel) == list(serial)  # same order, so writing is the same too
     assert parallel == serial
     assert parallel_problems == serial_problems == []
+
+
+def test_a_process_with_threads_renders_serially(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve runs a watcher and a server: forking it could copy a held lock into a worker."""
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("forked although a thread was running")
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    handbook, _ = load_model(big)
+    stop = threading.Event()
+    watcher = threading.Thread(target=stop.wait)
+    watcher.start()
+    try:
+        files, _ = render_site(handbook, workers=2)
+    finally:
+        stop.set()
+        watcher.join()
+    assert len(files) > PARALLEL_MIN_JOBS
 
 
 def test_a_broken_reference_found_by_a_worker_is_reported_once(big: Path, tmp_path: Path) -> None:

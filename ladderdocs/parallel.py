@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol, Sequence
@@ -55,17 +56,21 @@ def render_pages(renderer: PageRenderer, jobs: Sequence[PageJob],
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
     files: dict[str, bytes] = {}
     problems = list(renderer.problems)
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_inherit, initargs=(renderer, jobs)) as pool:
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_inherit, initargs=(renderer, jobs))
+    try:
         for pages, found in pool.map(_render_chunk, chunks):
             files.update(pages)
             problems += found
+    finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first
+        pool.shutdown(wait=True, cancel_futures=True)
     return files, list(dict.fromkeys(problems))
 
 
 def _inherit(renderer: PageRenderer, jobs: Sequence[PageJob]) -> None:
     global _inherited
     _inherited = (renderer, jobs)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
 
 
 def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], list[Problem]]:

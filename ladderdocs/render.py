@@ -169,12 +169,12 @@ def render_site(handbook: Handbook, file_mode: bool = False,
 def address_problems(handbook: Handbook, paths: list[str]) -> list[Problem]:
     """Two outputs on one address, or a file where another needs a folder (a page named
     'index.html.md' wants 'index.html/'): the site could not be written."""
-    folders = {path[:i] for path in paths for i, char in enumerate(path) if char == "/"}
+    needed_as_folder = {path[:i] for path in paths for i, char in enumerate(path) if char == "/"}
     counts = Counter(paths)
     problems = []
-    for path in sorted(p for p in counts if counts[p] > 1 or p in folders):
+    for path in sorted(p for p in counts if counts[p] > 1 or p in needed_as_folder):
         culprits = [p.source_file for p in handbook.pages if (f"{p.url}index.html".startswith(path + "/")
-                    if path in folders else f"{p.url}index.html" == path)]
+                    if path in needed_as_folder else f"{p.url}index.html" == path)]
         problems += [Problem(source, 1, 1, f"this page needs the address '{path}', which the site already "
                                            "uses; expected another file name") for source in culprits]
         if not culprits:

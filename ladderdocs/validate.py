@@ -7,6 +7,7 @@ unique ids, references that resolve, grades in order, min <= mid <= max.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from collections import Counter
 from typing import Any, Iterable
@@ -115,7 +116,7 @@ def check_references(raw: RawHandbook) -> list[Problem]:
                                                   "expected one page per address"))
     if raw.handbook is not None:
         logo = raw.handbook.data.get("logo")
-        if logo and logo.removeprefix("assets/") not in raw.assets:
+        if logo and posixpath.normpath(logo).removeprefix("assets/") not in raw.assets:
             # only assets/ is published: a logo elsewhere would be a broken image on every page
             problems.append(raw.handbook.problem(("logo",), f"logo '{logo}' is not a file under assets/; "
                                                             "expected a path such as assets/logo.svg"))

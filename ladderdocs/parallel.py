@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol, Sequence
@@ -40,10 +41,10 @@ def available_cpus() -> int:
 
 
 def can_fork() -> bool:
-    """Fork only where it is the platform's habit, and never from a process with threads
-    (serve's watcher and server): a forked copy of a lock another thread holds never opens."""
-    return ("fork" in multiprocessing.get_all_start_methods() and os.name == "posix"
-            and threading.active_count() == 1)
+    """Fork only on Linux, where it is the default (macOS made spawn its default because
+    forked system libraries crash), and never from a process with threads (serve's watcher
+    and server): a forked copy of a lock another thread holds never opens."""
+    return sys.platform == "linux" and threading.active_count() == 1
 
 
 def render_pages(renderer: PageRenderer, jobs: Sequence[PageJob],

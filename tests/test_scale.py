@@ -3,6 +3,7 @@ grow with the number of pages (timings live in bench/, not here)."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -137,3 +138,16 @@ def test_a_long_folder_is_listed_in_parts_that_reach_every_page(mini_copy: Path,
     inner = BeautifulSoup((site / "notes" / "deep" / "inner" / "index.html").read_text(), "html.parser")
     crumbs = [a.get_text() for a in inner.select(".breadcrumbs a")]
     assert crumbs == ["All pages", "Field notes", "deep"]
+
+
+def test_the_benchmark_runs_and_prints_its_figures(tmp_path: Path) -> None:
+    """bench/ is used by other work (serve, search): its command line must keep working."""
+    result = subprocess.run([sys.executable, str(REPO / "bench" / "build_bench.py"), "--pages", "20", "--runs", "1",
+                             "--no-mkdocs", "--workdir", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines() if line.startswith("ladderdocs")]
+    assert [row[1] for row in rows] == ["2", "20"]
+    assert "scaling: 20 pages take" in result.stdout
+    generated = subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(tmp_path / "cli"),
+                                "--pages", "3", "--seed", "1"], capture_output=True, text=True, timeout=60)
+    assert generated.returncode == 0 and len(list((tmp_path / "cli" / "pages").rglob("*.md"))) == 3

@@ -10,6 +10,7 @@ import datetime as dt
 import posixpath
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any, Iterable
 
 from ladderdocs.errors import Problem, display_path
@@ -127,6 +128,8 @@ def check_references(raw: RawHandbook) -> list[Problem]:
         if theme and not (raw.root / theme).is_dir():
             problems.append(raw.handbook.problem(("theme",), f"theme folder '{theme}' does not exist; "
                                                              "expected a folder in the handbook"))
+        elif theme:
+            problems += _check_theme_inside(raw, raw.root / theme)
     if not any(p.rel == "index.md" for p in raw.pages):
         problems.append(Problem(str(raw.root / "pages" / "index.md"), 1, 1,
                                 "home page is missing; expected pages/index.md"))
@@ -193,6 +196,20 @@ def _check_comp(doc: Document, level_ids: set[str]) -> list[Problem]:
                 shown = f"min {low}, mid {mid}, max {high}" if "mid" in band else f"min {low}, max {high}"
                 problems.append(doc.problem(path, f"band {shown} is out of order; expected min <= mid <= max"))
     return problems
+
+
+def _check_theme_inside(raw: RawHandbook, theme: Path) -> list[Problem]:
+    """A theme's static files are published as they are: like assets, none may come from
+    outside the handbook (a `static -> ~/.ssh` link in a pull request)."""
+    root = raw.root.resolve()
+    assert raw.handbook is not None
+    if not theme.resolve().is_relative_to(root):
+        return [raw.handbook.problem(("theme",), f"theme folder '{theme.name}' lies outside the handbook; "
+                                                 "expected a folder inside it")]
+    static = theme / "static"
+    return [Problem(display_path(path), 1, 1, f"is a link to '{path.resolve()}', outside the handbook; "
+                                              "expected a file inside the handbook folder (copy it in instead)")
+            for path in sorted(static.rglob("*")) if path.is_file() and not path.resolve().is_relative_to(root)]
 
 
 def _is_date(text: str) -> bool:

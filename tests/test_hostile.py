@@ -287,3 +287,20 @@ def test_odd_asset_names_are_copied_or_refused(name: str, builds: bool, tmp_path
         with pytest.raises(ContentError) as err:
             render(root)
         assert "cannot stand in an address" in str(err.value)
+
+
+@pytest.mark.parametrize("how", ["static folder", "static file", "theme folder"])
+def test_a_theme_cannot_publish_files_from_outside(how: str, secret: Path, tmp_path: Path) -> None:
+    root = copy_mini(tmp_path)
+    (root / "handbook.yml").write_text((root / "handbook.yml").read_text() + "theme: theme\n")
+    if how == "theme folder":
+        os.symlink(secret.parent, root / "theme")
+    else:
+        (root / "theme" / "static").mkdir(parents=True) if how == "static file" else (root / "theme").mkdir()
+        if how == "static file":
+            os.symlink(secret, root / "theme" / "static" / "style.css")
+        else:
+            os.symlink(secret.parent, root / "theme" / "static")
+    with pytest.raises(ContentError) as err:
+        render(root)
+    assert "outside the handbook" in str(err.value)

@@ -21,6 +21,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
 
 from ladderdocs.errors import Problem
 from ladderdocs.urls import join_page_path, relative_url
@@ -71,10 +72,15 @@ def _ref_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _slug(title: str) -> str:
+    """The plugin's slug, but never empty: a heading of emoji alone got id="", invalid HTML."""
+    return slugify(title) or "section"
+
+
 def make_markdown(allow_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.use(anchors_plugin, min_level=2, max_level=4)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_slug)
     md.inline.ruler.before("link", "ladder_ref", _ref_rule)
     md.core.ruler.push("ladder_links", _resolve_links)
     md.add_render_rule("ladder_ref", _render_ref)

@@ -304,3 +304,11 @@ def test_a_theme_cannot_publish_files_from_outside(how: str, secret: Path, tmp_p
     with pytest.raises(ContentError) as err:
         render(root)
     assert "outside the handbook" in str(err.value)
+
+
+def test_headings_without_letters_still_get_an_id(tmp_path: Path) -> None:
+    root = copy_mini(tmp_path)
+    (root / "pages" / "faq.md").write_text("---\ntitle: FAQ\n---\n## 🎉\n\n## 🎉\n\n## ⟶ ✓\n", encoding="utf-8")
+    page = BeautifulSoup(render(root).files["faq/index.html"].decode(), "html.parser")
+    ids = [h["id"] for h in page.select("article h2")]
+    assert len(ids) == 3 and all(ids) and len(set(ids)) == 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ladderdocs.errors import ContentError, Problem
+from ladderdocs.errors import ContentError, Problem, display_path
 from ladderdocs.load import load_handbook
 from ladderdocs.model import PUBLIC, Handbook, build_model
 from ladderdocs.parity import ERROR, Finding, findings
@@ -58,7 +58,11 @@ def build(content: Path, out_dir: Path, audience: str = PUBLIC, strict: bool = F
         raise ContentError([Problem(str(out_dir), 1, 1, "the output folder holds the content and would "
                                                         "replace it; expected a separate folder such as site/")])
     result = render(content, audience, strict, file_mode, base_url)
-    write_site(result.files, out_dir)
+    try:
+        write_site(result.files, out_dir)
+    except OSError as err:  # a full disk or a read-only folder: the author's to fix, and the old site stands
+        raise ContentError([Problem(display_path(out_dir), 1, 1, f"cannot write the site ({err.strerror or err}); "
+                                                                 "expected a folder ladderdocs may write to")]) from err
     return result
 
 

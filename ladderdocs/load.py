@@ -7,6 +7,8 @@ author sees them all at once together with what validation finds next.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -18,6 +20,11 @@ from ladderdocs.errors import Problem, display_path
 Key = str | int
 Position = tuple[int, int]
 
+# Control characters are invalid in HTML: refused in files (tab, newlines and form feed
+# aside) and in YAML strings written with escapes ("\x1b", "\ud800"), with lone surrogates.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+
 MAX_VALUES = 200_000  # a YAML file expanding (through aliases) past this is refused
 
 T = TypeVar("T")
@@ -26,18 +33,32 @@ T = TypeVar("T")
 Reader = Callable[[Path, Callable[[Path, "list[Problem]"], T], "list[Problem]"], T]
 
 
+
 def read_fresh(path: Path, parse: Callable[[Path, list[Problem]], T], problems: list[Problem]) -> T:
     return parse(path, problems)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML without implicit timestamps: dates stay the strings the author wrote."""
-
-
-_Loader.yaml_implicit_resolvers = {
+_NO_TIMESTAMPS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay the strings the author wrote."""
+
+    yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+_FAST = hasattr(yaml, "CSafeLoader")
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
+    """The same on libyaml, when PyYAML has it: ten times faster over thousands of front
+    matters. On a mistake the pure-Python loader parses again: its messages are sharper
+    (it names the tab that cannot start a token)."""
+
+    yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 
 @dataclass
@@ -90,9 +111,10 @@ def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
     problems: list[Problem] = []
     ladder = root / "ladder"
     pages_dir = root / "pages"
+    inside = _InsideCheck(root, problems)
 
     def optional(path: Path) -> Document | None:
-        return read(path, read_yaml, problems) if path.is_file() else None
+        return read(path, read_yaml, problems) if path.is_file() and inside(path) else None
 
     def page(path: Path, found: list[Problem]) -> PageSource | None:
         return read_page(path, pages_dir, found)
@@ -102,15 +124,15 @@ def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
         problems.append(Problem(display_path(handbook_file), 1, 1,
                                 "handbook.yml is missing; expected the handbook's settings file"))
     tracks_dir = ladder / "tracks"
-    track_files = sorted(tracks_dir.glob("*.yml")) + sorted(tracks_dir.glob("*.yaml"))
+    track_files = [f for f in sorted(tracks_dir.glob("*.yml")) + sorted(tracks_dir.glob("*.yaml")) if inside(f)]
     if not track_files:
         problems.append(Problem(display_path(tracks_dir), 1, 1,
                                 "no track files; expected at least one ladder/tracks/<id>.yml"))
-    pages = [p for p in (read(f, page, problems) for f in sorted(pages_dir.rglob("*.md")))
-             if p is not None]
+    page_files = [f for f in sorted(pages_dir.rglob("*.md")) if f.is_file() and not _hidden(f, pages_dir)]
+    pages = [p for p in (read(f, page, problems) for f in page_files if inside(f)) if p is not None]
     assets_dir = root / "assets"
     assets = sorted(p.relative_to(assets_dir).as_posix()
-                    for p in assets_dir.rglob("*") if p.is_file()) if assets_dir.is_dir() else []
+                    for p in assets_dir.rglob("*") if p.is_file() and inside(p)) if assets_dir.is_dir() else []
     return RawHandbook(
         root=root,
         handbook=optional(handbook_file),
@@ -124,9 +146,44 @@ def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
     )
 
 
+def _hidden(path: Path, folder: Path) -> bool:
+    """Editors' lock and swap files (.#faq.md, .faq.md.swp) are no pages."""
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+class _InsideCheck:
+    """Refuses a file that is a symbolic link (or lies in a linked folder) leading out of
+    the handbook: the build must never copy ~/.ssh/id_rsa into a published site because a
+    pull request added `assets/key -> ~/.ssh/id_rsa`. Links within the handbook are fine."""
+
+    def __init__(self, root: Path, problems: list[Problem]):
+        self.root = root.resolve()
+        self.problems = problems
+        self.folders: dict[Path, Path] = {}  # resolving each of 2,000 pages' folders again costs
+
+    def __call__(self, path: Path) -> bool:
+        if path.is_symlink():
+            target = path.resolve()
+        else:
+            if path.parent not in self.folders:
+                self.folders[path.parent] = path.parent.resolve()
+            target = self.folders[path.parent] / path.name
+        if target.is_relative_to(self.root):
+            return True
+        self.problems.append(Problem(display_path(path), 1, 1,
+                                     f"is a link to '{target}', outside the handbook; expected a file "
+                                     "inside the handbook folder (copy it in instead)"))
+        return False
+
+
 def read_text(path: Path, problems: list[Problem]) -> str | None:
     """UTF-8 text, or a problem naming the line of the first undecodable byte."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(display_path(path), 1, 1, f"cannot be read ({err.strerror}); "
+                                                          "expected a readable file"))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -135,11 +192,13 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         problems.append(Problem(display_path(path), line, col,
                                 f"byte 0x{raw[err.start]:02x} is not UTF-8; expected a UTF-8 text file"))
         return None
-    if "\x00" in text:
-        offset = text.index("\x00")
+    control = CONTROL.search(text)
+    if control:
+        offset = control.start()
         line = text.count("\n", 0, offset) + 1
-        problems.append(Problem(display_path(path), line, 1,
-                                "NUL character; expected a text file"))
+        what = "NUL character" if control.group() == "\x00" else f"control character U+{ord(control.group()):04X}"
+        problems.append(Problem(display_path(path), line, offset - text.rfind("\n", 0, offset),
+                                f"{what}; expected a text file"))
         return None
     return text
 
@@ -157,8 +216,20 @@ def read_yaml(path: Path, problems: list[Problem]) -> Document | None:
 
 def parse_yaml(text: str, name: str, problems: list[Problem], line_offset: int = 0) -> Document | None:
     """Parse one YAML document, keeping the position of every key and item."""
-    loader = _Loader(text)
+    if _FAST:
+        found: list[Problem] = []
+        doc = _parse(_FastLoader, text, name, found, line_offset)
+        if doc is not None:
+            problems += found
+            return doc
+    return _parse(_Loader, text, name, problems, line_offset)
+
+
+def _parse(loader_class: type[_Loader], text: str, name: str, problems: list[Problem],
+           line_offset: int) -> Document | None:
+    loader = None
     try:
+        loader = loader_class(text)  # the pure-Python reader refuses control characters right here
         node = loader.get_single_node()
         if node is None:
             problems.append(Problem(name, 1 + line_offset, 1, "no YAML content; expected a mapping"))
@@ -173,13 +244,19 @@ def parse_yaml(text: str, name: str, problems: list[Problem], line_offset: int =
         what = " ".join(str(part) for part in (err.context, err.problem) if part)
         problems.append(Problem(name, line + line_offset, col,
                                 f"invalid YAML ({what}); expected well-formed YAML"))
+    except yaml.reader.ReaderError as err:
+        at = min(err.position, len(text))
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        problems.append(Problem(name, line + line_offset, col,
+                                f"character U+{err.character:04X} is not allowed in YAML; expected printable text"))
     except (yaml.YAMLError, ValueError) as err:
         problems.append(Problem(name, 1 + line_offset, 1, f"invalid YAML ({err})"))
     except RecursionError:
         problems.append(Problem(name, 1 + line_offset, 1,
                                 "YAML nested too deeply; expected a few levels of nesting"))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return None
 
 
@@ -230,7 +307,16 @@ def _construct(loader: _Loader, node: yaml.Node, path: tuple[Key, ...], doc: Doc
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, (*path, index), doc, line_offset, problems)
                 for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    unshowable = UNSHOWABLE.search(value) if isinstance(value, str) else None
+    if unshowable:
+        problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
+                                f"the escape for U+{ord(unshowable.group()):04X} makes a character no page "
+                                "can show; expected printable text"))
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
+                                f"'{node.value}' is not a finite number; expected an amount such as 120000"))
+    return value
 
 
 def read_page(path: Path, pages_dir: Path, problems: list[Problem]) -> PageSource | None:

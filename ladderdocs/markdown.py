@@ -13,6 +13,7 @@ from html import escape
 from dataclasses import dataclass, field
 from posixpath import dirname, normpath
 from typing import Callable, Sequence
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -20,6 +21,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
 
 from ladderdocs.errors import Problem
 from ladderdocs.urls import join_page_path, relative_url
@@ -72,10 +74,15 @@ def _ref_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _slug(title: str) -> str:
+    """The plugin's slug, but never empty: a heading of emoji alone got id="", invalid HTML."""
+    return slugify(title) or "section"
+
+
 def make_markdown(allow_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.use(anchors_plugin, min_level=2, max_level=4)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_slug)
     md.inline.ruler.before("link", "ladder_ref", _ref_rule)
     md.core.ruler.push("ladder_links", _resolve_links)
     md.core.ruler.push("align_classes", _align_classes)
@@ -129,6 +136,7 @@ def _withheld_or_missing(ctx: Context, kind: str, ident: str) -> str:
 def _rewrite_md_link(token: Token, block: Token, before: Sequence[Token], ctx: Context) -> None:
     href = str(token.attrGet("href") or "")
     path, hash_, fragment = href.partition("#")
+    path = unquote(path)  # markdown-it percent-encodes: [x](<our team.md>) arrives as our%20team.md
     if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
         return
     rel = join_page_path(ctx.source_page_dir, path)

@@ -209,6 +209,7 @@ class Handbook:
     zone_by_id: dict[str, Zone] = field(init=False)
     page_by_rel: dict[str, Page] = field(init=False)
     grades: list[int] = field(init=False)
+    memo: dict[tuple[Any, ...], Any] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.track_by_id = {t.id: t for t in self.tracks}

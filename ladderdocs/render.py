@@ -6,6 +6,7 @@ ladder data is rendered per use, because a relative link depends on the page hol
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from posixpath import normpath
@@ -25,6 +26,8 @@ from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_bloc
 from ladderdocs.model import Handbook, Source
 from ladderdocs.parity import parity_pages
 from ladderdocs.search import index_files, search_pages
+from ladderdocs.pageindex import folder_of, folders, index_jobs, trail
+from ladderdocs.parallel import render_pages
 from ladderdocs.theme import static_files, theme_layers
 from ladderdocs.urls import relative_url
 
@@ -143,10 +146,13 @@ class Renderer:
         if hb.mobility:
             yield PageJob("mobility/index.html", "mobility.html", {"mobility": hb.mobility},
                           track_summaries | {MOBILITY})
-        yield PageJob("pages/index.html", "pages.html", {}, frozenset())
+        yield from index_jobs(hb)
+        page_folders = folders(hb)
         for page in hb.pages:
             if page.rel != "index.md":
-                yield PageJob(f"{page.url}index.html", "page.html", {"page": page}, frozenset({page_dep(page.rel)}))
+                yield PageJob(f"{page.url}index.html", "page.html",
+                              {"page": page, "trail": trail(page_folders, folder_of(page))},
+                              frozenset({page_dep(page.rel)}))
 
     def render_job(self, job: PageJob) -> bytes:
         context: dict[str, Any] = {"page_dir": job.dir, "section": job.path.split("/")[0], **job.context}
@@ -174,20 +180,44 @@ def reserved_page_problems(handbook: Handbook) -> list[Problem]:
 
 def render_site(handbook: Handbook, file_mode: bool = False,
                 reuse: Callable[[PageJob], bytes | None] = lambda job: None,
-                bytecode_cache: BytecodeCache | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+                bytecode_cache: BytecodeCache | None = None,
+                workers: int | None = None) -> tuple[dict[str, bytes], list[Problem]]:
     """Every output file of the site, and the problems found while rendering (broken refs).
 
-    `reuse` lets serve keep a page it rendered before instead of rendering it again.
+    `reuse` lets serve keep a page it rendered before instead of rendering it again;
+    `workers` processes render the pages (default: one per core; 1 renders serially).
     """
     renderer = Renderer(handbook, file_mode, bytecode_cache)
-    files: dict[str, bytes] = {}
-    for job in chain(renderer.jobs(), *(feature(handbook) for feature in FEATURE_PAGES)):
-        kept = reuse(job)
-        files[job.path] = renderer.render_job(job) if kept is None else kept
+    jobs = list(chain(renderer.jobs(), *(feature(handbook) for feature in FEATURE_PAGES)))
+    kept = {job.path: data for job in jobs if (data := reuse(job)) is not None}
+    fresh = [job for job in jobs if job.path not in kept]
+    for template in sorted({job.template for job in fresh}):
+        renderer.env.get_template(template)  # compiled once, before any worker is forked
+    files, problems = render_pages(renderer, fresh, workers)
+    files.update(kept)
     for out, path in static_files(renderer.layers).items():
         files[out] = path.read_bytes()
     for asset in handbook.assets:
         files[f"assets/{asset}"] = (handbook.root / "assets" / asset).read_bytes()
     files.update(index_files(handbook))
     files, published = publish.finish_site(handbook, files, file_mode)
-    return files, reserved_page_problems(handbook) + renderer.problems + published
+    job_paths = [job.path for job in jobs]
+    clashes = address_problems(handbook, job_paths + sorted(set(files) - set(job_paths)))
+    return files, reserved_page_problems(handbook) + clashes + problems + published
+
+
+def address_problems(handbook: Handbook, paths: list[str]) -> list[Problem]:
+    """Two outputs on one address, or a file where another needs a folder (a page named
+    'index.html.md' wants 'index.html/'): the site could not be written."""
+    needed_as_folder = {path[:i] for path in paths for i, char in enumerate(path) if char == "/"}
+    counts = Counter(paths)
+    problems = []
+    for path in sorted(p for p in counts if counts[p] > 1 or p in needed_as_folder):
+        culprits = [p.source_file for p in handbook.pages if (f"{p.url}index.html".startswith(path + "/")
+                    if path in needed_as_folder else f"{p.url}index.html" == path)]
+        problems += [Problem(source, 1, 1, f"this page needs the address '{path}', which the site already "
+                                           "uses; expected another file name") for source in culprits]
+        if not culprits:
+            problems.append(Problem(str(handbook.root), 1, 1, f"two outputs need the address '{path}'; "
+                                                              "expected one (rename one of them)"))
+    return problems

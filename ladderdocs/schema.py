@@ -151,7 +151,7 @@ def _error_path(err: ValidationError) -> tuple[Any, ...]:
     path = tuple(err.absolute_path)
     if err.validator == "additionalProperties" and isinstance(err.instance, dict):
         known = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
-        extra = sorted(set(err.instance) - set(known))
+        extra = sorted(set(err.instance) - set(known), key=str)  # keys may be numbers too
         if extra:
             return (*path, extra[0])
     return path
@@ -210,7 +210,7 @@ def _explain(err: ValidationError) -> str:
             return f"missing required field '{missing}' in {where}"
         case "additionalProperties":
             allowed = ", ".join(sorted(schema.get("properties", {})))
-            extra = sorted(set(err.instance) - set(schema.get("properties", {})))
+            extra = sorted(set(err.instance) - set(schema.get("properties", {})), key=str)
             return f"unknown field '{extra[0]}'; expected one of: {allowed}"
         case "type":
             expected = _TYPE_NAMES.get(str(err.validator_value), str(err.validator_value))

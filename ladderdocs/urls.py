@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from posixpath import normpath
+from urllib.parse import quote
 
 
 def relative_url(from_dir: str, target: str, file_mode: bool = False) -> str:
@@ -15,7 +16,7 @@ def relative_url(from_dir: str, target: str, file_mode: bool = False) -> str:
     if file_mode and (path == "" or path.endswith("/")):
         path += "index.html"
     up = "../" * from_dir.count("/")
-    url = up + path
+    url = up + quote(path, safe="/~!$&'()*+,;=:@")  # a page named 'über uns.md' links as '%C3%BCber%20uns/'
     if url == "":
         url = "./"
     return url + (hash_ + fragment if hash_ else "")

@@ -7,10 +7,13 @@ unique ids, references that resolve, grades in order, min <= mid <= max.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
+import re
 from collections import Counter
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ladderdocs.errors import Problem
+from ladderdocs.errors import Problem, display_path
 from ladderdocs.load import Document, RawHandbook
 from ladderdocs.model import page_url
 from ladderdocs.schema import check_schema
@@ -34,11 +37,33 @@ def validate(raw: RawHandbook,
             found = check(doc, kind)
             problems += found
             schema_ok = schema_ok and not found
+    problems += _check_page_names(raw)
     if not (raw.root / "ladder" / "competencies.yml").is_file() and raw.tracks:
         problems.append(Problem(str(raw.root / "ladder" / "competencies.yml"), 1, 1,
                                 "competencies.yml is missing; expected the competencies levels are assessed on"))
     if schema_ok and not any(p.severity == "error" for p in problems):
         problems += check_references(raw)
+    return problems
+
+
+URL_BREAKING = re.compile(r"[#?%\\\x00-\x1f\x7f]")
+
+
+def _check_page_names(raw: RawHandbook) -> list[Problem]:
+    """A page's path becomes its address: characters that end or escape a URL path are refused."""
+    problems = []
+    for page in raw.pages:
+        found = URL_BREAKING.search(page.rel)
+        if found:
+            char = found.group()
+            shown = char if char.isprintable() else f"\\x{ord(char):02x}"
+            problems.append(page.meta.problem((), f"the file name holds '{shown}', which cannot stand in an "
+                                                  "address; expected a name without # ? % \\ or control characters"))
+    for asset in raw.assets:
+        if URL_BREAKING.search(asset):
+            problems.append(Problem(display_path(raw.root / "assets" / asset), 1, 1,
+                                    "the file name holds a character that cannot stand in an address; "
+                                    "expected a name without # ? % \\ or control characters"))
     return problems
 
 
@@ -96,13 +121,19 @@ def check_references(raw: RawHandbook) -> list[Problem]:
                                                   "expected one page per address"))
     if raw.handbook is not None:
         logo = raw.handbook.data.get("logo")
-        if logo and not (raw.root / logo).is_file():
-            problems.append(raw.handbook.problem(("logo",), f"logo '{logo}' does not exist; expected a file "
-                                                            "in the handbook folder, e.g. assets/logo.svg"))
+        if logo and posixpath.normpath(logo).removeprefix("assets/") not in raw.assets:
+            # only assets/ is published: a logo elsewhere would be a broken image on every page
+            problems.append(raw.handbook.problem(("logo",), f"logo '{logo}' is not a file under assets/; "
+                                                            "expected a path such as assets/logo.svg"))
+        as_of = raw.handbook.data.get("as_of")
+        if as_of and not _is_date(as_of):
+            problems.append(raw.handbook.problem(("as_of",), f"'{as_of}' is not a calendar date; expected YYYY-MM-DD"))
         theme = raw.handbook.data.get("theme")
         if theme and not (raw.root / theme).is_dir():
             problems.append(raw.handbook.problem(("theme",), f"theme folder '{theme}' does not exist; "
                                                              "expected a folder in the handbook"))
+        elif theme:
+            problems += _check_theme_inside(raw, raw.root / theme)
     if not any(p.rel == "index.md" for p in raw.pages):
         problems.append(Problem(str(raw.root / "pages" / "index.md"), 1, 1,
                                 "home page is missing; expected pages/index.md"))
@@ -151,9 +182,7 @@ def _check_comp(doc: Document, level_ids: set[str]) -> list[Problem]:
         if band_set["zone"] not in zone_ids:
             problems.append(doc.problem(("band_sets", s, "zone"), f"unknown zone '{band_set['zone']}'; "
                                                                   f"expected one of: {', '.join(sorted(zone_ids))}"))
-        try:
-            dt.date.fromisoformat(band_set["as_of"])
-        except ValueError:
+        if not _is_date(band_set["as_of"]):
             problems.append(doc.problem(("band_sets", s, "as_of"),
                                         f"'{band_set['as_of']}' is not a calendar date; expected YYYY-MM-DD"))
         for level_id, band in band_set["bands"].items():
@@ -171,6 +200,28 @@ def _check_comp(doc: Document, level_ids: set[str]) -> list[Problem]:
                 shown = f"min {low}, mid {mid}, max {high}" if "mid" in band else f"min {low}, max {high}"
                 problems.append(doc.problem(path, f"band {shown} is out of order; expected min <= mid <= max"))
     return problems
+
+
+def _check_theme_inside(raw: RawHandbook, theme: Path) -> list[Problem]:
+    """A theme's static files are published as they are: like assets, none may come from
+    outside the handbook (a `static -> ~/.ssh` link in a pull request)."""
+    root = raw.root.resolve()
+    assert raw.handbook is not None
+    if not theme.resolve().is_relative_to(root):
+        return [raw.handbook.problem(("theme",), f"theme folder '{theme.name}' lies outside the handbook; "
+                                                 "expected a folder inside it")]
+    static = theme / "static"
+    return [Problem(display_path(path), 1, 1, f"is a link to '{path.resolve()}', outside the handbook; "
+                                              "expected a file inside the handbook folder (copy it in instead)")
+            for path in sorted(static.rglob("*")) if path.is_file() and not path.resolve().is_relative_to(root)]
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_mobility(doc: Document, track_ids: set[str]) -> list[Problem]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from ladderdocs.diff import CompetencyDiff, LevelDiff, diff_levels, pair_url, same_grade_url  # noqa: F401
 from ladderdocs.model import Band, Competency, Handbook, Level, Move, Track, Zone
@@ -13,6 +14,21 @@ if TYPE_CHECKING:
 
 CURRENCY_SYMBOLS = {"USD": "US$", "AUD": "A$", "EUR": "€", "GBP": "£", "PHP": "₱",
                     "INR": "₹", "JPY": "¥", "CAD": "C$", "NZD": "NZ$", "SGD": "S$"}
+
+
+Answer = TypeVar("Answer")
+
+
+def per_build(view: Callable[..., Answer]) -> Callable[..., Answer]:
+    """Compute a view once per handbook: templates ask the same question on many pages
+    (every competency page asks for every level's marked expectations)."""
+    @functools.wraps(view)
+    def remembered(handbook: Handbook, *items: Any) -> Answer:
+        key = (view.__name__, *(getattr(item, "id", item) for item in items))
+        if key not in handbook.memo:
+            handbook.memo[key] = view(handbook, *items)
+        return handbook.memo[key]  # type: ignore[no-any-return]
+    return remembered
 
 
 def format_money(amount: float, currency: str) -> str:
@@ -48,6 +64,7 @@ class MarkedExpectation:
     file: str
 
 
+@per_build
 def marked_expectations(handbook: Handbook, level: Level) -> dict[str, list[MarkedExpectation]]:
     """The level's expectations per competency, each marked new or grown against the level below."""
     diff = growth(handbook, level)

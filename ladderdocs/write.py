@@ -17,9 +17,10 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        for rel in sorted(files):
-            target = safe_join(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
+        targets = {rel: safe_join(staging, rel) for rel in sorted(files)}
+        for folder in sorted({target.parent for target in targets.values()}):
+            folder.mkdir(parents=True, exist_ok=True)  # once per folder, not once per file
+        for rel, target in targets.items():
             target.write_bytes(files[rel])
         os.chmod(staging, 0o755)
         swap_in(staging, out_dir)
@@ -28,11 +29,12 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
 
 
 def safe_join(root: Path, rel: str) -> Path:
-    """`root/rel`, refusing any path that would land outside `root`."""
-    target = (root / rel).resolve()
-    if not target.is_relative_to(root.resolve()) or target == root.resolve():
+    """`root/rel`, refusing any path that would land outside `root`. Judged on the text, which
+    costs no system call per file; `update_site` also resolves links, as its folder is old."""
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or "\x00" in rel or any(part in ("", ".", "..") for part in parts):
         raise ValueError(f"refusing to write outside the site: {rel!r}")
-    return target
+    return root.joinpath(*parts)
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -51,6 +53,8 @@ def update_site(files: dict[str, bytes], out_dir: Path, previous: dict[str, byte
     changed = sorted(rel for rel, data in files.items() if previous.get(rel) != data)
     for rel in changed:
         target = safe_join(out_dir, rel)
+        if not target.resolve().is_relative_to(out_dir.resolve()):  # a link someone left in site/
+            raise ValueError(f"refusing to write outside the site: {rel!r}")
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(files[rel])

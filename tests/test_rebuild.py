@@ -107,10 +107,10 @@ def test_a_title_change_renders_every_page(handbook: Path) -> None:
 
 def test_feature_pages_rerender_by_what_they_declare(handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def undeclared(hb: Handbook) -> Iterator[PageJob]:
-        yield PageJob("feature/any/index.html", "pages.html", {})
+        yield PageJob("feature/any/index.html", "tracks.html", {})
 
     def about_dev(hb: Handbook) -> Iterator[PageJob]:
-        yield PageJob("feature/dev/index.html", "pages.html", {}, frozenset({level_dep("dev")}))
+        yield PageJob("feature/dev/index.html", "tracks.html", {}, frozenset({level_dep("dev")}))
 
     monkeypatch.setattr(render_module, "FEATURE_PAGES", [undeclared, about_dev])
     builder, site = first_build(handbook)

@@ -1,0 +1,82 @@
+"""Render many pages on every core; small handbooks stay serial, where a pool costs more.
+
+Workers are forked once the renderer and the list of jobs exist, so they inherit the
+model and the compiled templates instead of receiving them pickled; each gets chunks of
+job indices and sends back bytes. Results are put together in job order, so the output
+does not depend on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Protocol, Sequence
+
+from ladderdocs.errors import Problem
+from ladderdocs.jobs import PageJob
+
+PARALLEL_MIN_JOBS = 300  # below this, forking and collecting cost more than they save
+CHUNK = 64  # jobs per task: small enough to balance the cores, large enough to keep IPC cheap
+
+
+class PageRenderer(Protocol):
+    problems: list[Problem]
+
+    def render_job(self, job: PageJob) -> bytes: ...
+
+
+# Set in each worker process by its initializer: the renderer and jobs it inherited by fork.
+_inherited: tuple[PageRenderer, Sequence[PageJob]] | None = None
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Fork only on Linux, where it is the default (macOS made spawn its default because
+    forked system libraries crash), and never from a process with threads (serve's watcher
+    and server): a forked copy of a lock another thread holds never opens."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def render_pages(renderer: PageRenderer, jobs: Sequence[PageJob],
+                 workers: int | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every job's page, in job order, and the problems found (each once)."""
+    count = available_cpus() if workers is None else workers
+    if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
+        files = {job.path: renderer.render_job(job) for job in jobs}
+        return files, list(dict.fromkeys(renderer.problems))
+    chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
+    files: dict[str, bytes] = {}
+    problems = list(renderer.problems)
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_inherit, initargs=(renderer, jobs))
+    try:
+        for pages, found in pool.map(_render_chunk, chunks):
+            files.update(pages)
+            problems += found
+    finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first
+        pool.shutdown(wait=True, cancel_futures=True)
+    return files, list(dict.fromkeys(problems))
+
+
+def _inherit(renderer: PageRenderer, jobs: Sequence[PageJob]) -> None:
+    global _inherited
+    _inherited = (renderer, jobs)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
+
+
+def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+    assert _inherited is not None
+    renderer, jobs = _inherited
+    known = len(renderer.problems)
+    pages = [(jobs[i].path, renderer.render_job(jobs[i])) for i in indices]
+    return pages, renderer.problems[known:]

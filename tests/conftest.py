@@ -27,12 +27,21 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = run_cli("build", "--content", str(EXAMPLE), "--out", str(out))
+def built(content: Path, out: Path, *options: str) -> Path:
+    """`out` after a successful `ladderdocs build` of `content` with `options`."""
+    result = run_cli("build", "--content", str(content), "--out", str(out), *options)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(EXAMPLE, tmp_path_factory.mktemp("example") / "site")
+
+
+@pytest.fixture(scope="session")
+def internal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(EXAMPLE, tmp_path_factory.mktemp("internal") / "site", "--audience", "internal")
 
 
 @pytest.fixture()
@@ -63,6 +72,5 @@ def stale_example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = comp.read_text(encoding="utf-8")
     start = text.index("  - zone: np")
     comp.write_text(text[:start] + text[start:].replace("as_of: 2026-03-01", "as_of: 2025-09-01", 1), encoding="utf-8")
-    result = run_cli("build", "--content", str(content), "--out", str(root / "site"))
-    assert result.returncode == 0, result.stderr
+    built(content, root / "site")
     return root

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import EXAMPLE, FIXTURES, REPO, run_cli
+from conftest import EXAMPLE, FIXTURES, REPO, built
 from ladderdocs.build import load_model
 from ladderdocs.diff import diff_levels, static_pairs, word_diff
 
@@ -51,10 +51,7 @@ def listed(section: Any) -> dict[str, list[Any]]:
 
 @pytest.fixture(scope="module")
 def two_levels_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("two-levels") / "site"
-    result = run_cli("build", "-c", str(TWO_LEVELS), "-o", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+    return built(TWO_LEVELS, tmp_path_factory.mktemp("two-levels") / "site")
 
 
 def test_diff_lists_exactly_what_was_added_changed_and_dropped(two_levels_site: Path) -> None:

@@ -17,14 +17,6 @@ from ladderdocs.model import INTERNAL, PUBLIC
 from ladderdocs.schema import published_schema
 
 
-@pytest.fixture(scope="module")
-def internal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("internal") / "site"
-    result = run_cli("build", "-c", str(EXAMPLE), "-o", str(out), "--audience", "internal")
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 def validator(site: Path) -> Draft202012Validator:
     schema = json.loads((site / "ladder.schema.json").read_text())
     Draft202012Validator.check_schema(schema)

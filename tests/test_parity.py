@@ -15,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import EXAMPLE, FIXTURES, MINI, REPO, run_cli
+from conftest import EXAMPLE, FIXTURES, MINI, REPO, built, run_cli
 from ladderdocs.parity import LABELS
 from ladderdocs.views import format_money
 
@@ -45,10 +45,7 @@ def location(match: re.Match[str], root: Path) -> str:
 
 @pytest.fixture(scope="module")
 def every_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("every") / "site"
-    result = run_cli("build", "-c", str(EVERY), "-o", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+    return built(EVERY, tmp_path_factory.mktemp("every") / "site")
 
 
 def test_check_reports_every_finding_at_its_band(tmp_path: Path) -> None:

@@ -22,14 +22,6 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-@pytest.fixture(scope="module")
-def internal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("internal") / "site"
-    result = run_cli("build", "--content", str(EXAMPLE), "--out", str(out), "--audience", "internal")
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 def test_index_holds_every_level_track_competency_and_page(example_site: Path) -> None:
     handbook, _ = load_model(EXAMPLE)
     index = read_index(example_site)

@@ -55,6 +55,17 @@ TIME_QUERY = """async (query) => {
 }"""
 
 
+def query_when_loaded(context, url: str, query: str) -> float:  # type: ignore[no-untyped-def]
+    """Milliseconds for `query` once the box has focus and the index has loaded (warm)."""
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.focus("[data-search-box]")
+    page.wait_for_function(f"() => window.{search.GLOBAL} !== undefined")
+    elapsed = page.evaluate(TIME_QUERY, query)
+    page.close()
+    return elapsed
+
+
 def run(*command: str) -> None:
     subprocess.run(command, check=True, cwd=REPO, capture_output=True, text=True)
 
@@ -102,17 +113,8 @@ def browser_times(site: Path, runs: int) -> dict[str, tuple[float, float]]:
                 page.goto(url, wait_until="load")
                 found["cold"].append(page.evaluate(TIME_QUERY, QUERY))
                 page.close()
-                page = context.new_page()
-                page.goto(url, wait_until="load")
-                page.focus("[data-search-box]")
-                page.wait_for_function(f"() => window.{search.GLOBAL} !== undefined")
-                found["warm"].append(page.evaluate(TIME_QUERY, QUERY))
-                page.close()
-                page = context.new_page()
-                page.goto(url, wait_until="load")
-                page.focus("[data-search-box]")
-                page.wait_for_function(f"() => window.{search.GLOBAL} !== undefined")
-                found["prefix"].append(page.evaluate(TIME_QUERY, PREFIX_QUERY))
+                found["warm"].append(query_when_loaded(context, url, QUERY))
+                found["prefix"].append(query_when_loaded(context, url, PREFIX_QUERY))
                 context.close()
             browser.close()
     finally:

@@ -9,6 +9,7 @@ import functools
 import http.server
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin
@@ -37,6 +38,14 @@ class StrictHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def wait_under_csp(tab: object, expression: str, timeout_s: float = 10.0) -> None:
+    """Poll from outside the page: wait_for_function evals inside it, which this CSP forbids."""
+    deadline = time.monotonic() + timeout_s
+    while not tab.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        tab.wait_for_timeout(50)
 
 
 def build(content: Path, out: Path, *options: str) -> Path:
@@ -232,7 +241,7 @@ def test_results_pass_axe(server: str, browser: object, scheme: str) -> None:
     try:
         tab.goto(server + "handbook/levels/staff-engineer/")
         search_box(tab, "staff mentoring")
-        tab.wait_for_function("window.LADDERDOCS_SEARCH_EXCERPTS !== undefined")  # no re-render under axe
+        wait_under_csp(tab, "window.LADDERDOCS_SEARCH_EXCERPTS !== undefined")  # no re-render under axe
         tab.keyboard.press("ArrowDown")
         sync_api.expect(options(tab).first).to_have_attribute("aria-selected", "true")
         violations = Axe().run(tab, options={"runOnly": {"type": "tag", "values": WCAG}}).response["violations"]

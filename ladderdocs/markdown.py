@@ -43,6 +43,7 @@ class Heading:
 class Rendered:
     html: str
     headings: list[Heading] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list, repr=False)  # for the search index: no second parse
 
 
 @dataclass
@@ -212,7 +213,7 @@ def render_block(md: MarkdownIt, text: str, ctx: Context) -> Rendered:
     """A whole Markdown document (a page body or a multi-paragraph summary)."""
     env = {"ctx": ctx}
     tokens = md.parse(text, env)
-    return Rendered(md.renderer.render(tokens, md.options, env), _headings(tokens))
+    return Rendered(md.renderer.render(tokens, md.options, env), _headings(tokens), tokens)
 
 
 def render_inline(md: MarkdownIt, text: str, ctx: Context) -> str:

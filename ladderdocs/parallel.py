@@ -2,29 +2,32 @@
 
 Workers are forked once the renderer and the list of jobs exist, so they inherit the
 model and the compiled templates instead of receiving them pickled; each gets chunks of
-job indices and sends back bytes. Results are put together in job order, so the output
+job indices and sends back bytes (and the search sections of the prose pages, see search.py). Results are put together in job order, so the output
 does not depend on which worker finished first.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from typing import Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 from ladderdocs.errors import Problem
 from ladderdocs.jobs import PageJob
 
+T = TypeVar("T")
 PARALLEL_MIN_JOBS = 300  # below this, forking and collecting cost more than they save
 CHUNK = 64  # jobs per task: small enough to balance the cores, large enough to keep IPC cheap
 
 
 class PageRenderer(Protocol):
     problems: list[Problem]
+    page_sections: dict[str, Any]  # by-product of rendering a prose page: its search sections
 
     def render_job(self, job: PageJob) -> bytes: ...
 
@@ -47,25 +50,61 @@ def can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def render_pages(renderer: PageRenderer, jobs: Sequence[PageJob],
-                 workers: int | None = None) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every job's page, in job order, and the problems found (each once)."""
+def render_pages(renderer: PageRenderer, jobs: Sequence[PageJob], workers: int | None = None
+                 ) -> tuple[dict[str, bytes], list[Problem], dict[str, Any]]:
+    """Every job's page, in job order, the problems found (each once), and the renderer's
+    page sections."""
     count = available_cpus() if workers is None else workers
     if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
         files = {job.path: renderer.render_job(job) for job in jobs}
-        return files, list(dict.fromkeys(renderer.problems))
+        return files, list(dict.fromkeys(renderer.problems)), renderer.page_sections
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
     files: dict[str, bytes] = {}
     problems = list(renderer.problems)
+    sections = dict(renderer.page_sections)
     pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                initializer=_inherit, initargs=(renderer, jobs))
     try:
-        for pages, found in pool.map(_render_chunk, chunks):
+        for pages, found, chunk_sections in pool.map(_render_chunk, chunks):
             files.update(pages)
             problems += found
+            sections.update(chunk_sections)
     finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first
         pool.shutdown(wait=True, cancel_futures=True)
-    return files, list(dict.fromkeys(problems))
+    return files, list(dict.fromkeys(problems)), sections
+
+
+def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start `function(*args)` on another core, in a forked process that inherits the
+    arguments (nothing is pickled on the way in); the returned function waits for the result.
+    Where forking is unsafe or there is one core, it runs here, when the result is asked for."""
+    if available_cpus() < 2 or not can_fork():
+        return functools.partial(function, *args)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_inherit_call, initargs=(function, args))
+    future = pool.submit(_call_inherited)
+
+    def result() -> T:
+        try:
+            return future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return result
+
+
+_inherited_call: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+
+
+def _inherit_call(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    global _inherited_call
+    _inherited_call = (function, args)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call_inherited() -> Any:
+    assert _inherited_call is not None
+    function, args = _inherited_call
+    return function(*args)
 
 
 def _inherit(renderer: PageRenderer, jobs: Sequence[PageJob]) -> None:
@@ -74,9 +113,10 @@ def _inherit(renderer: PageRenderer, jobs: Sequence[PageJob]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
 
 
-def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], list[Problem], dict[str, Any]]:
     assert _inherited is not None
     renderer, jobs = _inherited
     known = len(renderer.problems)
+    renderer.page_sections = {}  # only this chunk's go back
     pages = [(jobs[i].path, renderer.render_job(jobs[i])) for i in indices]
-    return pages, renderer.problems[known:]
+    return pages, renderer.problems[known:], renderer.page_sections

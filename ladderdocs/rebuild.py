@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, TypeVar
 
@@ -24,6 +24,7 @@ from ladderdocs.load import Document, RawHandbook, load_handbook
 from ladderdocs.model import Handbook, build_model
 from ladderdocs.render import render_site
 from ladderdocs.schema import check_schema
+from ladderdocs.search import INDEX_FILES, Section, index_files
 from ladderdocs.theme import theme_layers
 from ladderdocs.validate import validate
 
@@ -95,6 +96,7 @@ class Site:
     files: dict[str, bytes]
     templates: dict[str, bytes]  # every template of every theme layer: any change renders all pages
     warnings: list[Problem]
+    sections: dict[str, list[Section]]  # of every prose page, for the search index (see render_site)
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,16 @@ class SiteBuilder:
 
     def build(self, last: Site | None) -> Rebuilt:
         """The whole site, rendering only the pages an edit since `last` can change; or ContentError."""
+        rebuilt = self.pages(last)
+        return replace(rebuilt, site=self.indexed(rebuilt.site))
+
+    def indexed(self, site: Site) -> Site:
+        """`site` with the search index of its own content."""
+        return replace(site, files={**site.files, **index_files(site.handbook, site.sections)})
+
+    def pages(self, last: Site | None) -> Rebuilt:
+        """Every file but the search index, which stays `last`'s until indexed() makes it again:
+        serve writes the pages first, as indexing a large handbook takes much longer."""
         raw = load_handbook(self.content, self.memo.read)
         problems = validate(raw, self.memo.check_schema)
         self.memo.retain(raw)
@@ -136,9 +148,10 @@ class SiteBuilder:
             rendered.append(job.path)
             return None
 
-        files, render_problems = render_site(handbook, False, reuse, self.bytecode)
-        self._raise_if_failing(render_problems + warnings)
-        return Rebuilt(Site(handbook, files, templates, warnings), rendered)
+        site = render_site(handbook, False, reuse, self.bytecode, kept_sections=last.sections if last else {})
+        self._raise_if_failing(site.problems + warnings)
+        last_index = {name: last.files[name] for name in INDEX_FILES if last and name in last.files}
+        return Rebuilt(Site(handbook, {**site.files, **last_index}, templates, warnings, site.sections), rendered)
 
     def _raise_if_failing(self, problems: list[Problem]) -> None:
         failing = [p for p in problems if p.severity == "error" or self.strict]

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from posixpath import normpath
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context as JinjaContext
@@ -25,7 +25,7 @@ from ladderdocs.jobs import BANDS, MOBILITY, PageJob, competency_dep, level_dep,
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
 from ladderdocs.model import Handbook, Source
 from ladderdocs.parity import parity_pages
-from ladderdocs.search import index_files, search_pages
+from ladderdocs.search import INDEX_FILES, Section, page_sections, search_pages, titles
 from ladderdocs.pageindex import folder_of, folders, index_jobs, trail
 from ladderdocs.parallel import render_pages
 from ladderdocs.theme import static_files, theme_layers
@@ -49,13 +49,15 @@ class Renderer:
         self.file_mode = file_mode
         self.md = make_markdown(handbook.settings.allow_html)
         self.problems: list[Problem] = []
+        self.page_sections: dict[str, list[Section]] = {}  # rel -> search sections of each page rendered
+        self._titles = titles(handbook)
         self.layers = theme_layers(handbook.settings.theme)
         self.env = Environment(
             loader=ChoiceLoader([  # the handbook's templates win; "default/x.html" is always the default's
                 FileSystemLoader([str(layer / "templates") for layer in self.layers]),
                 PrefixLoader({"default": FileSystemLoader(str(self.layers[-1] / "templates"))})]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            bytecode_cache=bytecode_cache)
+            bytecode_cache=bytecode_cache, auto_reload=False)  # one Environment per build: no stat per include
         self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter,
                                 money=views.format_money)
         self.env.globals.update(url=self._url, hb=handbook, settings=handbook.settings, views=views,
@@ -163,6 +165,7 @@ class Renderer:
                 self.file_mode, self.problems, self.handbook.withheld,
                 asset_base=normpath(f"pages/{page_dir_of(page.rel)}")))
             context.update(body=Markup(body.html), headings=body.headings)
+            self.page_sections[page.rel] = page_sections(body.tokens, self._titles)
         return self.env.get_template(job.template).render(context).encode("utf-8")
 
 
@@ -178,13 +181,22 @@ def reserved_page_problems(handbook: Handbook) -> list[Problem]:
             for p in handbook.pages if p.url.split("/")[0] in RESERVED]
 
 
+@dataclass
+class RenderedSite:
+    files: dict[str, bytes]
+    problems: list[Problem]  # found while rendering: broken refs, clashing addresses
+    sections: dict[str, list[Section]]  # search sections of every prose page, by rel: for index_files
+
+
 def render_site(handbook: Handbook, file_mode: bool = False,
                 reuse: Callable[[PageJob], bytes | None] = lambda job: None,
-                bytecode_cache: BytecodeCache | None = None,
-                workers: int | None = None) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every output file of the site, and the problems found while rendering (broken refs).
+                bytecode_cache: BytecodeCache | None = None, workers: int | None = None,
+                kept_sections: Mapping[str, list[Section]] = {}) -> RenderedSite:
+    """Every output file of the site but the search index (search.index_files makes it from
+    the sections this returns).
 
-    `reuse` lets serve keep a page it rendered before instead of rendering it again;
+    `reuse` lets serve keep a page it rendered before instead of rendering it again, and
+    `kept_sections` has the sections of the prose pages it keeps;
     `workers` processes render the pages (default: one per core; 1 renders serially).
     """
     renderer = Renderer(handbook, file_mode, bytecode_cache)
@@ -193,17 +205,18 @@ def render_site(handbook: Handbook, file_mode: bool = False,
     fresh = [job for job in jobs if job.path not in kept]
     for template in sorted({job.template for job in fresh}):
         renderer.env.get_template(template)  # compiled once, before any worker is forked
-    files, problems = render_pages(renderer, fresh, workers)
+    files, problems, sections = render_pages(renderer, fresh, workers)
     files.update(kept)
+    sections = {page.rel: sections[page.rel] if page.rel in sections else kept_sections[page.rel]
+                for page in handbook.pages}
     for out, path in static_files(renderer.layers).items():
         files[out] = path.read_bytes()
     for asset in handbook.assets:
         files[f"assets/{asset}"] = (handbook.root / "assets" / asset).read_bytes()
-    files.update(index_files(handbook))
     files, published = publish.finish_site(handbook, files, file_mode)
     job_paths = [job.path for job in jobs]
-    clashes = address_problems(handbook, job_paths + sorted(set(files) - set(job_paths)))
-    return files, reserved_page_problems(handbook) + clashes + problems + published
+    clashes = address_problems(handbook, job_paths + sorted(set(files) - set(job_paths)) + list(INDEX_FILES))
+    return RenderedSite(files, reserved_page_problems(handbook) + clashes + problems + published, sections)
 
 
 def address_problems(handbook: Handbook, paths: list[str]) -> list[Problem]:

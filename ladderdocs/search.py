@@ -22,17 +22,18 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping, Sequence
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors.index import slugify, unique_slug
+from markdown_it.token import Token
+from mdit_py_plugins.anchors.index import slugify
 
 from ladderdocs.jobs import PageJob
-from ladderdocs.markdown import REF, make_markdown
-from ladderdocs.model import Handbook, Page
+from ladderdocs.markdown import REF
+from ladderdocs.model import Handbook
 
 INDEX_FILE = "search-index.js"
 EXCERPTS_FILE = "search-excerpts.js"
+INDEX_FILES = (INDEX_FILE, EXCERPTS_FILE)
 GLOBAL = "LADDERDOCS_SEARCH_INDEX"
 EXCERPTS_GLOBAL = "LADDERDOCS_SEARCH_EXCERPTS"
 FORMAT_VERSION = 2
@@ -118,12 +119,10 @@ class Terms:
         self._term_of: dict[str, str] = {}
 
     def __call__(self, text: str) -> set[str]:
-        found = set()  # split as the browser splits: on anything but letters and digits
-        for word in set(_WORD_SPLIT.split(fold(text))):
-            term = self._term_of.get(word)
-            if term is None:
-                term = self._term_of[word] = self._term(word)
-            found.add(term)
+        words = set(_WORD_SPLIT.split(fold(text)))  # split as the browser splits: on anything but letters and digits
+        for word in words - self._term_of.keys():
+            self._term_of[word] = self._term(word)
+        found = set(map(self._term_of.__getitem__, words))
         found.discard("")
         return found
 
@@ -155,51 +154,44 @@ def excerpt(text: str, limit: int) -> str:
 
 
 # -- docs ---------------------------------------------------------------------------------
-def _block_parser(allow_html: bool) -> MarkdownIt:
-    """markdown.py's parser with inline parsing switched off: blocks are all we need, fast."""
-    md = make_markdown(allow_html)
-    md.disable(["inline", "text_join", "anchor", "ladder_links"])
-    return md
+Section = tuple[str, str, str]  # (anchor, heading, text) of a part of a prose page
 
 
-def page_sections(page: Page, block_md: MarkdownIt, inline_md: MarkdownIt,
-                  title_of: dict[tuple[str, str], str]) -> list[tuple[str, str, str]]:
-    """(anchor, heading, text) per section of a page; the first is the text before any heading.
+def titles(handbook: Handbook) -> dict[tuple[str, str], str]:
+    """What a `[[kind:id]]` reference reads as, for plain()."""
+    title_of = {("level", lv.id): lv.title for lv in handbook.level_by_id.values()}
+    title_of |= {("track", t.id): t.title for t in handbook.tracks}
+    title_of |= {("competency", c.id): c.title for c in handbook.competencies}
+    title_of |= {("page", p.rel): p.title for p in handbook.pages}
+    title_of |= {("page", p.rel.removesuffix(".md")): p.title for p in handbook.pages}
+    return title_of
 
-    Anchors are computed exactly as the anchors plugin does when rendering (same title
-    text, same slug, same de-duplication), so a result lands on the heading.
+
+def page_sections(tokens: Sequence[Token], title_of: dict[tuple[str, str], str]) -> list[Section]:
+    """Each section of a page from the tokens its rendering parsed; the first is the text
+    before any heading. The anchor is the id the rendered heading carries, so a result
+    lands on it, and the page's Markdown is parsed once for the page and its index entry.
     """
     sections: list[tuple[str, str, list[str]]] = [("", "", [])]
-    slugs: set[str] = set()
-    tokens = block_md.parse(page.body, {})
+    heading_inline = -1
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and int(token.tag[1]) in HEADING_LEVELS:
-            source = tokens[i + 1].content
-            title = source
-            if _MARKUP.search(source):  # the title the plugin sees: text and code, markup left out
-                children = inline_md.parseInline(source, {})[0].children or []
-                title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
-            slug = unique_slug(slugify(title), slugs)
-            slugs.add(slug)
-            sections.append((slug, plain(source, title_of), []))
-        elif token.type == "inline" and not (i and tokens[i - 1].type == "heading_open"
-                                             and int(tokens[i - 1].tag[1]) in HEADING_LEVELS):
+            heading_inline = i + 1
+            sections.append((str(token.attrGet("id") or ""), plain(tokens[i + 1].content, title_of), []))
+        elif token.type == "inline" and i != heading_inline:
             sections[-1][2].append(plain(token.content, title_of))
         elif token.type in ("fence", "code_block"):
             sections[-1][2].append(_SPACE.sub(" ", token.content).strip())
     return [(anchor, heading, " ".join(t for t in texts if t)) for anchor, heading, texts in sections]
 
 
-def collect(handbook: Handbook) -> tuple[list[Entry], list[Doc]]:
+def collect(handbook: Handbook, sections: Mapping[str, list[Section]]) -> tuple[list[Entry], list[Doc]]:
     """Every entry and doc of the build, in site order (levels, tracks, competencies, pages).
 
-    The first doc of each entry is its main doc: the one its title belongs to.
+    `sections` holds page_sections() of every prose page, by its rel path. The first doc of
+    each entry is its main doc: the one its title belongs to.
     """
-    title_of = {("level", lv.id): lv.title for lv in handbook.level_by_id.values()}
-    title_of |= {("track", t.id): t.title for t in handbook.tracks}
-    title_of |= {("competency", c.id): c.title for c in handbook.competencies}
-    title_of |= {("page", p.rel): p.title for p in handbook.pages}
-    title_of |= {("page", p.rel.removesuffix(".md")): p.title for p in handbook.pages}
+    title_of = titles(handbook)
     entries: list[Entry] = []
     docs: list[Doc] = []
     competency_entry = {}
@@ -238,13 +230,12 @@ def collect(handbook: Handbook) -> tuple[list[Entry], list[Doc]]:
         moves = [plain(m.description, title_of) for m in handbook.mobility.moves]
         add(Entry(PAGE, "mobility/", "Mobility rules", ""),
             [("", "", " ".join(filter(None, [plain(handbook.mobility.notes, title_of), *moves])), -1)])
-    block_md, inline_md = _block_parser(handbook.settings.allow_html), make_markdown(handbook.settings.allow_html)
     for page in handbook.pages:
-        sections = page_sections(page, block_md, inline_md, title_of)
-        if not sections[0][2]:  # no words before the first heading: the description stands in
-            sections[0] = ("", "", plain(page.description, title_of))
+        parts = list(sections[page.rel])
+        if not parts[0][2]:  # no words before the first heading: the description stands in
+            parts[0] = ("", "", plain(page.description, title_of))
         add(Entry(PAGE, page.url, page.title, ""),
-            [(anchor, heading, text, -1) for anchor, heading, text in sections])
+            [(anchor, heading, text, -1) for anchor, heading, text in parts])
     return entries, docs
 
 
@@ -264,6 +255,9 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 def encode_numbers(values: Iterable[int]) -> str:
     out = []
     for value in values:
+        if value < 32:  # most numbers are small gaps: one character
+            out.append(ALPHABET[value])
+            continue
         digits = [ALPHABET[value & 31]]
         value >>= 5
         while value:
@@ -317,7 +311,7 @@ def _column(values: Iterable[str]) -> str:
     return "\n".join(value.replace("\n", " ") for value in values)
 
 
-def index_data(handbook: Handbook) -> tuple[dict[str, object], str]:
+def index_data(handbook: Handbook, sections: Mapping[str, list[Section]]) -> tuple[dict[str, object], str]:
     """The index as plain data, and the excerpts of prose sections as one column.
 
     Entries own consecutive docs (`docCounts` per entry); the columns `anchors` (see
@@ -329,7 +323,7 @@ def index_data(handbook: Handbook) -> tuple[dict[str, object], str]:
     """
     english = handbook.settings.language.lower().startswith("en")
     terms = Terms(english)
-    entries, docs = collect(handbook)
+    entries, docs = collect(handbook, sections)
     in_text: dict[str, list[int]] = {}
     in_heading: dict[str, list[int]] = {}
     in_title: dict[str, list[int]] = {}
@@ -365,9 +359,9 @@ def index_data(handbook: Handbook) -> tuple[dict[str, object], str]:
     return core, _column(text if is_prose else "" for text, is_prose in zip(shown, prose))
 
 
-def index_files(handbook: Handbook) -> dict[str, bytes]:
+def index_files(handbook: Handbook, sections: Mapping[str, list[Section]]) -> dict[str, bytes]:
     """The two index scripts, each one statement assigning its data to one global."""
-    core, excerpts = index_data(handbook)
+    core, excerpts = index_data(handbook, sections)
     return {
         INDEX_FILE: _assignment(GLOBAL, core),
         EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),

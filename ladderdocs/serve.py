@@ -182,12 +182,25 @@ class Preview:
         if touched or before.problems:
             print(f"{'built' if first else 'rebuilt'}: {len(rebuilt.rendered)} pages rendered, {touched} files "
                   f"written in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+        self._index(self.site)
+
+    def _index(self, site: Site) -> None:
+        """The search index, after the pages are on disk: it changes no page, so no reload waits for it."""
+        try:
+            indexed = self.builder.indexed(site)
+            update_site(indexed.files, self.out_dir, site.files)
+        except Exception as err:  # our bug, or the disk
+            traceback.print_exc()
+            self._fail([f"ladderdocs could not write the search index: {type(err).__name__}: {err} "
+                        "(the traceback is in the terminal)"])
+            return
+        self.site = indexed
 
     def _build_retrying(self) -> Rebuilt:
         """A file may vanish for a moment while an editor saves it: try again before complaining."""
         for attempt in range(3):
             try:
-                return self.builder.build(self.site)
+                return self.builder.pages(self.site)
             except FileNotFoundError:
                 if attempt == 2:
                     raise

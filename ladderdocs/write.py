@@ -9,19 +9,35 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+Writer = Callable[[Mapping[str, bytes]], None]
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
+def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
+    with staged_site(out_dir) as write:
+        write(files)
+
+
+@contextmanager
+def staged_site(out_dir: Path) -> Iterator[Writer]:
+    """A function writing files into a new site beside `out_dir`, which replaces it when the
+    block ends without an error (files can come in several batches, as they are ready)."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
+
+    def write(files: Mapping[str, bytes]) -> None:
         targets = {rel: safe_join(staging, rel) for rel in sorted(files)}
         for folder in sorted({target.parent for target in targets.values()}):
             folder.mkdir(parents=True, exist_ok=True)  # once per folder, not once per file
         for rel, target in targets.items():
             target.write_bytes(files[rel])
+
+    try:
+        yield write
         os.chmod(staging, 0o755)
         swap_in(staging, out_dir)
     finally:

@@ -61,13 +61,14 @@ from ladderdocs.parallel import can_fork
 from ladderdocs.render import render_site
 assert can_fork()
 handbook, _ = load_model(Path(sys.argv[1]))
-serial, serial_problems = render_site(handbook, workers=1)
-parallel, parallel_problems = render_site(handbook, workers=2)
-assert list(parallel) == list(serial), "order differs"  # the order files are written in
-differ = [path for path in serial if parallel[path] != serial[path]]
+serial = render_site(handbook, workers=1)
+parallel = render_site(handbook, workers=2)
+assert list(parallel.files) == list(serial.files), "order differs"  # the order files are written in
+differ = [path for path in serial.files if parallel.files[path] != serial.files[path]]
 assert not differ, differ[:5]
-assert parallel_problems == serial_problems, (parallel_problems, serial_problems)
-print(len(serial), len(parallel_problems))
+assert parallel.problems == serial.problems, (parallel.problems, serial.problems)
+assert parallel.sections == serial.sections  # what the search index is made of
+print(len(serial.files), len(parallel.problems))
 """
 
 
@@ -93,7 +94,7 @@ def test_a_process_with_threads_renders_serially(big: Path, monkeypatch: pytest.
     watcher = threading.Thread(target=stop.wait)
     watcher.start()
     try:
-        files, _ = render_site(handbook, workers=2)
+        files = render_site(handbook, workers=2).files
     finally:
         stop.set()
         watcher.join()

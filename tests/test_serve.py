@@ -18,7 +18,9 @@ from typing import Callable, Iterator
 import pytest
 
 from conftest import EXAMPLE, MINI, REPO, run_cli
+from ladderdocs.build import render
 from ladderdocs.rebuild import Rebuilt, Site
+from ladderdocs.search import INDEX_FILE, INDEX_FILES
 from ladderdocs.serve import Preview
 
 WAIT = 20.0  # seconds any single expectation may take on a busy machine
@@ -330,7 +332,7 @@ def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
     shutil.copytree(MINI, content)
     preview = Preview(content.resolve(), tmp_path / "site", "public", False)
     preview.rebuild()
-    build, calls, started, gate = preview.builder.build, [], threading.Event(), threading.Event()
+    build, calls, started, gate = preview.builder.pages, [], threading.Event(), threading.Event()
 
     def slow_build(last: Site | None) -> Rebuilt:
         result = build(last)  # the files are read; the edit below comes after
@@ -340,7 +342,7 @@ def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
             assert gate.wait(WAIT)
         return result
 
-    preview.builder.build = slow_build  # type: ignore[method-assign]
+    preview.builder.pages = slow_build  # type: ignore[method-assign]
     loop = threading.Thread(target=preview.run, daemon=True)
     loop.start()
     try:
@@ -357,3 +359,18 @@ def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
         gate.set()
         preview.stop()
         loop.join(WAIT)
+
+
+def test_the_search_index_follows_an_edit_and_is_builds_index(tmp_path: Path) -> None:
+    """serve writes the pages first and the index right after; both must end as build's."""
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    preview = Preview(content.resolve(), tmp_path / "site", "public", False)
+    preview.rebuild()
+    faq = content / "pages" / "faq.md"
+    edit(faq, "Someone who designs services.", "Someone who designs zeppelins.")
+    preview.rebuild({faq.resolve()})
+    built = render(content.resolve()).files
+    for name in INDEX_FILES:
+        assert (tmp_path / "site" / name).read_bytes() == built[name], name
+    assert "zeppelin" in (tmp_path / "site" / INDEX_FILE).read_text(encoding="utf-8")

@@ -20,8 +20,11 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"
@@ -32,36 +35,9 @@ SETTLE_S = 0.3  # pause between runs, so one run's burst never merges with the n
 
 
 def generate(out: Path, pages: int) -> None:
-    """The example handbook grown to about `pages` output pages: cloned IC tracks and prose pages.
-
-    bench/generate.py (the scale issue) is used instead when it is there.
-    """
-    shared = REPO / "bench" / "generate.py"
-    if shared.is_file():
-        subprocess.run([sys.executable, str(shared), str(out), "--pages", str(pages)], check=True)
-        return
-    shutil.copytree(EXAMPLE, out)
-    ic = (EXAMPLE / "ladder" / "tracks" / "ic.yml").read_text()
-    level_ids = re.findall(r"^  - id: (\S+)", ic, re.M)
-    clones = pages // 200
-    for k in range(clones):
-        text = ic.replace("id: ic\n", f"id: ic{k}\n", 1).replace("order: 1\n", f"order: {10 + k}\n", 1)
-        text = text.replace("title: Individual contributor", f"title: Individual contributor {k}", 1)
-        for level_id in level_ids:
-            text = re.sub(rf"\b{re.escape(level_id)}\b", f"{level_id}-c{k}", text)
-        (out / "ladder" / "tracks" / f"ic{k}.yml").write_text(text)
-    competencies = out / "ladder" / "competencies.yml"
-    extra = ", ".join(f"ic{k}" for k in range(clones))
-    competencies.write_text(competencies.read_text().replace("tracks: [ic,", f"tracks: [ic, {extra},"))
-    prose = out / "pages" / "generated"
-    prose.mkdir()
-    existing = 60 + clones * 7  # pages the example and the cloned tracks already make
-    for i in range(max(0, pages - existing)):
-        (prose / f"page-{i:05d}.md").write_text(
-            f"---\ntitle: Generated page {i}\norder: {200 + i}\nnav: false\n---\n"
-            f"Page {i} points at [[level:senior-engineer]] and [[track:ic]].\n\n## Growth\n\n"
-            + "Expectations grow with scope, and scope grows with trust. " * 20
-            + "\n\n## Checklist\n\n- one\n- two\n")
+    """bench/generate.py's handbook: `pages` prose pages and a ladder of 4 tracks × 10 levels."""
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(out), "--pages", str(pages)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 class Server:
@@ -84,6 +60,9 @@ class Server:
             raise SystemExit("serve did not start")
         self.startup = time.perf_counter() - started
         self.rebuilds: list[float] = []  # what serve reports a rebuild took, watcher delay excluded
+        self.indexings: list[float] = []  # what serve reports the search index took, after the pages
+        self.indexed = False  # serve has written the search index of its last rebuild
+        self._settled = 0  # rebuilds seen when settle() last returned
         threading.Thread(target=self._pump, daemon=True).start()
 
     def _pump(self) -> None:
@@ -91,10 +70,28 @@ class Server:
         for line in self.proc.stdout:
             match = re.match(r"rebuilt: .* in (\d+) ms", line)
             if match:
+                self.indexed = False
                 self.rebuilds.append(int(match.group(1)) / 1000)
+            match = re.match(r"search index updated in (\d+) ms", line)
+            if match:
+                self.indexed = True
+                self.indexings.append(int(match.group(1)) / 1000)
+
+    def settle(self, after_edit: bool = True) -> None:
+        """Wait until serve is idle: the edit's rebuild reported and its search index written."""
+        deadline = time.perf_counter() + 10
+        while after_edit and len(self.rebuilds) <= self._settled and time.perf_counter() < deadline:
+            time.sleep(0.005)  # the page can be on disk a moment before serve reports the rebuild
+        while not self.indexed and time.perf_counter() < deadline:
+            time.sleep(0.005)
+        self._settled = len(self.rebuilds)
+        time.sleep(SETTLE_S)
 
     def rebuild_median(self, since: int) -> float:
         return statistics.median(self.rebuilds[since:]) if self.rebuilds[since:] else float("nan")
+
+    def index_median(self, since: int) -> float:
+        return statistics.median(self.indexings[since:]) if self.indexings[since:] else float("nan")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -110,7 +107,7 @@ def save(path: Path, marker: str) -> float:
     return time.perf_counter()
 
 
-def on_disk(page: Path, source: Path, runs: int) -> list[float]:
+def on_disk(page: Path, source: Path, runs: int, settle: Callable[[], None]) -> list[float]:
     times = []
     for run in range(runs):
         marker = f"BENCH-disk{run}{int(time.time() * 1000)}"
@@ -126,11 +123,11 @@ def on_disk(page: Path, source: Path, runs: int) -> list[float]:
                 raise SystemExit(f"edit never reached {page}")
             time.sleep(0.001)
         times.append(time.perf_counter() - saved)
-        time.sleep(SETTLE_S)
+        settle()
     return times
 
 
-def in_browser(url: str, source: Path, runs: int) -> list[float]:
+def in_browser(url: str, source: Path, runs: int, settle: Callable[[], None]) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     times = []
@@ -145,38 +142,68 @@ def in_browser(url: str, source: Path, runs: int) -> list[float]:
             page.get_by_text(marker).wait_for(timeout=30_000)
             times.append(time.perf_counter() - saved)
             assert not page.evaluate("window.benchMark === true"), "the page did not reload"
-            time.sleep(SETTLE_S)
+            settle()
         browser.close()
     return times
 
 
+@dataclass(frozen=True)
+class Targets:
+    """What the bench edits in a handbook: a prose page and the first level of the first track."""
+
+    page: Path          # its Markdown file
+    page_url: str       # e.g. 'faq/'
+    track: Path         # the track file holding the level
+    level_url: str      # e.g. 'levels/engineer-1/'
+    summary_start: str  # the opening words of the level's summary, as they stand in the file
+
+
+def targets(content: Path) -> Targets:
+    sys.path.insert(0, str(REPO))
+    from ladderdocs.model import page_url
+
+    page = min(p for p in (content / "pages").rglob("*.md")
+               if p.name != "index.md" and _front_matter(p).get("audience") != "internal")
+    track = min((content / "ladder" / "tracks").glob("*.yml"))
+    level = yaml.safe_load(track.read_text())["levels"][0]
+    start = " ".join(level["summary"].split()[:3])
+    assert start in track.read_text(), f"the summary of {level['id']} is not on one line in {track}"
+    return Targets(page, page_url(page.relative_to(content / "pages").as_posix()), track,
+                   f"levels/{level['id']}/", start)
+
+
+def _front_matter(page: Path) -> dict:
+    text = page.read_text()
+    return yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n")) if text.startswith("---\n") else {}
+
+
 def measure(name: str, content: Path, work: Path, runs: int) -> Iterator[tuple[str, float]]:
     server = Server(content, work / "site")
+    edit = targets(content)
     try:
         yield f"{name}: start (initial build)", server.startup
-        faq = content / "pages" / "faq.md"
-        seen = len(server.rebuilds)
+        server.settle(after_edit=False)
+        seen, indexed = len(server.rebuilds), len(server.indexings)
         yield f"{name}: prose edit -> page on disk", statistics.median(
-            on_disk(work / "site" / "faq" / "index.html", faq, runs))
+            on_disk(work / "site" / edit.page_url / "index.html", edit.page, runs, server.settle))
         yield f"{name}:   of which the rebuild", server.rebuild_median(seen)
-        yield f"{name}: prose edit -> browser reload", statistics.median(in_browser(server.url + "faq/", faq, runs))
-        ic = content / "ladder" / "tracks" / "ic.yml"
-        level = work / "site" / "levels" / "engineer-1" / "index.html"
-        seen = len(server.rebuilds)
-        yield f"{name}: level edit -> page on disk", statistics.median(on_disk_yaml(level, ic, runs))
+        yield f"{name}:   then the search index", server.index_median(indexed)
+        yield f"{name}: prose edit -> browser reload", statistics.median(
+            in_browser(server.url + edit.page_url, edit.page, runs, server.settle))
+        seen, indexed = len(server.rebuilds), len(server.indexings)
+        yield f"{name}: level edit -> page on disk", statistics.median(
+            on_disk_yaml(work / "site" / edit.level_url / "index.html", edit, runs, server.settle))
         yield f"{name}:   of which the rebuild", server.rebuild_median(seen)
+        yield f"{name}:   then the search index", server.index_median(indexed)
         yield f"{name}: level edit -> browser reload", statistics.median(
-            in_browser_yaml(server.url + "levels/engineer-1/", ic, runs))
+            in_browser_yaml(server.url + edit.level_url, edit, runs, server.settle))
     finally:
         server.stop()
 
 
-LEVEL_SUMMARY = "An early-career engineer"  # the first IC level's summary starts so
-
-
-def save_level(track: Path, original: str, marker: str) -> float:
-    """A level edit: the start of the first IC level's summary becomes `marker` (no line moves)."""
-    track.write_text(original.replace(LEVEL_SUMMARY, marker, 1))
+def save_level(edit: Targets, original: str, marker: str) -> float:
+    """A level edit: the start of the level's summary becomes `marker` (no line moves)."""
+    edit.track.write_text(original.replace(edit.summary_start, marker, 1))
     return time.perf_counter()
 
 
@@ -184,29 +211,29 @@ def level_marker(run: int) -> str:
     return f"BENCHLVL{run}x{int(time.time() * 1000) % 100_000:05d}"
 
 
-def on_disk_yaml(page: Path, track: Path, runs: int) -> list[float]:
-    original = track.read_text()
+def on_disk_yaml(page: Path, edit: Targets, runs: int, settle: Callable[[], None]) -> list[float]:
+    original = edit.track.read_text()
     times = []
     try:
         for run in range(runs):
             marker = level_marker(run)
-            saved = save_level(track, original, marker)
+            saved = save_level(edit, original, marker)
             deadline = saved + 60
             while marker not in page.read_text():
                 if time.perf_counter() > deadline:
                     raise SystemExit(f"level edit never reached {page}")
                 time.sleep(0.001)
             times.append(time.perf_counter() - saved)
-            time.sleep(SETTLE_S)
+            settle()
     finally:
-        track.write_text(original)
+        edit.track.write_text(original)
     return times
 
 
-def in_browser_yaml(url: str, track: Path, runs: int) -> list[float]:
+def in_browser_yaml(url: str, edit: Targets, runs: int, settle: Callable[[], None]) -> list[float]:
     from playwright.sync_api import sync_playwright
 
-    original = track.read_text()
+    original = edit.track.read_text()
     times = []
     try:
         with sync_playwright() as playwright:
@@ -216,13 +243,13 @@ def in_browser_yaml(url: str, track: Path, runs: int) -> list[float]:
             for run in range(runs):
                 marker = level_marker(run)
                 page.evaluate("window.benchMark = true")
-                saved = save_level(track, original, marker)
+                saved = save_level(edit, original, marker)
                 page.get_by_text(marker).first.wait_for(timeout=60_000)
                 times.append(time.perf_counter() - saved)
-                time.sleep(SETTLE_S)
+                settle()
             browser.close()
     finally:
-        track.write_text(original)
+        edit.track.write_text(original)
     return times
 
 
@@ -233,12 +260,12 @@ def rebuild_cpu(content: Path, runs: int) -> Iterator[tuple[str, float]]:
 
     builder = SiteBuilder(content.resolve(), "public", False)
     site = builder.build(None).site
-    faq = content / "pages" / "faq.md"
+    page = targets(content).page
     cpu, wall = [], []
     for run in range(runs):
-        save(faq, f"BENCH-cpu{run}")
+        save(page, f"BENCH-cpu{run}")
         started_cpu, started = time.process_time(), time.perf_counter()
-        site = builder.build(site).site
+        site = builder.pages(site).site  # what serve waits for before the page is written
         cpu.append(time.process_time() - started_cpu)
         wall.append(time.perf_counter() - started)
     yield "  in process: prose edit rebuild, CPU time", statistics.median(cpu)

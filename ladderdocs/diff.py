@@ -176,6 +176,6 @@ def diff_pages(handbook: Handbook) -> Iterator[PageJob]:
     yield PageJob("diff/levels.js", "diff-data.js", {"pairs": static_pairs(handbook)},
                   frozenset(level_dep(lv) for lv in handbook.level_by_id))
     for lower, upper in static_pairs(handbook):
-        yield PageJob(pair_url(lower, upper) + "index.html", "diff.html",
-                      {"diff": diff_levels(handbook, lower, upper), "word_diff": word_diff},
+        yield PageJob(pair_url(lower, upper) + "index.html", "diff.html",  # the template diffs: serve may keep the page
+                      {"lower": lower, "upper": upper, "diff_levels": diff_levels, "word_diff": word_diff},
                       frozenset({level_dep(lower.id), level_dep(upper.id)}))

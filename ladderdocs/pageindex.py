@@ -80,9 +80,16 @@ def trail(handbook_folders: dict[str, Folder], folder: str) -> list[tuple[str, s
 
 def listings(handbook: Handbook) -> Iterator[Listing]:
     by_path = folders(handbook)
+    pages_in: dict[str, list[Page]] = {}
+    for page in handbook.pages:
+        pages_in.setdefault(folder_of(page), []).append(page)
+    children_of: dict[str, list[Folder]] = {}
+    for folder in by_path.values():
+        if folder.path:
+            children_of.setdefault(dirname(folder.path), []).append(folder)
     for path, folder in by_path.items():
-        children = [f for f in by_path.values() if f.path and dirname(f.path) == path]
-        pages = [p for p in handbook.pages if folder_of(p) == path]
+        children = children_of.get(path, [])
+        pages = pages_in.get(path, [])
         parts = max(1, -(-len(pages) // LISTING_LIMIT))
         for part in range(1, parts + 1):
             chunk = pages[(part - 1) * LISTING_LIMIT: part * LISTING_LIMIT]

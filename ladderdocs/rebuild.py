@@ -97,6 +97,7 @@ class Site:
     templates: dict[str, bytes]  # every template of every theme layer: any change renders all pages
     warnings: list[Problem]
     sections: dict[str, list[Section]]  # of every prose page, for the search index (see render_site)
+    indexed: bool = True  # False: the search index files are an older site's (see SiteBuilder.pages)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class SiteBuilder:
 
     def indexed(self, site: Site) -> Site:
         """`site` with the search index of its own content."""
-        return replace(site, files={**site.files, **index_files(site.handbook, site.sections)})
+        return replace(site, files={**site.files, **index_files(site.handbook, site.sections)}, indexed=True)
 
     def pages(self, last: Site | None) -> Rebuilt:
         """Every file but the search index, which stays `last`'s until indexed() makes it again:
@@ -151,7 +152,8 @@ class SiteBuilder:
         site = render_site(handbook, False, reuse, self.bytecode, kept_sections=last.sections if last else {})
         self._raise_if_failing(site.problems + warnings)
         last_index = {name: last.files[name] for name in INDEX_FILES if last and name in last.files}
-        return Rebuilt(Site(handbook, {**site.files, **last_index}, templates, warnings, site.sections), rendered)
+        return Rebuilt(Site(handbook, {**site.files, **last_index}, templates, warnings, site.sections,
+                            indexed=False), rendered)
 
     def _raise_if_failing(self, problems: list[Problem]) -> None:
         failing = [p for p in problems if p.severity == "error" or self.strict]

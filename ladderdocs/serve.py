@@ -135,6 +135,7 @@ class Preview:
             self._wake.notify()
 
     def run(self) -> None:
+        self.index()  # of the first build, which was written without it
         while True:
             with self._wake:
                 self._wake.wait_for(lambda: self._dirty or self._stopping)
@@ -143,6 +144,8 @@ class Preview:
                 paths, self._pending, self._dirty = self._pending, set(), False
             self.rebuild(paths)
             self.on_rebuilt()
+            if not self._dirty:  # an edit that came meanwhile goes first: its page before any index
+                self.index()
 
     def stop(self) -> None:
         with self._wake:
@@ -182,19 +185,25 @@ class Preview:
         if touched or before.problems:
             print(f"{'built' if first else 'rebuilt'}: {len(rebuilt.rendered)} pages rendered, {touched} files "
                   f"written in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
-        self._index(self.site)
 
-    def _index(self, site: Site) -> None:
-        """The search index, after the pages are on disk: it changes no page, so no reload waits for it."""
+    def index(self) -> None:
+        """The search index of the last good site, written after its pages: it changes no page,
+        so no reload waits for it, and on a large handbook it takes longer than they do."""
+        site = self.site
+        if site is None or site.indexed:
+            return
+        started = time.perf_counter()
         try:
             indexed = self.builder.indexed(site)
-            update_site(indexed.files, self.out_dir, site.files)
+            written = update_site(indexed.files, self.out_dir, site.files)
         except Exception as err:  # our bug, or the disk
             traceback.print_exc()
             self._fail([f"ladderdocs could not write the search index: {type(err).__name__}: {err} "
                         "(the traceback is in the terminal)"])
             return
         self.site = indexed
+        if written:
+            print(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
 
     def _build_retrying(self) -> Rebuilt:
         """A file may vanish for a moment while an editor saves it: try again before complaining."""

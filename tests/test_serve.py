@@ -362,14 +362,19 @@ def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
 
 
 def test_the_search_index_follows_an_edit_and_is_builds_index(tmp_path: Path) -> None:
-    """serve writes the pages first and the index right after; both must end as build's."""
+    """serve writes the pages first and the index when no other edit waits; it ends as build's."""
     content = tmp_path / "handbook"
     shutil.copytree(MINI, content)
     preview = Preview(content.resolve(), tmp_path / "site", "public", False)
     preview.rebuild()
+    assert not (tmp_path / "site" / INDEX_FILE).exists()
+    preview.index()
     faq = content / "pages" / "faq.md"
     edit(faq, "Someone who designs services.", "Someone who designs zeppelins.")
     preview.rebuild({faq.resolve()})
+    assert "zeppelin" in (tmp_path / "site" / "faq" / "index.html").read_text(encoding="utf-8")
+    assert "zeppelin" not in (tmp_path / "site" / INDEX_FILE).read_text(encoding="utf-8")  # the page first
+    preview.index()
     built = render(content.resolve()).files
     for name in INDEX_FILES:
         assert (tmp_path / "site" / name).read_bytes() == built[name], name

@@ -4,8 +4,9 @@
 
 Each run is a cold build: a new process writing into an empty folder. Prints, per tool and
 size, the median and fastest wall time, the peak memory of the whole process tree, the
-largest HTML page, and the ratio between a handbook and one ten times its size (the target
-is at most 12×). MkDocs is measured only when it is importable; it is no dependency of ours.
+largest HTML page (and, for the larger handbook, the largest of each section), and the ratio
+between a handbook and one ten times its size (the target is at most 12×). MkDocs is
+measured only when it is importable; it is no dependency of ours.
 """
 
 from __future__ import annotations
@@ -111,6 +112,17 @@ def _largest_html(site: Path) -> tuple[int, str, int]:
     return size, path, len(sizes)
 
 
+def largest_by_section(site: Path, shown: int = 6) -> str:
+    """The largest page of each top folder, largest first: which kind of page to slim next."""
+    largest: dict[str, tuple[int, str]] = {}
+    for page in site.rglob("*.html"):
+        path = page.relative_to(site).as_posix()
+        section = path.split("/")[0] + "/" if "/" in path else path
+        largest[section] = max(largest.get(section, (0, "")), (page.stat().st_size, path))
+    ranked = sorted(largest.values(), reverse=True)[:shown]
+    return ", ".join(f"{path} {size / 1024:.1f}" for size, path in ranked)
+
+
 def measure(tool: str, cmd_for: Callable[[Path], list[str]], workdir: Path, pages: int,
             runs: int, repo: Path = REPO) -> Measurement:
     """`runs` timed cold builds, then one more with the memory sampler on (it costs CPU)."""
@@ -190,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cold builds, {args.runs} runs each, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
               f"load average before: {load_before}")
         print(table(rows))
+        print(f"largest page per section, KB ({large} pages): "
+              f"{largest_by_section(workdir / f'site-ladderdocs-{large}')}")
         ratio = rows[1].median / rows[0].median
         print(f"scaling: {large} pages take {ratio:.1f}× as long as {small} (target: at most 12×)")
     return 0

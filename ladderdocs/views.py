@@ -81,6 +81,29 @@ def marked_expectations(handbook: Handbook, level: Level) -> dict[str, list[Mark
     return result
 
 
+@dataclass(frozen=True)
+class MatrixCell:
+    """One level's expectations for one competency, as the track page's matrix shows them."""
+
+    level: Level
+    shown: list[MarkedExpectation]  # in full: everything at the first level, then what is new or grown
+    carried: int                    # unchanged from the level below: a count linking to the level page
+
+
+def track_matrix(handbook: Handbook, track: Track) -> list[tuple[Competency, list[MatrixCell]]]:
+    """Per competency of the track, a cell per level. Carried-over expectations are counted,
+    not repeated: in a cumulative ladder they would make the page grow with every level."""
+    rows = []
+    for competency in handbook.competencies_for(track):
+        cells = []
+        for index, level in enumerate(track.levels):
+            items = marked_expectations(handbook, level).get(competency.id, [])
+            shown = items if index == 0 else [e for e in items if e.change]
+            cells.append(MatrixCell(level, shown, len(items) - len(shown)))
+        rows.append((competency, cells))
+    return rows
+
+
 def equivalents(handbook: Handbook, level: Level) -> list[tuple[Track, list[Level]]]:
     """Each other track with its levels at the same grade (empty list: no counterpart)."""
     return [(track, handbook.levels_at(track, level.grade))

@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
-from conftest import EXAMPLE, MINI, REPO, run_cli, tree_bytes
+from conftest import EXAMPLE, MINI, REPO, built, run_cli, tree_bytes
 from ladderdocs.build import load_model
 
 
@@ -55,6 +55,66 @@ def test_track_page_has_ladder_and_matrix(example_site: Path) -> None:
     rows = matrix.tbody.find_all("tr")
     assert [r.th.get_text(strip=True) for r in rows] == [c.title for c in handbook.competencies_for(track)]
     assert len(page.select("ol.ladder > li")) == len(track.levels)
+
+
+def read_items(ul: Tag | None) -> list[tuple[str, str]]:
+    """(mark, text) of each expectation in a list as a reader reads it: mark is the leading
+    "New" or "Grown" word, or ""; an "Internal" word is dropped from the text."""
+    items = []
+    for li in ul.find_all("li", recursive=False) if ul else []:
+        words = li.get_text(" ", strip=True).split(" ")
+        marks = []
+        while words and words[0] in ("New", "Grown", "Internal"):
+            marks.append(words.pop(0))
+        items.append((next((m for m in marks if m != "Internal"), ""), " ".join(words)))
+    return items
+
+
+def test_track_matrix_loses_nothing_a_reader_needs(example_site: Path, internal_site: Path,
+                                                   tmp_path: Path) -> None:
+    """Each cell shows every expectation of its level in full, except those carried over
+    unchanged, which it counts and links to where the level page lists them. The level
+    page (its section per competency, with New and Grown marked) is the reference."""
+    sites = [(EXAMPLE, "public", example_site), (EXAMPLE, "internal", internal_site),
+             (MINI, "public", built(MINI, tmp_path / "mini"))]  # the mini ladder carries one over
+    pages: dict[Path, BeautifulSoup] = {}
+
+    def page_at(path: Path) -> BeautifulSoup:
+        path = path / "index.html" if path.is_dir() else path
+        if path not in pages:
+            pages[path] = soup(path)
+        return pages[path]
+
+    carried_checked = 0
+    for content, audience, site in sites:
+        handbook, _ = load_model(content, audience)
+        for track in handbook.tracks:
+            matrix = page_at(site / track.url).select_one("table.matrix")
+            cells = {tr.th.get_text(strip=True): tr.find_all("td", recursive=False) for tr in matrix.tbody.find_all("tr")}
+            for competency in handbook.competencies_for(track):
+                assert len(cells[competency.title]) == len(track.levels)
+                for index, (level, cell) in enumerate(zip(track.levels, cells[competency.title])):
+                    where = f"{site.name} {track.id} {level.id} {competency.id}"
+                    heading = page_at(site / level.url).find(id=f"c-{competency.id}")
+                    listed = read_items(heading.find_parent("section").ul) if heading else []
+                    assert len(listed) == len(level.expectations.get(competency.id, [])), where
+                    changed = listed if index == 0 else [(m, t) for m, t in listed if m]
+                    shown = read_items(cell.ul)
+                    assert [t for _, t in shown] == [t for _, t in changed], where
+                    assert [t for m, t in shown if m == "Grown"] == [t for m, t in changed if m == "Grown"], where
+                    carried = [t for m, t in listed if not m] if index else []
+                    link = cell.find("a", string=lambda s: "carried over" in (s or ""))
+                    if not carried:
+                        assert link is None, where
+                        continue
+                    assert link is not None and link.get_text().startswith(f"{len(carried)} "), where
+                    target, _, fragment = link["href"].partition("#")
+                    landing = page_at((site / track.url / target).resolve()).find(id=fragment)
+                    assert landing is not None, f"{where}: {link['href']} lands on no anchor"
+                    reachable = [t for _, t in read_items(landing.find_parent("section").ul)]
+                    assert all(t in reachable for t in carried), where
+                    carried_checked += 1
+    assert carried_checked, "no handbook carried an expectation over: the links went untested"
 
 
 def internal_targets(site: Path) -> list[tuple[Path, str, Path, str]]:

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402  (bench/ is a folder of scripts, not a package)
 
 REPO = Path(__file__).resolve().parent.parent
+SETTLE_S = 1.0  # pause between runs, so one run's disk work (and the last deletion's) settles
 
 
 @dataclass
@@ -130,6 +131,8 @@ def measure(tool: str, cmd_for: Callable[[Path], list[str]], workdir: Path, page
     site = workdir / f"site-{tool}-{pages}"
     for n in range(max(1, runs) + 1):
         shutil.rmtree(site, ignore_errors=True)
+        os.sync()  # the deletion's disk work is done before the clock starts, not charged to this run
+        time.sleep(SETTLE_S)
         elapsed, cpu, peak = _run(cmd_for(site), workdir, repo, sample_memory=(n == max(1, runs)))
         if n < max(1, runs):
             times.append(elapsed)

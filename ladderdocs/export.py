@@ -34,7 +34,9 @@ def export_files(handbook: Handbook) -> dict[str, bytes]:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """Compact: Python's C encoder writes no indentation, and the Python one took 17 ms of
+    every serve rebuild for a 4-track ladder (JSON viewers indent it for a reader)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _audience(item: Any) -> str:

@@ -8,6 +8,7 @@ author sees them all at once together with what validation finds next.
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,8 +129,8 @@ def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
     if not track_files:
         problems.append(Problem(display_path(tracks_dir), 1, 1,
                                 "no track files; expected at least one ladder/tracks/<id>.yml"))
-    page_files = [f for f in sorted(pages_dir.rglob("*.md")) if f.is_file() and not _hidden(f, pages_dir)]
-    pages = [p for p in (read(f, page, problems) for f in page_files if inside(f)) if p is not None]
+    page_files = markdown_files(pages_dir)
+    pages = [p for p in (read(f, page, problems) for f, link in page_files if inside(f, link)) if p is not None]
     assets_dir = root / "assets"
     assets = sorted(p.relative_to(assets_dir).as_posix()
                     for p in assets_dir.rglob("*") if p.is_file() and inside(p)) if assets_dir.is_dir() else []
@@ -146,9 +147,26 @@ def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
     )
 
 
-def _hidden(path: Path, folder: Path) -> bool:
-    """Editors' lock and swap files (.#faq.md, .faq.md.swp) are no pages."""
-    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
+    """(path, is it a link) of every *.md file below `folder`, in path order. Hidden files
+    and folders (editors' .#faq.md, .faq.md.swp) are no pages; linked folders are not
+    entered. One directory read per folder tells all that, where pathlib stats each file
+    twice (serve reads a 2,000-page handbook on every edit)."""
+    found: list[tuple[tuple[str, ...], bool]] = []
+
+    def walk(directory: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, parts + (entry.name,))
+                elif entry.name.endswith(".md") and entry.is_file():
+                    found.append((parts + (entry.name,), entry.is_symlink()))
+
+    if folder.is_dir():
+        walk(str(folder), ())
+    return [(folder.joinpath(*parts), link) for parts, link in sorted(found)]
 
 
 class _InsideCheck:
@@ -161,8 +179,8 @@ class _InsideCheck:
         self.problems = problems
         self.folders: dict[Path, Path] = {}  # resolving each of 2,000 pages' folders again costs
 
-    def __call__(self, path: Path) -> bool:
-        if path.is_symlink():
+    def __call__(self, path: Path, is_link: bool | None = None) -> bool:
+        if path.is_symlink() if is_link is None else is_link:
             target = path.resolve()
         else:
             if path.parent not in self.folders:

@@ -228,3 +228,21 @@ def test_wheel_carries_the_theme_and_builds_anywhere(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (elsewhere / "site" / "levels" / "dev" / "index.html").is_file()
     assert str(REPO) not in (elsewhere / "site" / "index.html").read_text()
+
+
+def test_hidden_files_and_folders_under_pages_are_no_pages(mini_copy: Path, tmp_path: Path) -> None:
+    """Editors leave .#faq.md and .faq.md.swp; authors park drafts in .drafts/: none is a page."""
+    pages = mini_copy / "pages"
+    (pages / ".#faq.md").write_text("not: [front matter", encoding="utf-8")
+    (pages / ".faq.md.swp").write_bytes(b"\x00\x01")
+    (pages / ".drafts").mkdir()
+    (pages / ".drafts" / "plan.md").write_text("no front matter at all", encoding="utf-8")
+    (pages / "notes.md").mkdir()  # a folder named like a page holds no page
+    (pages / "notes.md" / "inner.md").write_text("---\ntitle: Inner\n---\nInside.\n", encoding="utf-8")
+    (pages / "alias.md").symlink_to(pages / "faq.md")  # a link inside the handbook is a page
+    handbook, _ = load_model(mini_copy)
+    rels = {page.rel for page in handbook.pages}
+    assert "alias.md" in rels and "notes.md/inner.md" in rels
+    assert not any(part.startswith(".") for rel in rels for part in rel.split("/"))
+    site = built(mini_copy, tmp_path / "site")
+    assert (site / "alias" / "index.html").is_file() and not (site / ".drafts").exists()

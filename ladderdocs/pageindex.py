@@ -13,6 +13,7 @@ from typing import Iterator
 
 from ladderdocs.jobs import PageJob
 from ladderdocs.model import Handbook, Page
+from ladderdocs.views import per_build
 
 LISTING_LIMIT = 150  # pages on one part of a listing
 INDEX_URL = "pages/"
@@ -59,6 +60,7 @@ def _ancestors(folder: str) -> list[str]:
     return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
+@per_build  # the navigation of every page and the listings ask
 def folders(handbook: Handbook) -> dict[str, Folder]:
     """Every folder holding pages, directly or below, with the title readers know it by:
     the title of its index.md when it has one, else its name."""

@@ -280,20 +280,22 @@ def band_rows(handbook: Handbook, zone: Zone, found: list[Finding]) -> list[Band
 
 
 def parity_pages(handbook: Handbook) -> Iterator[PageJob]:
-    """One page per zone: chart, table and every finding (zone findings name their zone)."""
+    """One page per zone: chart, table, the zone's findings and those across the ladder."""
     if not handbook.zones:
         return
     found = findings(handbook)
     by_zone = [(None, [f for f in found if f.zone_id is None])] + [
         (zone, [f for f in found if f.zone_id == zone.id]) for zone in handbook.zones]
     shows = frozenset({BANDS, *(level_dep(lv) for lv in handbook.level_by_id)})  # findings cite level lines
+    anchors = {f: f"finding-{i}" for i, f in enumerate(found, 1)}
+    where = {f: f.where(handbook.root) for f in found}
     for path, zone in zone_pages(handbook, "parity"):
         assert zone is not None
         yield PageJob(path, "parity.html", {
             "zone": zone, "tabs": zone_tabs(handbook, "parity", zone), "chart": band_chart(handbook, zone),
             "rows": band_rows(handbook, zone, found), "findings_by_zone": by_zone,
             "summary": summarise(found), "zone_counts": {z.id: len(fs) for z, fs in by_zone if z},
-            "anchors": {f: f"finding-{i}" for i, f in enumerate(found, 1)},
+            "anchors": anchors,
             "zone_links": {z.id: zone_url(handbook, "parity", z) for z in handbook.zones},
             "compare_url": zone_url(handbook, "compare", zone),
-            "where": {f: f.where(handbook.root) for f in found}, "number": number}, shows)
+            "where": where, "number": number}, shows)

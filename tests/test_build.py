@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -246,3 +247,16 @@ def test_hidden_files_and_folders_under_pages_are_no_pages(mini_copy: Path, tmp_
     assert not any(part.startswith(".") for rel in rels for part in rel.split("/"))
     site = built(mini_copy, tmp_path / "site")
     assert (site / "alias" / "index.html").is_file() and not (site / ".drafts").exists()
+
+
+def test_a_closed_output_pipe_gives_no_traceback() -> None:
+    """`ladderdocs schema | head -1`: the reader leaves early, which is no error of ours to show."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "ladderdocs", "schema"], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr and result.stderr == "", result.stderr
+    assert result.returncode == 1

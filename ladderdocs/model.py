@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ladderdocs.load import Document, RawHandbook
+from ladderdocs.load import Document, PageSource, RawHandbook
 
 PUBLIC, INTERNAL = "public", "internal"
 
@@ -254,6 +254,13 @@ def page_url(rel: str) -> str:
     return f"{path}/" if path else ""
 
 
+def page_of(source: PageSource) -> Page:
+    data = source.meta.data
+    return Page(source.rel, data["title"], data.get("order", 100), data.get("description", ""),
+                data.get("nav", "/" not in source.rel and source.rel != "index.md"), _internal(data),
+                source.body, source.body_line, source.meta.name)
+
+
 def build_date(as_of: str | None) -> dt.date:
     """The date staleness is judged against: the setting, else SOURCE_DATE_EPOCH, else today."""
     if as_of:
@@ -321,13 +328,7 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC) -> Handbook:
              for m in data.get("moves", []) if m["from"] in track_ids and m["to"] in track_ids],
             data.get("notes", ""))
 
-    pages = sorted(
-        (Page(p.rel, p.meta.data["title"], p.meta.data.get("order", 100), p.meta.data.get("description", ""),
-              p.meta.data.get("nav", "/" not in p.rel and p.rel != "index.md"), _internal(p.meta.data),
-              p.body, p.body_line, p.meta.name)
-         for p in raw.pages if keep(p.meta.data)),
-        key=lambda page: (page.order, page.rel),
-    )
+    pages = sorted((page_of(p) for p in raw.pages if keep(p.meta.data)), key=lambda page: (page.order, page.rel))
     used_groups = {c.group for c in competencies}  # a group of internal competencies only is internal too
     return Handbook(
         settings=settings, root=raw.root, audience=audience,

@@ -20,9 +20,9 @@ from jinja2.bccache import Bucket
 
 from ladderdocs.errors import ContentError, Problem
 from ladderdocs.jobs import ALL, BANDS, MOBILITY, Dep, PageJob, competency_dep, level_dep, page_dep, track_dep
-from ladderdocs.load import Document, RawHandbook, load_handbook
-from ladderdocs.model import Handbook, build_model
-from ladderdocs.render import render_site
+from ladderdocs.load import Document, RawHandbook, load_handbook, read_page
+from ladderdocs.model import Handbook, Page, build_model, page_of
+from ladderdocs.render import Renderer, render_site
 from ladderdocs.schema import check_schema
 from ladderdocs.search import INDEX_FILES, Section, index_files
 from ladderdocs.theme import theme_layers
@@ -154,6 +154,33 @@ class SiteBuilder:
         last_index = {name: last.files[name] for name in INDEX_FILES if last and name in last.files}
         return Rebuilt(Site(handbook, {**site.files, **last_index}, templates, warnings, site.sections,
                             indexed=False), rendered)
+
+    def quick_pages(self, last: Site, paths: Iterable[Path]) -> dict[str, bytes]:
+        """The pages of prose files whose body alone changed, rendered against `last`'s model
+        with the new bodies: serve writes them before the full rebuild, which renders them
+        again and has the last word. Empty whenever anything else may have changed or
+        anything is in doubt: a path that is no page of `last`, the home page (it shows
+        more), a change of front matter, a problem reading or rendering."""
+        pages_dir = self.content / "pages"
+        fresh: dict[str, Page] = {}
+        for path in paths:
+            if path.suffix != ".md" or not path.is_relative_to(pages_dir):
+                return {}
+            old = last.handbook.page_by_rel.get(path.relative_to(pages_dir).as_posix())
+            found: list[Problem] = []
+            source = read_page(path, pages_dir, found) if old is not None and old.rel != "index.md" else None
+            if source is None or found or check_schema(source.meta, "page"):
+                return {}
+            page = page_of(source)
+            if replace(page, body=old.body, body_line=old.body_line) != old:  # type: ignore[arg-type]
+                return {}
+            fresh[page.rel] = page
+        if not fresh:
+            return {}
+        handbook = replace(last.handbook, pages=[fresh.get(p.rel, p) for p in last.handbook.pages])
+        renderer = Renderer(handbook, False, self.bytecode)
+        pages = {job.path: renderer.render_job(job) for job in map(renderer.page_job, fresh.values())}
+        return {} if renderer.problems else pages
 
     def _raise_if_failing(self, problems: list[Problem]) -> None:
         failing = [p for p in problems if p.severity == "error" or self.strict]

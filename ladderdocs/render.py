@@ -23,7 +23,7 @@ from ladderdocs.errors import Problem
 from ladderdocs.export import EXPORTS
 from ladderdocs.jobs import BANDS, MOBILITY, PageJob, competency_dep, level_dep, page_dep, track_dep
 from ladderdocs.markdown import Context, make_markdown, page_dir_of, render_block, render_inline
-from ladderdocs.model import Handbook, Source
+from ladderdocs.model import Handbook, Page, Source
 from ladderdocs.parity import parity_pages
 from ladderdocs.search import INDEX_FILES, Section, page_sections, search_pages, titles
 from ladderdocs.pageindex import folder_of, folders, index_jobs, trail
@@ -149,12 +149,15 @@ class Renderer:
             yield PageJob("mobility/index.html", "mobility.html", {"mobility": hb.mobility},
                           track_summaries | {MOBILITY})
         yield from index_jobs(hb)
-        page_folders = folders(hb)
         for page in hb.pages:
             if page.rel != "index.md":
-                yield PageJob(f"{page.url}index.html", "page.html",
-                              {"page": page, "trail": trail(page_folders, folder_of(page))},
-                              frozenset({page_dep(page.rel)}))
+                yield self.page_job(page)
+
+    def page_job(self, page: Page) -> PageJob:
+        """The page of a prose file (but the home page's, index.html, which shows more)."""
+        trail_to = trail(folders(self.handbook), folder_of(page))
+        return PageJob(f"{page.url}index.html", "page.html", {"page": page, "trail": trail_to},
+                       frozenset({page_dep(page.rel)}))
 
     def render_job(self, job: PageJob) -> bytes:
         context: dict[str, Any] = {"page_dir": job.dir, "section": job.path.split("/")[0], **job.context}

@@ -137,3 +137,35 @@ def test_a_broken_reference_fails_the_rebuild_and_the_fix_recovers(handbook: Pat
 ])
 def test_page_addresses(rel: str, url: str) -> None:
     assert page_url(rel) == url
+
+
+def test_a_body_edit_is_rendered_ahead_exactly_as_the_full_rebuild_renders_it(handbook: Path) -> None:
+    """serve writes such a page before the full rebuild: the two must agree to the byte."""
+    builder, site = first_build(handbook)
+    edit(handbook, "pages/faq.md", "Someone who designs services.", "Someone who grows into [[level:dev]].")
+    quick = builder.quick_pages(site, [handbook / "pages" / "faq.md"])
+    assert list(quick) == ["faq/index.html"]
+    assert "grows into" in quick["faq/index.html"].decode()
+    assert quick["faq/index.html"] == builder.build(site).site.files["faq/index.html"]
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("pages/faq.md", "title: FAQ", "title: Questions"),  # the title is in the navigation of every page
+    ("pages/faq.md", "order: 2", "order: 2\nnav: false"),
+    ("pages/faq.md", "order: 2", "order: 2\ncolour: red"),  # not in the schema: the rebuild reports it
+    ("pages/faq.md", "Someone who designs services.", "See [[level:nobody]]."),  # a problem: the rebuild's
+    ("pages/index.md", "", ""),  # the home page shows more than its body
+    ("ladder/tracks/ic.yml", "", ""),
+])
+def test_anything_but_a_clean_body_edit_waits_for_the_full_rebuild(handbook: Path, rel: str, old: str,
+                                                                  new: str) -> None:
+    builder, site = first_build(handbook)
+    if old:
+        edit(handbook, rel, old, new)
+    assert builder.quick_pages(site, [handbook / rel]) == {}
+
+
+def test_a_new_page_waits_for_the_full_rebuild(handbook: Path) -> None:
+    builder, site = first_build(handbook)
+    (handbook / "pages" / "new.md").write_text("---\ntitle: New\n---\nHello.\n", encoding="utf-8")
+    assert builder.quick_pages(site, [handbook / "pages" / "new.md"]) == {}

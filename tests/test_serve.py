@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import EXAMPLE, MINI, REPO, run_cli
+from conftest import EXAMPLE, MINI, REPO, run_cli, tree_bytes
 from ladderdocs.build import render
 from ladderdocs.rebuild import Rebuilt, Site
 from ladderdocs.search import INDEX_FILE, INDEX_FILES
@@ -179,7 +179,7 @@ def test_a_page_in_the_browser_reloads_by_itself(served: Served, page) -> None: 
     edit(served.content / "pages" / "faq.md", "Someone who designs services.", "Someone who reloads pages.")
     page.get_by_text("Someone who reloads pages.").wait_for(timeout=WAIT * 1000)
     assert reloaded(page)
-    assert page.console_errors == []  # the reload script works under the strict CSP it is served with
+    assert page.console_errors == [], "\n".join(page.console_errors)  # the reload script works under the strict CSP it is served with
 
 
 def test_bad_yaml_shows_the_problem_over_the_last_good_page_and_a_fix_reloads(
@@ -379,3 +379,32 @@ def test_the_search_index_follows_an_edit_and_is_builds_index(tmp_path: Path) ->
     for name in INDEX_FILES:
         assert (tmp_path / "site" / name).read_bytes() == built[name], name
     assert "zeppelin" in (tmp_path / "site" / INDEX_FILE).read_text(encoding="utf-8")
+
+
+def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(tmp_path: Path) -> None:
+    """The edited page is written ahead of the full rebuild; no other file changes or goes meanwhile,
+    and the full rebuild then has nothing left to write (no second reload)."""
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    site = tmp_path / "site"
+    preview = Preview(content.resolve(), site, "public", False)
+    preview.rebuild()
+    preview.index()
+    before = tree_bytes(site)
+    faq = content / "pages" / "faq.md"
+    edit(faq, "Someone who designs services.", "Someone who writes ahead.")
+    seen: dict[str, bytes] = {}
+    full = preview.builder.pages
+
+    def spy(last: Site | None) -> Rebuilt:
+        seen.update(tree_bytes(site))  # the disk as the full rebuild starts
+        return full(last)
+
+    preview.builder.pages = spy  # type: ignore[method-assign]
+    build_before = preview.channel.current()[1].build
+    preview.rebuild({faq.resolve()})
+    changed = {rel for rel in before.keys() | seen.keys() if before.get(rel) != seen.get(rel)}
+    assert changed == {"faq/index.html"}
+    assert b"Someone who writes ahead." in seen["faq/index.html"]
+    assert tree_bytes(site) == seen
+    assert preview.channel.current()[1].build != build_before

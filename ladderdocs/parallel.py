@@ -2,8 +2,9 @@
 
 Workers are forked once the renderer and the list of jobs exist, so they inherit the
 model and the compiled templates instead of receiving them pickled; each gets chunks of
-job indices and sends back bytes (and the search sections of the prose pages, see search.py). Results are put together in job order, so the output
-does not depend on which worker finished first.
+job indices and sends back bytes, with the search sections of the prose pages (search.py).
+Results are put together in job order, so the output does not depend on which worker
+finished first.
 """
 
 from __future__ import annotations

@@ -167,12 +167,14 @@ class SiteBuilder:
             if path.suffix != ".md" or not path.is_relative_to(pages_dir):
                 return {}
             old = last.handbook.page_by_rel.get(path.relative_to(pages_dir).as_posix())
+            if old is None or old.rel == "index.md":
+                return {}
             found: list[Problem] = []
-            source = read_page(path, pages_dir, found) if old is not None and old.rel != "index.md" else None
+            source = read_page(path, pages_dir, found)
             if source is None or found or check_schema(source.meta, "page"):
                 return {}
             page = page_of(source)
-            if replace(page, body=old.body, body_line=old.body_line) != old:  # type: ignore[arg-type]
+            if replace(page, body=old.body, body_line=old.body_line) != old:
                 return {}
             fresh[page.rel] = page
         if not fresh:

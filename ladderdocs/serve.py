@@ -160,15 +160,9 @@ class Preview:
         _, before = self.channel.current()
         quick_ms = None
         try:
-            if self.site is not None and paths and not before.problems:  # a page edit: that page first
-                quick = self.builder.quick_pages(self.site, paths)
-                previous = {rel: self.site.files[rel] for rel in quick if rel in self.site.files}
-                if quick and update_site(quick, self.out_dir, previous):  # writes these, deletes none
-                    self.site = replace(self.site, files={**self.site.files, **quick})
-                    self._builds += 1
-                    self.channel.publish(replace(before, build=f"{self._session}-{self._builds}"))
-                    _, before = self.channel.current()  # the full rebuild reloads again only if more changed
-                    quick_ms = (time.perf_counter() - started) * 1000
+            if not before.problems and self._write_ahead(paths):
+                quick_ms = (time.perf_counter() - started) * 1000
+                _, before = self.channel.current()  # the full rebuild reloads again only if more changed
             rebuilt = self._build_retrying()
             files = rebuilt.site.files
             if self.site is None:
@@ -196,6 +190,21 @@ class Preview:
             ahead = f" (the edited page was on disk after {quick_ms:.0f} ms)" if quick_ms is not None else ""
             print(f"{'built' if first else 'rebuilt'}: {len(rebuilt.rendered)} pages rendered, {touched} files "
                   f"written in {(time.perf_counter() - started) * 1000:.0f} ms{ahead}", flush=True)
+
+    def _write_ahead(self, paths: Iterable[Path]) -> bool:
+        """Write the pages of a body-only prose edit (SiteBuilder.quick_pages) and reload
+        the open pages, before the full rebuild; whether anything was written."""
+        if self.site is None:
+            return False
+        quick = self.builder.quick_pages(self.site, paths)
+        previous = {rel: self.site.files[rel] for rel in quick if rel in self.site.files}
+        if not quick or not update_site(quick, self.out_dir, previous):  # writes these, deletes none
+            return False
+        self.site = replace(self.site, files={**self.site.files, **quick})
+        self._builds += 1
+        _, status = self.channel.current()
+        self.channel.publish(replace(status, build=f"{self._session}-{self._builds}"))
+        return True
 
     def index(self) -> None:
         """The search index of the last good site, written after its pages: it changes no page,

@@ -30,9 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ladderdocs import search
-from ladderdocs.build import load_model
-from ladderdocs.render import render_site
+from ladderdocs.outputs import search_index as search
+from ladderdocs.site import Pipeline
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -78,12 +77,12 @@ def build(content: Path, out: Path) -> None:
 def index_build_seconds(content: Path, repeats: int = 3) -> float:
     """CPU seconds to build both index files from the model and the sections the render found
     (CPU, not wall: steadier on a busy machine)."""
-    handbook, _ = load_model(content)
-    sections = render_site(handbook).sections
+    pipeline = Pipeline(content)
+    site = pipeline.run()
     times = []
     for _ in range(repeats):
         started = time.process_time()
-        search.index_files(handbook, sections)
+        pipeline.search_index(site)
         times.append(time.process_time() - started)
     return statistics.median(times)
 

@@ -166,7 +166,7 @@ class Targets:
 
 def targets(content: Path) -> Targets:
     sys.path.insert(0, str(REPO))
-    from ladderdocs.model import page_url
+    from ladderdocs.addresses import page_url
 
     page = min(p for p in (content / "pages").rglob("*.md")
                if p.name != "index.md" and _front_matter(p).get("audience") != "internal")
@@ -263,16 +263,16 @@ def in_browser_yaml(url: str, edit: Targets, runs: int, settle: Callable[[], Non
 def rebuild_cpu(content: Path, runs: int) -> Iterator[tuple[str, float]]:
     """The rebuild alone, in this process: CPU time, which a busy machine disturbs less than wall time."""
     sys.path.insert(0, str(REPO))
-    from ladderdocs.rebuild import SiteBuilder
+    from ladderdocs.site import Options, Pipeline
 
-    builder = SiteBuilder(content.resolve(), "public", False)
-    site = builder.build(None).site
+    pipeline = Pipeline(content.resolve(), Options(workers=1))
+    site = pipeline.run()
     page = targets(content).page
     cpu, wall = [], []
     for run in range(runs):
         save(page, f"BENCH-cpu{run}")
         started_cpu, started = time.process_time(), time.perf_counter()
-        site = builder.pages(site).site  # what serve waits for before the page is written
+        site = pipeline.run(site)  # what serve waits for before the page is written
         cpu.append(time.process_time() - started_cpu)
         wall.append(time.perf_counter() - started)
     yield "  in process: prose edit rebuild, CPU time", statistics.median(cpu)

@@ -11,13 +11,12 @@ import time
 from pathlib import Path
 
 from ladderdocs import __version__
-from ladderdocs.build import build, render
+from ladderdocs.checks.parity import summarise
 from ladderdocs.errors import ContentError, Problem
-from ladderdocs.init import init_handbook
-from ladderdocs.model import INTERNAL, PUBLIC
-from ladderdocs.parity import summarise
-from ladderdocs.schema import published_schema
-from ladderdocs.theme import example_handbook
+from ladderdocs.init import example_handbook, init_handbook
+from ladderdocs.model.entities import INTERNAL, PUBLIC
+from ladderdocs.site import Options, build, check
+from ladderdocs.source.schema import published_schema
 
 DEFAULT_CONTENT = Path("content")
 
@@ -39,32 +38,32 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    result = build(_content_folder(args.content), Path(args.out), args.audience, args.strict, args.file_mode,
-                   args.base_url)
-    _print_problems(result.warnings)
-    pages = sum(1 for path in result.files if path.endswith(".html"))
+    site = build(_content_folder(args.content), Path(args.out),
+                 Options(args.audience, args.strict, args.file_mode, args.base_url))
+    _print_problems(site.warnings)
+    pages = sum(1 for path in site.files if path.endswith(".html"))
     print(f"built {pages} pages ({args.audience}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
-    if result.parity:
-        print(f"pay parity: {summarise(result.parity).text} (`ladderdocs check` lists them)")
+    if site.findings:
+        print(f"pay parity: {summarise(site.findings).text} (`ladderdocs check` lists them)")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = render(_content_folder(args.content), args.audience, args.strict)
-    _print_problems(result.warnings + sorted(f.problem() for f in result.parity))
-    print(f"ok: {len(result.handbook.tracks)} tracks, {len(result.handbook.level_by_id)} levels, "
-          f"{len(result.handbook.competencies)} competencies, {len(result.handbook.pages)} pages; "
-          f"pay parity: {summarise(result.parity).text}")
-    if summarise(result.parity).errors:  # only reached when neither --strict nor parity.strict is set
+    site = check(_content_folder(args.content), Options(args.audience, args.strict))
+    _print_problems(site.warnings + sorted(f.problem() for f in site.findings))
+    hb = site.handbook
+    print(f"ok: {len(hb.tracks)} tracks, {len(hb.level_by_id)} levels, {len(hb.competencies)} competencies, "
+          f"{len(hb.pages)} pages; pay parity: {summarise(site.findings).text}")
+    if summarise(site.findings).errors:  # only reached when neither --strict nor parity.strict is set
         print("parity errors do not fail the check; run with --strict or set parity.strict: true to fail on them")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ladderdocs.serve import serve  # the server and the watcher load only when asked for
+    from ladderdocs.serve.preview import serve  # the server and the watcher load only when asked for
 
-    return serve(_content_folder(args.content), Path(args.out) if args.out else None, args.audience,
-                 args.strict, args.host, args.port, args.open)
+    return serve(_content_folder(args.content), Path(args.out) if args.out else None,
+                 Options(args.audience, args.strict), args.host, args.port, args.open)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

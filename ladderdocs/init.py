@@ -13,9 +13,15 @@ from pathlib import Path
 
 from ladderdocs import __version__
 from ladderdocs.errors import ContentError, Problem
-from ladderdocs.write import safe_join
+from ladderdocs.outputs.write import safe_join
+from ladderdocs.render.themes import bundled
 
 STARTER = Path(__file__).resolve().parent / "starter"
+
+
+def example_handbook() -> Path:
+    """The example handbook shipped in the wheel (the repository's content/)."""
+    return bundled("example", "content")
 
 
 def starter_files(today: dt.date) -> dict[str, bytes]:

@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from dataclasses import replace
 from playwright.sync_api import Browser, sync_playwright
+
+from ladderdocs.errors import Problem
+from ladderdocs.model.entities import PUBLIC, Handbook
+from ladderdocs.site import Options, Pipeline, Site
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -21,6 +26,18 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     """The command line exactly as an author runs it, in a separate process."""
     return subprocess.run([sys.executable, "-m", "ladderdocs", *args], cwd=cwd or REPO,
                           capture_output=True, text=True, timeout=120)
+
+
+def load_model(content: Path, audience: str = PUBLIC, strict: bool = False) -> tuple[Handbook, list[Problem]]:
+    """The model `build` renders, and the warnings found on the way."""
+    return Pipeline(content, Options(audience, strict)).model()
+
+
+def render(content: Path, audience: str = PUBLIC, strict: bool = False, file_mode: bool = False) -> Site:
+    """Every file `build` would write, in memory (the search index included)."""
+    pipeline = Pipeline(content, Options(audience, strict, file_mode))
+    site = pipeline.run()
+    return replace(site, files={**site.files, **pipeline.search_index(site)})
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

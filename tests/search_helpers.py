@@ -1,7 +1,7 @@
 """Helpers of the search tests: reading a built index, and words picked from the model.
 
 Words are picked so no test can be hard-coded to pass, and independently of
-ladderdocs/search.py: a word qualifies by plain substring checks over everything the
+ladderdocs/outputs/search_index.py: a word qualifies by plain substring checks over everything the
 handbook shows, so neither stemming nor prefix matching could make another item match it.
 """
 
@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ladderdocs import search
-from ladderdocs.model import Handbook
+from ladderdocs.model.entities import Handbook
+from ladderdocs.outputs import search_index as search
 
 WORD = re.compile(r"[a-z]{7,}")
 
@@ -55,21 +55,23 @@ def shown_texts(handbook: Handbook) -> dict[str, str]:
     """Everything a reader can see, lower-cased, keyed by where it is shown."""
     texts = {}
     for track in handbook.tracks:
-        texts[f"track {track.id}"] = " ".join([track.title, track.summary]
-                                              + [r.description for r in track.off_ramps])
+        texts[f"track {track.id}"] = " ".join([track.title, track.summary.text]
+                                              + [r.description.text for r in track.off_ramps])
         for level in track.levels:
-            texts[f"level {level.id}"] = " ".join([level.title, level.summary, level.scope, *level.examples])
+            texts[f"level {level.id}"] = " ".join([level.title, level.summary.text, level.scope.text,
+                                                         *(x.text for x in level.examples)])
             for competency_id, items in level.expectations.items():
                 for n, item in enumerate(items, 1):
                     texts[f"expectation {level.id} e-{competency_id}-{n}"] = item.text
     for competency in handbook.competencies:
-        texts[f"competency {competency.id}"] = f"{competency.title} {competency.description}"
+        texts[f"competency {competency.id}"] = f"{competency.title} {competency.description.text}"
     for group in handbook.groups:
         texts[f"group {group.id}"] = f"{group.title} {group.description}"
     for page in handbook.pages:
-        texts[f"page {page.rel}"] = f"{page.title} {page.description} {page.body}"
+        texts[f"page {page.rel}"] = f"{page.title} {page.description} {page.body.text}"
     if handbook.mobility:
-        texts["mobility"] = " ".join([handbook.mobility.notes, *(m.description for m in handbook.mobility.moves)])
+        texts["mobility"] = " ".join([handbook.mobility.notes.text,
+                                      *(m.description.text for m in handbook.mobility.moves)])
     return {where: text.lower() for where, text in texts.items()}
 
 

@@ -11,8 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from conftest import EXAMPLE, MINI, REPO, built, run_cli, tree_bytes
-from ladderdocs.build import load_model
+from conftest import EXAMPLE, MINI, REPO, built, load_model, run_cli, tree_bytes
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -219,7 +218,8 @@ def test_wheel_carries_the_theme_and_builds_anywhere(tmp_path: Path) -> None:
     unpacked = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(unpacked)
     assert (unpacked / "ladderdocs" / "themes" / "default" / "templates" / "base.html").is_file()
-    assert (unpacked / "ladderdocs" / "preview" / "reload.js").is_file()  # serve's reload script
+    assert (unpacked / "ladderdocs" / "serve" / "assets" / "reload.js").is_file()  # serve's reload script
+    assert (unpacked / "ladderdocs" / "pages" / "registry.py").is_file()  # every stage's folder is in the wheel
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     import shutil

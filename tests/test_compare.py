@@ -9,9 +9,8 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import EXAMPLE, MINI, run_cli
-from ladderdocs.build import load_model
-from ladderdocs.views import format_money
+from conftest import EXAMPLE, MINI, load_model, run_cli
+from ladderdocs.text.money import format_money
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -53,7 +52,7 @@ def test_one_row_per_grade_one_column_per_track(example_site: Path) -> None:
                 continue
             for level in levels:
                 cell = text(td)
-                assert level.title in cell and level.summary.split(".")[0][:40] in cell
+                assert level.title in cell and level.summary.text.split(".")[0][:40] in cell
                 assert "Scope:" in cell
                 band = handbook.band_for(level, us)
                 assert f"{format_money(band.min, us.currency)} – {format_money(band.max, us.currency)}" in cell

@@ -17,9 +17,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import EXAMPLE, FIXTURES, REPO, built
-from ladderdocs.build import load_model
-from ladderdocs.diff import diff_levels, static_pairs, word_diff
+from conftest import EXAMPLE, FIXTURES, REPO, built, load_model
+from ladderdocs.model.diff import diff_levels, static_pairs
+from ladderdocs.text.highlight import word_diff
 
 TWO_LEVELS = FIXTURES / "diff" / "two-levels"
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
-from conftest import EXAMPLE
-from ladderdocs.build import load_model
+from conftest import EXAMPLE, load_model
 from sitehttp import serve
 
 

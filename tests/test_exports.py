@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from conftest import EXAMPLE, run_cli
-from ladderdocs.build import load_model
-from ladderdocs.model import INTERNAL, PUBLIC
-from ladderdocs.schema import published_schema
+from conftest import EXAMPLE, load_model, run_cli
+from ladderdocs.model.entities import INTERNAL, PUBLIC
+from ladderdocs.source.schema import published_schema
 
 
 def validator(site: Path) -> Draft202012Validator:

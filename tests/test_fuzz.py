@@ -18,9 +18,9 @@ import yaml
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, run_cli, tree_bytes
-from ladderdocs.build import build, render
+from conftest import MINI, render, run_cli, tree_bytes
 from ladderdocs.errors import ContentError
+from ladderdocs.site import build
 
 SECONDS_PER_EXAMPLE = 20  # generous for a loaded CI machine; a hang is minutes, not seconds
 # CI runs a fixed, bounded set; LADDERDOCS_FUZZ_EXAMPLES=2000 searches further, at random.

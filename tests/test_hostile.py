@@ -12,8 +12,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import MINI, run_cli, tree_bytes
-from ladderdocs.build import render
+from conftest import MINI, render, run_cli, tree_bytes
 from ladderdocs.errors import ContentError
 
 MARK = "PWN"  # shows the payload reached a page, as text: a vector that renders nowhere proves nothing

@@ -16,8 +16,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import EXAMPLE, FIXTURES, MINI, REPO, built, run_cli
-from ladderdocs.parity import LABELS
-from ladderdocs.views import format_money
+from ladderdocs.checks.parity import LABELS
+from ladderdocs.text.money import format_money
 
 EVERY = FIXTURES / "parity" / "every-finding"
 FINDING = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|info): (?P<message>.*)$")

@@ -9,12 +9,13 @@ from typing import Callable, Iterator
 import pytest
 
 from conftest import MINI
-from ladderdocs import render as render_module
-from ladderdocs.build import render
+from ladderdocs.addresses import page_url
 from ladderdocs.errors import ContentError
-from ladderdocs.jobs import PageJob, level_dep
-from ladderdocs.model import Handbook, page_url
-from ladderdocs.rebuild import Site, SiteBuilder
+from ladderdocs.model.deps import level_dep
+from ladderdocs.pages.registry import PAGE_TYPES
+from ladderdocs.pages.base import PageJob, PageType
+from ladderdocs.pages.facts import Facts
+from ladderdocs.site import Options, Pipeline, Site, check
 
 THEME_PAGE = """{% extends "default/page.html" %}
 {% block footer %}<p>Theme footer one</p>{% endblock %}
@@ -42,9 +43,13 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def first_build(root: Path) -> tuple[SiteBuilder, Site]:
-    builder = SiteBuilder(root, "public", False)
-    return builder, builder.build(None).site
+def first_build(root: Path, page_types: list[PageType] = PAGE_TYPES) -> tuple[Pipeline, Site]:
+    builder = Pipeline(root, Options(workers=1), page_types)
+    return builder, builder.run()
+
+
+def render(root: Path) -> Site:
+    return check(root, Options(workers=1))
 
 
 EDITS: dict[str, Callable[[Path], None]] = {
@@ -73,62 +78,59 @@ EDITS: dict[str, Callable[[Path], None]] = {
 def test_rebuild_after_an_edit_equals_a_full_build(handbook: Path, change: str) -> None:
     builder, site = first_build(handbook)
     EDITS[change](handbook)
-    rebuilt = builder.build(site)
+    rebuilt = builder.run(site)
     full = render(handbook).files
-    assert sorted(rebuilt.site.files) == sorted(full)
-    stale = [path for path in full if rebuilt.site.files[path] != full[path]]
+    assert sorted(rebuilt.files) == sorted(full)
+    stale = [path for path in full if rebuilt.files[path] != full[path]]
     assert not stale, f"stale after {change}: {stale}"
 
 
 def test_a_prose_edit_renders_that_page_alone(handbook: Path) -> None:
     builder, site = first_build(handbook)
     EDITS["prose body"](handbook)
-    assert builder.build(site).rendered == ["faq/index.html"]
+    assert builder.run(site).rendered == ["faq/index.html"]
 
 
 def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path) -> None:
     builder, site = first_build(handbook)
     EDITS["level summary"](handbook)  # the 'dev' level, below 'senior-dev' on the ic track
-    rendered = set(builder.build(site).rendered)
+    rendered = set(builder.run(site).rendered)
     assert rendered == {"levels/dev/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html",
                         "competencies/coding/index.html", "compare/index.html", "parity/index.html",
                         "diff/levels.js", "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html",
-                        "embed/levels/senior-dev/index.html", "embed/compare/index.html", "embed/parity/us/index.html"}
+                        "embed/levels/senior-dev/index.html", "embed/compare/index.html", "embed/parity/us/index.html",
+                        "ladder.json"}
 
 
 def test_a_title_change_renders_every_page(handbook: Path) -> None:
     builder, site = first_build(handbook)
     EDITS["level title"](handbook)
-    rebuilt = builder.build(site)
-    every_job = {job.path for job in render_module.Renderer(rebuilt.site.handbook).jobs()} | {
-        job.path for feature in render_module.FEATURE_PAGES for job in feature(rebuilt.site.handbook)}
+    rebuilt = builder.run(site)
+    every_job = {job.path for page_type in PAGE_TYPES for job in page_type.jobs(Facts(rebuilt.handbook))}
     assert set(rebuilt.rendered) == every_job
 
 
-def test_feature_pages_rerender_by_what_they_declare(handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def undeclared(hb: Handbook) -> Iterator[PageJob]:
-        yield PageJob("feature/any/index.html", "tracks.html", {})
+def test_pages_rerender_by_what_they_declare(handbook: Path) -> None:
+    def jobs(facts: Facts) -> Iterator[PageJob]:
+        yield PageJob("feature/any/index.html", "search.html", {})  # declares nothing: rendered every time
+        yield PageJob("feature/dev/index.html", "search.html", {}, frozenset({level_dep("dev")}))
 
-    def about_dev(hb: Handbook) -> Iterator[PageJob]:
-        yield PageJob("feature/dev/index.html", "tracks.html", {}, frozenset({level_dep("dev")}))
-
-    monkeypatch.setattr(render_module, "FEATURE_PAGES", [undeclared, about_dev])
-    builder, site = first_build(handbook)
+    builder, site = first_build(handbook, [*PAGE_TYPES, PageType("feature", ("feature",), ("search.html",), jobs)])
     EDITS["prose body"](handbook)
-    rebuilt = builder.build(site)
+    rebuilt = builder.run(site)
     assert "feature/any/index.html" in rebuilt.rendered and "feature/dev/index.html" not in rebuilt.rendered
     EDITS["level summary"](handbook)
-    assert {"feature/any/index.html", "feature/dev/index.html"} <= set(builder.build(rebuilt.site).rendered)
+    assert {"feature/any/index.html", "feature/dev/index.html"} <= set(builder.run(rebuilt).rendered)
 
 
 def test_a_broken_reference_fails_the_rebuild_and_the_fix_recovers(handbook: Path) -> None:
     builder, site = first_build(handbook)
     edit(handbook, "pages/faq.md", "Someone who designs services.", "See [[level:nobody]].")
     with pytest.raises(ContentError) as failed:
-        builder.build(site)
+        builder.run(site)
     assert any(p.file.endswith("faq.md") and p.line == 7 and "nobody" in p.message for p in failed.value.problems)
     edit(handbook, "pages/faq.md", "See [[level:nobody]].", "See [[level:dev]].")
-    assert builder.build(site).site.files == render(handbook).files  # diffed against the last good site
+    assert builder.run(site).files == render(handbook).files  # diffed against the last good site
 
 
 @pytest.mark.parametrize("rel, url", [
@@ -146,7 +148,7 @@ def test_a_body_edit_is_rendered_ahead_exactly_as_the_full_rebuild_renders_it(ha
     quick = builder.quick_pages(site, [handbook / "pages" / "faq.md"])
     assert list(quick) == ["faq/index.html"]
     assert "grows into" in quick["faq/index.html"].decode()
-    assert quick["faq/index.html"] == builder.build(site).site.files["faq/index.html"]
+    assert quick["faq/index.html"] == builder.run(site).files["faq/index.html"]
 
 
 @pytest.mark.parametrize("rel, old, new", [

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, run_cli, tree_bytes
-from ladderdocs.build import load_model, render
-from ladderdocs.pageindex import LISTING_LIMIT
-from ladderdocs import parallel
-from ladderdocs.parallel import PARALLEL_MIN_JOBS
-from ladderdocs.render import NAV_PAGE_LIMIT, render_site
+from conftest import REPO, load_model, render, run_cli, tree_bytes
+from ladderdocs.pages.listings import LISTING_LIMIT
+from ladderdocs.pages.prose import NAV_PAGE_LIMIT
+from ladderdocs.render import parallel
+from ladderdocs.render.parallel import PARALLEL_MIN_JOBS
+from ladderdocs.site import Options, Pipeline
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
@@ -56,19 +56,17 @@ def test_generator_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) 
 PARALLEL_CHECK = """
 import sys
 from pathlib import Path
-from ladderdocs.build import load_model
-from ladderdocs.parallel import can_fork
-from ladderdocs.render import render_site
+from ladderdocs.render.parallel import can_fork
+from ladderdocs.site import Options, Pipeline
 assert can_fork()
-handbook, _ = load_model(Path(sys.argv[1]))
-serial = render_site(handbook, workers=1)
-parallel = render_site(handbook, workers=2)
+serial = Pipeline(Path(sys.argv[1]), Options(workers=1)).run()
+parallel = Pipeline(Path(sys.argv[1]), Options(workers=2)).run()
 assert list(parallel.files) == list(serial.files), "order differs"  # the order files are written in
 differ = [path for path in serial.files if parallel.files[path] != serial.files[path]]
 assert not differ, differ[:5]
-assert parallel.problems == serial.problems, (parallel.problems, serial.problems)
+assert parallel.warnings == serial.warnings, (parallel.warnings, serial.warnings)
 assert parallel.sections == serial.sections  # what the search index is made of
-print(len(serial.files), len(parallel.problems))
+print(len(serial.files), len(parallel.warnings))
 """
 
 
@@ -89,12 +87,11 @@ def test_a_process_with_threads_renders_serially(big: Path, monkeypatch: pytest.
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("forked although a thread was running")
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
-    handbook, _ = load_model(big)
     stop = threading.Event()
     watcher = threading.Thread(target=stop.wait)
     watcher.start()
     try:
-        files = render_site(handbook, workers=2).files
+        files = Pipeline(big, Options(workers=2)).run().files
     finally:
         stop.set()
         watcher.join()

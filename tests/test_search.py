@@ -14,8 +14,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from search_helpers import doc_entries, doc_links, internal_only_word, read_index, read_script, unique_expectation_word
 
-from ladderdocs import search
-from ladderdocs.build import load_model
+from conftest import load_model
+from ladderdocs.outputs import search_index as search
+from ladderdocs.text.markdown import make_markdown
+from ladderdocs.text.plain import PlainText, block_text
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -108,7 +110,7 @@ def test_every_doc_has_its_line_in_every_column(example_site: Path) -> None:
     for column in (index["anchors"].split("\n"), index["headings"].split("\n"), index["texts"].split("\n"),
                    excerpts):
         assert len(column) == docs
-    pages = [entry[0] == search.PAGE for entry in doc_entries(index)]
+    pages = [index["groups"][entry[0]][0] == "Pages" for entry in doc_entries(index)]
     texts = index["texts"].split("\n")
     assert all(not texts[i] for i, prose in enumerate(pages) if prose)
     assert all(not excerpts[i] for i, prose in enumerate(pages) if not prose)
@@ -144,14 +146,34 @@ def test_example_index_stays_small(example_site: Path) -> None:
     assert len(gzip.compress(data)) < 40_000, "the example's index should download in a blink"
 
 
-@pytest.mark.parametrize("markdown, text", [
-    ("Leads **design** reviews for [[level:staff-engineer]].", "Leads design reviews for Staff Engineer."),
-    ("See [the FAQ](faq.md) and [[track:ic|our IC track]].", "See the FAQ and our IC track."),
-    ("Uses `snake_case` names, not \\*stars\\* &amp; <b>tags</b>.", "Uses snake_case names, not *stars* & tags ."),
+TITLES = {("level", "staff-engineer"): ("levels/staff-engineer/", "Staff Engineer"),
+          ("track", "ic"): ("tracks/ic/", "Individual contributor"), ("page", "faq.md"): ("faq/", "FAQ")}
+
+
+def plain_text(allow_html: bool = False) -> PlainText:
+    return PlainText(make_markdown(allow_html), lambda kind, ident: TITLES.get((kind, ident)))
+
+
+@pytest.mark.parametrize("markdown, text, allow_html", [
+    ("Leads **design** reviews for [[level:staff-engineer]].", "Leads design reviews for Staff Engineer.", False),
+    ("See [the FAQ](faq.md) and [[track:ic|our IC track]].", "See the FAQ and our IC track.", False),
+    # raw HTML is shown as it is written unless the handbook allows it; then its tags show no words
+    ("Uses `snake_case` names, not \\*stars\\* &amp; <b>tags</b>.", "Uses snake_case names, not *stars* & <b>tags</b>.",
+     False),
+    ("Uses &amp; <b>tags</b>.", "Uses & tags .", True),
+    ("Reviews `<div>` soup", "Reviews <div> soup", False),  # code shows its text, tags and all
+    ("1. First\n2. Second\n\n> quoted", "First Second quoted", False),
 ])
-def test_markdown_becomes_the_words_a_reader_sees(markdown: str, text: str) -> None:
-    title_of = {("level", "staff-engineer"): "Staff Engineer", ("track", "ic"): "Individual contributor"}
-    assert search.plain(markdown, title_of) == text
+def test_markdown_becomes_the_words_a_reader_sees(markdown: str, text: str, allow_html: bool) -> None:
+    assert plain_text(allow_html)(markdown) == text
+
+
+@given(st.text(alphabet=" abcXYZ019.,;:-+()'\"?/%$@=\u00e9\u4e2d", max_size=40))
+def test_plain_strings_skip_the_parser_and_lose_nothing(text: str) -> None:
+    """The shortcut for strings with no Markdown gives what the parser gives."""
+    plain = plain_text()
+    assert plain(text) == block_text(plain.md.parse(text, {}))
+    assert plain(text, inline=True) == block_text(plain.md.parseInline(text, {}))
 
 
 def test_words_fold_case_and_diacritics_and_meet_at_their_stem() -> None:

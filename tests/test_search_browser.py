@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 from conftest import EXAMPLE, MINI, run_cli
 from search_helpers import expectation_and_prose_word, internal_only_word, read_index, unique_expectation_word
 
-from ladderdocs import search
-from ladderdocs.build import load_model
+from conftest import load_model
+from ladderdocs.outputs import search_index as search
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

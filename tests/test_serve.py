@@ -17,11 +17,10 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import EXAMPLE, MINI, REPO, run_cli, tree_bytes
-from ladderdocs.build import render
-from ladderdocs.rebuild import Rebuilt, Site
-from ladderdocs.search import INDEX_FILE, INDEX_FILES
-from ladderdocs.serve import Preview
+from conftest import EXAMPLE, MINI, REPO, render, run_cli, tree_bytes
+from ladderdocs.outputs.search_index import INDEX_FILE, INDEX_FILES
+from ladderdocs.serve.preview import Preview
+from ladderdocs.site import Options, Site
 
 WAIT = 20.0  # seconds any single expectation may take on a busy machine
 
@@ -319,7 +318,7 @@ def test_serve_stops_cleanly_and_removes_its_temporary_site(tmp_path: Path) -> N
 # -- the rebuild loop, in process ------------------------------------------------------------
 def test_output_inside_the_handbook_is_not_taken_for_an_edit(tmp_path: Path) -> None:
     content = tmp_path / "handbook"
-    preview = Preview(content, content / "site", "public", False)
+    preview = Preview(content, content / "site", Options())
     root = content.resolve()
     assert preview.ignored(root / "site" / "faq" / "index.html")
     assert preview.ignored(root / ".site.new-x1y2" / "index.html")  # write_site's staging folder
@@ -330,11 +329,11 @@ def test_output_inside_the_handbook_is_not_taken_for_an_edit(tmp_path: Path) -> 
 def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
     content = tmp_path / "handbook"
     shutil.copytree(MINI, content)
-    preview = Preview(content.resolve(), tmp_path / "site", "public", False)
+    preview = Preview(content.resolve(), tmp_path / "site", Options())
     preview.rebuild()
-    build, calls, started, gate = preview.builder.pages, [], threading.Event(), threading.Event()
+    build, calls, started, gate = preview.pipeline.run, [], threading.Event(), threading.Event()
 
-    def slow_build(last: Site | None) -> Rebuilt:
+    def slow_build(last: Site | None) -> Site:
         result = build(last)  # the files are read; the edit below comes after
         calls.append(result)
         if len(calls) == 1:
@@ -342,7 +341,7 @@ def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
             assert gate.wait(WAIT)
         return result
 
-    preview.builder.pages = slow_build  # type: ignore[method-assign]
+    preview.pipeline.run = slow_build  # type: ignore[method-assign]
     loop = threading.Thread(target=preview.run, daemon=True)
     loop.start()
     try:
@@ -365,7 +364,7 @@ def test_the_search_index_follows_an_edit_and_is_builds_index(tmp_path: Path) ->
     """serve writes the pages first and the index when no other edit waits; it ends as build's."""
     content = tmp_path / "handbook"
     shutil.copytree(MINI, content)
-    preview = Preview(content.resolve(), tmp_path / "site", "public", False)
+    preview = Preview(content.resolve(), tmp_path / "site", Options())
     preview.rebuild()
     assert not (tmp_path / "site" / INDEX_FILE).exists()
     preview.index()
@@ -387,20 +386,20 @@ def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(t
     content = tmp_path / "handbook"
     shutil.copytree(MINI, content)
     site = tmp_path / "site"
-    preview = Preview(content.resolve(), site, "public", False)
+    preview = Preview(content.resolve(), site, Options())
     preview.rebuild()
     preview.index()
     before = tree_bytes(site)
     faq = content / "pages" / "faq.md"
     edit(faq, "Someone who designs services.", "Someone who writes ahead.")
     seen: dict[str, bytes] = {}
-    full = preview.builder.pages
+    full = preview.pipeline.run
 
-    def spy(last: Site | None) -> Rebuilt:
+    def spy(last: Site | None) -> Site:
         seen.update(tree_bytes(site))  # the disk as the full rebuild starts
         return full(last)
 
-    preview.builder.pages = spy  # type: ignore[method-assign]
+    preview.pipeline.run = spy  # type: ignore[method-assign]
     build_before = preview.channel.current()[1].build
     preview.rebuild({faq.resolve()})
     changed = {rel for rel in before.keys() | seen.keys() if before.get(rel) != seen.get(rel)}

@@ -1,9 +1,9 @@
-/* ladderdocs search: runs in the browser over search-index.js (written by ladderdocs/search.py).
+/* ladderdocs search: runs in the browser over search-index.js (written by ladderdocs/outputs/search_index.py).
  *
  * No library and no request beyond the site's own files, so it works offline, from file://
  * and under a strict Content-Security-Policy. The index is loaded on first use with a
  * <script> tag (fetch() of local files is blocked). The word rules (fold, stem, stop words,
- * term order) mirror ladderdocs/search.py: change them together.
+ * term order) mirror ladderdocs/outputs/search_index.py: change them together.
  *
  * Header box: the WAI-ARIA APG combobox with a grouped listbox popup. Focus stays in the
  * box; arrows move aria-activedescendant; Enter opens the active result (or, with none,
@@ -19,16 +19,15 @@
   var GLOBAL = "LADDERDOCS_SEARCH_INDEX";
   var EXCERPTS_GLOBAL = "LADDERDOCS_SEARCH_EXCERPTS";
   var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-  var KINDS = ["Levels", "Tracks", "Competencies", "Pages"];
-  var LEVEL = 0;
   var BOX_LIMIT = 8;
   var PAGE_LIMIT = 100;
   var MAX_WORDS = 10;
   var PROMPT = "Type a word or two: a skill, a level, a question.";
   // Ranking: an exact word in an entry's title, then in a page heading, then in a level's
-  // expectations, then elsewhere; a prefix counts half. Words found only in the title of
-  // the level or competency a doc belongs to count a little, once the doc matched itself.
-  var W_TITLE = 10, W_HEADING = 8, W_EXPECTATION = 5, W_LEVEL = 4, W_TEXT = 3, W_CONTEXT = 2;
+  // expectations, then elsewhere (each group of results says what a word in its text is
+  // worth: a level's more than a page's); a prefix counts half. Words found only in the title
+  // of the level or competency a doc belongs to count a little, once the doc matched itself.
+  var W_TITLE = 10, W_HEADING = 8, W_EXPECTATION = 5, W_CONTEXT = 2;
   var PREFIX = 0.5;
 
   // Links in the index are relative to the site root. The root link of this page tells how
@@ -45,7 +44,7 @@
     return (href === "" ? "./" : href) + (anchor ? "#" + anchor : "");
   }
 
-  // -- words (as in search.py) -------------------------------------------------------------
+  // -- words (as in search_index.py) -------------------------------------------------------------
   var NON_WORD = /[^\p{L}\p{N}]+/u;
   var WORD = /[\p{L}\p{N}]+/gu;
   var MARKS = /\p{M}/gu;
@@ -112,11 +111,12 @@
     }
     var textWeights = new Float32Array(contexts.length);
     for (d = 0; d < contexts.length; d++) {
-      textWeights[d] = contexts[d] >= 0 ? W_EXPECTATION : raw.entries[docEntry[d]][0] === LEVEL ? W_LEVEL : W_TEXT;
+      textWeights[d] = contexts[d] >= 0 ? W_EXPECTATION : raw.groups[raw.entries[docEntry[d]][0]][1];
     }
     return {
       english: raw.english,
       stop: new Set(raw.stopWords ? raw.stopWords.split(" ") : []),
+      groups: raw.groups.map(function (group) { return group[0]; }),  // labels results are listed under
       entries: raw.entries,
       docEntry: docEntry,    // doc -> the entry (page) it belongs to
       main: main,            // entry -> its first doc, the one its title belongs to
@@ -461,7 +461,7 @@
       var total = found.total;
       grouped(index, found.hits).forEach(function (group, g) {
         var box = element("div", "search-group");
-        var label = element("div", "search-group-label", KINDS[group.kind]);
+        var label = element("div", "search-group-label", index.groups[group.kind]);
         label.id = input.id + "-group-" + g;
         label.setAttribute("role", "presentation");
         box.setAttribute("role", "group");
@@ -558,7 +558,7 @@
       document.title = "Search: " + query.trim() + " · " + title.replace(/^Search · /, "");
       grouped(index, found.hits).forEach(function (group, g) {
         var section = element("section", "search-page-group");
-        var heading = element("h2", "", KINDS[group.kind]);
+        var heading = element("h2", "", index.groups[group.kind]);
         heading.id = "results-" + g;
         section.setAttribute("aria-labelledby", heading.id);
         section.appendChild(heading);

@@ -1,0 +1,240 @@
+"""Comp-band parity: the promises of a dual ladder, checked on the model.
+
+Pure functions of the Handbook, so `ladderdocs check` and the parity page report the very
+same findings. Each finding carries a severity and the file:line of the band (or level)
+an author would edit to resolve it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+from ladderdocs.errors import Problem
+from ladderdocs.model.entities import Band, Handbook, Level, Settings, Source, Track, Zone
+from ladderdocs.model.queries import grade_grid, span
+from ladderdocs.text.money import format_money
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)  # most serious first
+LABELS = {"below-management": "Below management", "ladder-top": "Ladder ends low",
+          "no-counterpart": "No counterpart", "overlap": "Overlap", "goes-down": "Goes down",
+          "stale": "Stale", "no-band": "No band"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken promise (or one thing worth knowing) about the pay bands."""
+
+    kind: str            # below-management, ladder-top, no-counterpart, overlap, goes-down, stale, no-band
+    severity: str
+    message: str
+    source: Source
+    zone_id: str | None  # None: about the ladder itself, whatever the zone
+    level_ids: tuple[str, ...] = ()  # the levels whose rows the finding is about
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+    def problem(self) -> Problem:
+        return Problem(self.source.file, self.source.line, 1, self.message, self.severity)
+
+    def where(self, root: Path) -> str:
+        """The location relative to the handbook folder: what a published page may show."""
+        try:
+            rel = Path(os.path.abspath(self.source.file)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            rel = Path(self.source.file).name
+        return f"{rel}:{self.source.line}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    errors: int
+    warnings: int
+    infos: int
+
+    @property
+    def text(self) -> str:
+        parts = [_plural(self.errors, "error"), _plural(self.warnings, "warning")]
+        if self.infos:
+            parts.append(_plural(self.infos, "note"))
+        return ", ".join(parts)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summarise(findings: list[Finding]) -> Summary:
+    return Summary(*(sum(1 for f in findings if f.severity == s) for s in SEVERITIES))
+
+
+def findings(handbook: Handbook) -> list[Finding]:
+    """Every parity finding, in a stable order: ladder-wide first, then zone by zone."""
+    found = ladder_top(handbook) + no_counterpart(handbook)
+    for zone in handbook.zones:
+        found += below_management(handbook, zone) + progression(handbook, zone)
+    found += stale_bands(handbook)
+    zone_order = {z.id: i for i, z in enumerate(handbook.zones)}
+    return sorted(found, key=lambda f: (-1 if f.zone_id is None else zone_order[f.zone_id],
+                                        SEVERITIES.index(f.severity), f.source.file, f.source.line, f.message))
+
+
+def _tracks(handbook: Handbook, kind: str) -> list[Track]:
+    return [t for t in handbook.tracks if t.kind == kind and t.levels]
+
+
+def ladder_top(handbook: Handbook) -> list[Finding]:
+    """The IC ladder must reach as high as management does."""
+    managers = _tracks(handbook, "management")
+    if not managers:
+        return []
+    top = max(managers, key=lambda t: t.levels[-1].grade)
+    found = []
+    for ic in _tracks(handbook, "ic"):
+        last = ic.levels[-1]
+        if last.grade < top.levels[-1].grade:
+            found.append(Finding(
+                "ladder-top", ERROR,
+                f"the {ic.title} ladder ends at grade {last.grade} ({last.title}), below the top of "
+                f"{top.title} at grade {top.levels[-1].grade} ({top.levels[-1].title}); expected the IC "
+                "ladder to reach as high as management", last.source, None, (last.id,)))
+    return found
+
+
+def no_counterpart(handbook: Handbook) -> list[Finding]:
+    """A grade inside a track's span where that track has no level while another track does."""
+    found = []
+    for row in grade_grid(handbook):
+        alone = [(cell.track, lv) for cell in row.cells for lv in cell.levels]
+        for cell in row.cells:
+            if cell.absent is None or cell.absent.reason != "gap":
+                continue
+            track = cell.track
+            low, high = span(track)
+            below = [lv for lv in track.levels if lv.grade < row.grade]
+            names = [f"{lv.title} ({t.title})" for t, lv in alone]
+            found.append(Finding(
+                "no-counterpart", WARNING,
+                f"{track.title} has no level at grade {row.grade}, inside its span of grades {low}–{high}, "
+                f"so {' and '.join(names)} {'has' if len(names) == 1 else 'have'} no counterpart there; "
+                "expected a level at every grade of the span",
+                below[-1].source if below else track.source, None, tuple(lv.id for _, lv in alone)))
+    return found
+
+
+def below_management(handbook: Handbook, zone: Zone) -> list[Finding]:
+    """IC bands below the management band at the same grade by more than the tolerance."""
+    tolerance = handbook.settings.parity.tolerance_percent
+    found = []
+    for ic in _tracks(handbook, "ic"):
+        for manager in _tracks(handbook, "management"):
+            for grade in handbook.grades:
+                for a in handbook.levels_at(ic, grade):
+                    for b in handbook.levels_at(manager, grade):
+                        found += _compare_pair(handbook, zone, grade, a, b, tolerance)
+    return found
+
+
+def _compare_pair(handbook: Handbook, zone: Zone, grade: int, ic: Level, manager: Level,
+                  tolerance: float) -> list[Finding]:
+    ic_band, mgmt_band = handbook.band_for(ic, zone), handbook.band_for(manager, zone)
+    if ic_band is None and mgmt_band is None:
+        return []
+    if ic_band is None or mgmt_band is None:
+        missing, present = (ic, mgmt_band) if ic_band is None else (manager, ic_band)
+        other = manager if ic_band is None else ic
+        assert present is not None
+        return [Finding("no-band", INFO,
+                        f"{missing.title} has no band in {zone.title}, so its parity with {other.title} at "
+                        f"grade {grade} cannot be judged; expected a band for every level in the zone",
+                        present.source, zone.id, (missing.id,))]
+    found = []
+    for end, label in (("min", "minimum"), ("max", "maximum")):
+        ours, theirs = getattr(ic_band, end), getattr(mgmt_band, end)
+        if theirs > 0 and ours < theirs * (1 - tolerance / 100):
+            below = (theirs - ours) / theirs * 100
+            found.append(Finding(
+                "below-management", ERROR,
+                f"at grade {grade} in {zone.title}, the {label} of {ic.title} ({format_money(ours, zone.currency)}) "
+                f"is {below:.1f}% below {manager.title} ({format_money(theirs, zone.currency)}); expected at most "
+                f"{tolerance:g}% below (parity.tolerance_percent)", ic_band.source, zone.id, (ic.id,)))
+    return found
+
+
+def progression(handbook: Handbook, zone: Zone) -> list[Finding]:
+    """Along each track, bands must rise from grade to grade and not overlap too much."""
+    allowed = handbook.settings.parity.max_overlap_percent
+    found = []
+    for track in handbook.tracks:
+        by_grade = [list(group) for _, group in groupby(track.levels, key=lambda lv: lv.grade)]
+        for lower_levels, upper_levels in zip(by_grade, by_grade[1:]):
+            for lower in lower_levels:
+                for upper in upper_levels:
+                    low, high = handbook.band_for(lower, zone), handbook.band_for(upper, zone)
+                    if low is not None and high is not None:
+                        found += _step(zone, lower, upper, low, high, allowed)
+    return found
+
+
+def overlap_percent(lower: Band, upper: Band) -> float:
+    """How much of the lower band's range the upper band also covers, in percent."""
+    shared = min(lower.max, upper.max) - max(lower.min, upper.min)
+    if shared <= 0:
+        return 0.0
+    width = lower.max - lower.min
+    return 100.0 if width <= 0 else shared / width * 100
+
+
+def _step(zone: Zone, lower: Level, upper: Level, low: Band, high: Band, allowed: float) -> list[Finding]:
+    money = lambda amount: format_money(amount, zone.currency)  # noqa: E731
+    found = []
+    for end, label in (("min", "minimum"), ("max", "maximum")):
+        if getattr(high, end) < getattr(low, end):
+            found.append(Finding(
+                "goes-down", ERROR,
+                f"in {zone.title}, the {label} of {upper.title} (grade {upper.grade}, {money(getattr(high, end))}) "
+                f"is below that of {lower.title} (grade {lower.grade}, {money(getattr(low, end))}); expected bands "
+                "to rise with the grade", high.source, zone.id, (upper.id,)))
+    shared = overlap_percent(low, high)
+    if shared > allowed:
+        found.append(Finding(
+            "overlap", WARNING,
+            f"in {zone.title}, {upper.title} (grade {upper.grade}, from {money(high.min)}) overlaps "
+            f"{shared:.0f}% of the band of {lower.title} (grade {lower.grade}, {money(low.min)} to {money(low.max)}); "
+            f"expected at most {allowed:g}% (parity.max_overlap_percent)", high.source, zone.id,
+            (upper.id,)))
+    return found
+
+
+def age_days(band: Band, settings: Settings) -> int:
+    return (settings.as_of - band.as_of).days
+
+
+def is_stale(band: Band, settings: Settings) -> bool:
+    """Judged against the build's date setting, never the clock, so output stays reproducible."""
+    return age_days(band, settings) > settings.parity.stale_after_days
+
+
+def stale_bands(handbook: Handbook) -> list[Finding]:
+    """One finding per band set (zone, date, source) older than the allowed age."""
+    settings = handbook.settings
+    sets: dict[tuple[str, str, str], list[Band]] = {}
+    for band in handbook.bands:
+        if is_stale(band, settings):
+            sets.setdefault((band.zone_id, band.as_of.isoformat(), band.provenance), []).append(band)
+    found = []
+    for (zone_id, as_of, provenance), bands in sorted(sets.items()):
+        first = min(bands, key=lambda b: (b.source.file, b.source.line))
+        zone = handbook.zone_by_id[zone_id]
+        found.append(Finding(
+            "stale", WARNING,
+            f"the band set of {zone.title} from '{provenance}' ({len(bands)} band{'s' if len(bands) != 1 else ''}) "
+            f"is as of {as_of}, {age_days(first, settings)} days before {settings.as_of}; expected bands at most "
+            f"{settings.parity.stale_after_days} days old (parity.stale_after_days)",
+            first.source, zone_id, tuple(sorted(b.level_id for b in bands))))
+    return found

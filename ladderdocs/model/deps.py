@@ -1,0 +1,94 @@
+"""What a page depends on, and what differs between two models of one handbook.
+
+A page type declares, for each page it makes, the keys of what that page shows beyond the
+handbook's skeleton, so a rebuild renders again only the pages an edit can change. The
+skeleton is every id, title, grade, order and setting: navigation, links and every page's
+frame are made of it, and a change there renders everything again. A key names one
+entity's own content:
+
+    ("level", id)       summary, scope, expectations, examples and the level's bands
+    ("track", id)       summary and off-ramps
+    ("competency", id)  description
+    ("page", rel)       a prose page's front matter and body
+    ("mobility",)       the switching rules
+    ("bands",)          any band of any level
+    ("all",)            anything at all: for a page that shows everything
+
+tests/test_deps.py renders every page again from a model in which everything its keys do
+not cover is changed, and fails when the page changes too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Hashable
+
+from ladderdocs.model.entities import Band, Handbook
+
+Dep = tuple[str, ...]
+ALL: Dep = ("all",)
+MOBILITY: Dep = ("mobility",)
+BANDS: Dep = ("bands",)
+
+
+def level_dep(level_id: str) -> Dep:
+    return ("level", level_id)
+
+
+def track_dep(track_id: str) -> Dep:
+    return ("track", track_id)
+
+
+def competency_dep(competency_id: str) -> Dep:
+    return ("competency", competency_id)
+
+
+def page_dep(rel: str) -> Dep:
+    return ("page", rel)
+
+
+def skeleton(hb: Handbook) -> Hashable:
+    """What navigation, links and every page's frame are made of: ids, titles, grades, order, settings."""
+    return (
+        hb.settings, hb.audience, hb.root, tuple(hb.assets), hb.mobility is None,
+        tuple((g.id, g.title, g.description) for g in hb.groups),
+        tuple((z.id, z.title, z.currency, z.internal) for z in hb.zones),
+        tuple((t.id, t.title, t.kind, t.order, t.opens_at_grade, t.time_box_months, t.internal,
+               tuple((lv.id, lv.title, lv.grade, lv.internal) for lv in t.levels)) for t in hb.tracks),
+        tuple((c.id, c.title, c.group, c.track_ids, c.internal) for c in hb.competencies),
+        tuple((p.rel, p.title, p.order, p.nav, p.internal, p.description) for p in hb.pages),
+    )
+
+
+def changed_deps(old: Handbook, new: Handbook) -> set[Dep]:
+    """The keys whose content differs between two models of a handbook ({ALL}: the skeleton)."""
+    if skeleton(old) != skeleton(new):
+        return {ALL}
+    changed: set[Dep] = set()
+    for level_id, level in new.level_by_id.items():
+        if level != old.level_by_id[level_id]:
+            changed.add(level_dep(level_id))
+    old_bands, new_bands = _bands_by_level(old), _bands_by_level(new)
+    for level_id in old_bands.keys() | new_bands.keys():
+        if old_bands.get(level_id) != new_bands.get(level_id):
+            changed |= {level_dep(level_id), BANDS}
+    for track in new.tracks:
+        before = old.track_by_id[track.id]
+        if (track.summary, track.off_ramps, track.source) != (before.summary, before.off_ramps, before.source):
+            changed.add(track_dep(track.id))
+    for competency in new.competencies:
+        if competency != old.competency_by_id[competency.id]:
+            changed.add(competency_dep(competency.id))
+    for page in new.pages:
+        if page != old.page_by_rel[page.rel]:
+            changed.add(page_dep(page.rel))
+    if new.mobility != old.mobility:
+        changed.add(MOBILITY)
+    return changed
+
+
+def _bands_by_level(hb: Handbook) -> dict[str, list[Band]]:
+    bands: dict[str, list[Band]] = defaultdict(list)
+    for band in hb.bands:
+        bands[band.level_id].append(band)
+    return bands

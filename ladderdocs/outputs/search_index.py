@@ -1,0 +1,232 @@
+"""The search index: what every page type contributes (pages/base.SearchEntry), as two scripts.
+
+Built from the model, which already holds only what this build's audience may see, so an
+internal word cannot reach a public index. Each file is a JavaScript file assigning one
+global (loaded with <script src>), because browsers refuse fetch() of local files and a
+strict CSP allows scripts from the site itself; the excerpts of prose sections come in the
+second, so the first results need not wait for them.
+
+Searchable units ("docs") are small so a hit links to the exact spot: each expectation on
+its level page, a level's summary, scope and examples, each section of a prose page under
+its heading. Words are folded (lower case, no diacritics), English stop words dropped and
+plurals and -ing/-ed endings trimmed; the browser script (themes/default/static/search.js)
+applies the very same rules to a query. Long sections keep only an excerpt for display,
+while every word is in the term lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Iterable
+
+from mdit_py_plugins.anchors.index import slugify
+
+from ladderdocs.pages.base import SearchEntry
+
+INDEX_FILE = "search-index.js"
+EXCERPTS_FILE = "search-excerpts.js"
+INDEX_FILES = (INDEX_FILE, EXCERPTS_FILE)
+GLOBAL = "LADDERDOCS_SEARCH_INDEX"
+EXCERPTS_GLOBAL = "LADDERDOCS_SEARCH_EXCERPTS"
+FORMAT_VERSION = 3
+EXCERPT_CHARS = 120  # prose sections longer than this keep only their opening words for display
+EXPECTATION_CHARS = 400  # expectations (docs with a context) are shown whole unless absurdly long
+
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most
+my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+so some such than that the their theirs them themselves then there these they this those through to
+too under until up very was we were what when where which while who whom why will with would you
+your yours yourself yourselves
+""".split())
+
+_WORD_SPLIT = re.compile(r"[\W_]+")
+
+
+# -- words --------------------------------------------------------------------------------
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'Équipe' and 'equipe' are one word."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+
+
+def stem(word: str) -> str:
+    """Trim the commonest English endings, so 'mentors', 'mentoring' and 'mentor' meet."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class Terms:
+    """Index terms of a text: words of two or more characters, stop words dropped, stemmed.
+
+    One instance per index build remembers each word's term: prose repeats its words.
+    """
+
+    def __init__(self, english: bool):
+        self.english = english
+        self._term_of: dict[str, str] = {}
+
+    def __call__(self, text: str) -> set[str]:
+        words = set(_WORD_SPLIT.split(fold(text)))  # split as the browser splits: on anything but letters and digits
+        for word in words - self._term_of.keys():
+            self._term_of[word] = self._term(word)
+        found = set(map(self._term_of.__getitem__, words))
+        found.discard("")
+        return found
+
+    def _term(self, word: str) -> str:
+        if len(word) < 2 or (self.english and word in STOP_WORDS):
+            return ""
+        return stem(word) if self.english else word
+
+
+def excerpt(text: str, limit: int) -> str:
+    """The opening words of `text`, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+# -- encoding -----------------------------------------------------------------------------
+# Numbers are written five bits a character: the last character of a number comes from the
+# first half of the alphabet, the others from the second half. Id lists are written as the
+# gaps between ascending ids, or as a bitmap when that is shorter. Per-doc columns are single strings joined by newlines: a
+# browser parses a few long strings much faster than thousands of small arrays.
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def encode_numbers(values: Iterable[int]) -> str:
+    out = []
+    for value in values:
+        if value < 32:  # most numbers are small gaps: one character
+            out.append(ALPHABET[value])
+            continue
+        digits = [ALPHABET[value & 31]]
+        value >>= 5
+        while value:
+            digits.append(ALPHABET[32 + (value & 31)])
+            value >>= 5
+        out.extend(reversed(digits))
+    return "".join(out)
+
+
+def decode_numbers(encoded: str) -> list[int]:
+    """The inverse of encode_numbers (search.js does the same)."""
+    numbers, value = [], 0
+    for char in encoded:
+        digit = ALPHABET.index(char)
+        value = value * 32 + (digit & 31)
+        if digit < 32:
+            numbers.append(value)
+            value = 0
+    return numbers
+
+
+def encode_ids(ids: Iterable[int]) -> str:
+    """Gaps, or for a word in many docs a bitmap ('~', then six ids a character), if shorter."""
+    ordered = sorted(ids)
+    gaps = encode_numbers(b - a - 1 for a, b in zip([-1] + ordered, ordered))
+    if not ordered or len(gaps) <= ordered[-1] // 6 + 2:
+        return gaps
+    bits = bytearray(ordered[-1] // 6 + 1)
+    for i in ordered:
+        bits[i // 6] |= 1 << (i % 6)
+    return "~" + "".join(ALPHABET[b] for b in bits)
+
+
+def decode_ids(encoded: str) -> list[int]:
+    """The inverse of encode_ids (search.js does the same)."""
+    if encoded.startswith("~"):
+        return [6 * at + bit for at, char in enumerate(encoded[1:])
+                for bit in range(6) if ALPHABET.index(char) >> bit & 1]
+    ids: list[int] = []
+    for gap in decode_numbers(encoded):
+        ids.append((ids[-1] if ids else -1) + gap + 1)
+    return ids
+
+
+def stored_anchor(anchor: str, heading: str) -> str:
+    """'^' where the browser can rebuild the anchor from the heading (plain ASCII slug), else it."""
+    return "^" if anchor and heading.isascii() and slugify(heading) == anchor else anchor
+
+
+def _column(values: Iterable[str]) -> str:
+    return "\n".join(value.replace("\n", " ") for value in values)
+
+
+def index_data(entries: list[SearchEntry], english: bool) -> tuple[dict[str, object], str]:
+    """The index as plain data, and the excerpts of prose sections as one column.
+
+    `groups` are [label, text weight] of what results are listed under; each entry is [group,
+    url, title, subtitle] and owns consecutive docs (`docCounts` per entry); the columns
+    `anchors` (see stored_anchor), `headings`, `contexts` (the entry a doc also speaks for,
+    + 1, else 0) and `texts` hold one line or number per doc. `postings[i]` is three id lists
+    for `terms[i]`, separated by '.': the docs whose text holds it, the docs whose own heading
+    holds it, the entries whose title holds it. The docs of a group whose excerpts come
+    later (prose) keep them in the second file.
+    """
+    terms = Terms(english)
+    groups = list(dict.fromkeys(entry.group for entry in entries))
+    entry_of_url = {entry.url: i for i, entry in enumerate(entries)}
+    docs = [(i, doc) for i, entry in enumerate(entries) for doc in entry.docs]
+    contexts = [entry_of_url[doc.context] if doc.context else -1 for _, doc in docs]
+    in_text: dict[str, list[int]] = {}
+    in_heading: dict[str, list[int]] = {}
+    in_title: dict[str, list[int]] = {}
+    for d, (_, doc) in enumerate(docs):
+        for term in terms(doc.text):
+            in_text.setdefault(term, []).append(d)
+        if doc.heading:
+            for term in terms(doc.heading):
+                in_heading.setdefault(term, []).append(d)
+    for i, entry in enumerate(entries):
+        for term in terms(entry.title):
+            in_title.setdefault(term, []).append(i)
+    # in the order JavaScript compares strings (UTF-16 code units), for its binary search
+    vocabulary = sorted(set(in_text) | set(in_heading) | set(in_title), key=lambda t: t.encode("utf-16-be"))
+    postings = [".".join((encode_ids(in_text.get(t, [])), encode_ids(in_heading.get(t, [])),
+                          encode_ids(in_title.get(t, [])))).rstrip(".") for t in vocabulary]
+    shown = [excerpt(doc.text, EXPECTATION_CHARS if context >= 0 else EXCERPT_CHARS)
+             for (_, doc), context in zip(docs, contexts)]
+    prose = [entries[i].group.excerpts_later for i, _ in docs]
+    core = {
+        "version": FORMAT_VERSION,
+        "english": english,
+        "stopWords": " ".join(sorted(STOP_WORDS)) if english else "",
+        "groups": [[group.label, group.text_weight] for group in groups],
+        "entries": [[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries],
+        "docCounts": encode_numbers(len(e.docs) for e in entries),
+        "anchors": _column(stored_anchor(doc.anchor, doc.heading) for _, doc in docs),
+        "headings": _column(doc.heading for _, doc in docs),
+        "contexts": encode_numbers(context + 1 for context in contexts),
+        "texts": _column("" if is_prose else text for text, is_prose in zip(shown, prose)),
+        "terms": " ".join(vocabulary),
+        "postings": postings,
+    }
+    return core, _column(text if is_prose else "" for text, is_prose in zip(shown, prose))
+
+
+def index_files(entries: list[SearchEntry], language: str) -> dict[str, bytes]:
+    """The two index scripts, each one statement assigning its data to one global."""
+    core, excerpts = index_data(entries, language.lower().startswith("en"))
+    return {
+        INDEX_FILE: _assignment(GLOBAL, core),
+        EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),
+    }
+
+
+def _assignment(name: str, value: object) -> bytes:
+    return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n".encode()

@@ -1,0 +1,54 @@
+"""Prose pages: every Markdown file under pages/ but the home page, at the address its path gives.
+
+`pages/guides/promotion.md` becomes `guides/promotion/`. The navigation lists at most
+NAV_PAGE_LIMIT of those marked `nav: true`, by `order`; the others are one click away on
+"All pages" (listings.py). Each section of a page (split at its headings) is found by search.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ladderdocs.model.deps import page_dep
+from ladderdocs.model.entities import Handbook, Page
+from ladderdocs.model.queries import folder_of
+from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
+from ladderdocs.pages.facts import Facts
+from ladderdocs.pages.listings import trail
+
+NAV_PAGE_LIMIT = 3  # prose pages in the top navigation; the rest are on the "All pages" index
+PAGES = SearchGroup("Pages", excerpts_later=True)
+
+
+def page_job(facts: Facts, page: Page) -> PageJob:
+    return PageJob(f"{page.url}index.html", "page.html", {"page": page, "trail": trail(facts.folders, folder_of(page))},
+                   frozenset({page_dep(page.rel)}), prose=page)
+
+
+def jobs(facts: Facts) -> Iterator[PageJob]:
+    for page in facts.handbook.pages:
+        if page.rel != "index.md":  # the home page has a type of its own
+            yield page_job(facts, page)
+
+
+def nav(handbook: Handbook) -> list[NavEntry]:
+    listed = [p for p in handbook.pages if p.nav][:NAV_PAGE_LIMIT]
+    return [NavEntry(p.url, p.title) for p in listed]
+
+
+def page_entry(page: Page, path: str, sources: SearchSources) -> SearchEntry:
+    """A prose page in the search index, a doc per section; with no words before its first
+    heading, its description stands in."""
+    sections = list(sources.sections(path))
+    if not sections[0][2]:
+        sections[0] = ("", "", sources.plain(page.description))
+    return SearchEntry(PAGES, page.url, page.title, "", [SearchDoc(*section) for section in sections])
+
+
+def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
+    for page in facts.handbook.pages:
+        if page.rel != "index.md":
+            yield page_entry(page, f"{page.url}index.html", sources)
+
+
+PAGE = PageType("prose", None, ("page.html",), jobs, nav, search)

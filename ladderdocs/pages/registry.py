@@ -1,0 +1,58 @@
+"""The page registry: every kind of page the site has, one module each (see base.PageType).
+
+The order is the order of the navigation and of the search index's entries. Adding a page
+type is a module, a template and a line here (the README's "Adding a page type").
+"""
+
+from __future__ import annotations
+
+from ladderdocs.model.entities import Handbook
+from ladderdocs.pages import (
+    compare,
+    competencies,
+    diffs,
+    embed,
+    exports,
+    home,
+    levels,
+    listings,
+    mobility,
+    not_found,
+    parity,
+    prose,
+    search,
+    tracks,
+)
+from ladderdocs.pages.base import NavEntry, PageType
+
+PAGE_TYPES: list[PageType] = [
+    home.PAGE,
+    tracks.PAGE,
+    levels.PAGE,
+    competencies.PAGE,
+    compare.PAGE,
+    parity.PAGE,
+    mobility.PAGE,
+    prose.PAGE,
+    listings.PAGE,
+    diffs.PAGE,
+    search.PAGE,
+    embed.PAGE,
+    exports.PAGE,
+    not_found.PAGE,
+]
+
+
+def navigation(handbook: Handbook, page_types: list[PageType]) -> list[NavEntry]:
+    """The main navigation: each page type's entries, in registry order."""
+    return [entry for page_type in page_types for entry in page_type.nav(handbook)]
+
+
+def index_pages(page_types: list[PageType]) -> dict[str, str]:
+    """Page type name -> the address of its index page, for templates (`url(index.tracks)`)."""
+    return {page_type.name: page_type.index for page_type in page_types if page_type.index is not None}
+
+
+def reserved_addresses(page_types: list[PageType]) -> set[str]:
+    """The first path segments the page types own: no prose page may take one."""
+    return {address for page_type in page_types for address in page_type.addresses or ()}

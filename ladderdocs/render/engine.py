@@ -1,0 +1,134 @@
+"""Stage 5: jobs rendered through the theme into bytes.
+
+A template receives the context its page type built in Python, and a few globals every page's
+frame is made of (`settings`, `nav`, `index`, `internal_build`, `has_pay`, `url()`, the anchor
+names), plus filters that format (`md`, `md_inline`, `money`, `number`) and `word_diff()`. It never sees the model, so
+what a page shows is what its page type declared. Markdown inside ladder data is rendered
+per use, because a relative link depends on the page holding it.
+"""
+
+from __future__ import annotations
+
+from posixpath import dirname, normpath
+from typing import Any, Protocol
+
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    pass_context,
+)
+from jinja2.bccache import Bucket
+from jinja2.runtime import Context as JinjaContext
+from markupsafe import Markup
+
+from ladderdocs.addresses import competency_anchor, expectation_anchor, relative_url
+from ladderdocs.errors import Problem
+from ladderdocs.model.entities import Handbook, Source
+from ladderdocs.model.queries import ref_target
+from ladderdocs.pages.base import FileJob, Job, NavEntry, PageJob
+from ladderdocs.render.themes import theme_layers
+from ladderdocs.text.highlight import word_diff
+from ladderdocs.text.markdown import Context, make_markdown, render_block, render_inline
+from ladderdocs.text.money import format_money, number
+from ladderdocs.text.plain import Section, page_sections
+
+
+class Markdown(Protocol):
+    """What the `md` filters take: a Markdown string and where it was written."""
+
+    text: str
+    source: Source
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept between rebuilds; Jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class Engine:
+    """Renders the jobs of one build; collects the problems found in their Markdown and the
+    search sections of the Markdown bodies it renders."""
+
+    def __init__(self, handbook: Handbook, nav: list[NavEntry], index: dict[str, str], file_mode: bool = False,
+                 bytecode_cache: BytecodeCache | None = None):
+        self.handbook = handbook
+        self.file_mode = file_mode
+        self.md = make_markdown(handbook.settings.allow_html)
+        self.problems: list[Problem] = []
+        self.page_sections: dict[str, list[Section]] = {}  # job path -> sections of its body
+        self.layers = theme_layers(handbook.settings.theme)
+        self.env = Environment(
+            loader=ChoiceLoader([  # the handbook's templates win; "default/x.html" is always the default's
+                FileSystemLoader([str(layer / "templates") for layer in self.layers]),
+                PrefixLoader({"default": FileSystemLoader(str(self.layers[-1] / "templates"))})]),
+            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            bytecode_cache=bytecode_cache, auto_reload=False)  # one Environment per build: no stat per include
+        self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter, money=format_money,
+                                number=number)
+        self.env.globals.update(url=self._url, settings=handbook.settings, nav=nav, index=index,
+                                internal_build=handbook.internal, has_pay=bool(handbook.zones), word_diff=word_diff,
+                                competency_anchor=competency_anchor, expectation_anchor=expectation_anchor)
+        self._markdown_cache: dict[tuple[str, int, bool], str] = {}
+
+    def resolve(self, kind: str, ident: str) -> tuple[str, str] | None:
+        return ref_target(self.handbook, kind, ident)
+
+    @pass_context
+    def _url(self, ctx: JinjaContext, target: str) -> str:
+        root = ctx.get("url_root")
+        if root is not None and not self.file_mode:  # a page served at any depth (404.html) links from the root
+            return root + target
+        return relative_url(ctx["page_dir"], target, self.file_mode)
+
+    def _markdown(self, item: Markdown, page_dir: str, inline: bool) -> str:
+        key = (item.text, page_dir.count("/"), inline)
+        if key not in self._markdown_cache:
+            ctx = Context(self.resolve, page_dir, item.source.file, item.source.line, "", self.file_mode,
+                          self.problems, self.handbook.withheld, asset_base="")
+            self._markdown_cache[key] = (render_inline(self.md, item.text, ctx) if inline
+                                         else render_block(self.md, item.text, ctx).html)
+        return self._markdown_cache[key]
+
+    @pass_context
+    def _md_filter(self, ctx: JinjaContext, item: Markdown) -> Markup:
+        return Markup(self._markdown(item, ctx["page_dir"], inline=False))
+
+    @pass_context
+    def _md_inline_filter(self, ctx: JinjaContext, item: Markdown) -> Markup:
+        return Markup(self._markdown(item, ctx["page_dir"], inline=True))
+
+    def prepare(self, jobs: list[Job]) -> None:
+        """Compile every template the jobs use, once, before any worker is forked."""
+        for template in sorted({job.template for job in jobs if isinstance(job, PageJob)}):
+            self.env.get_template(template)
+
+    def render(self, job: Job) -> bytes:
+        if isinstance(job, FileJob):
+            return job.make()
+        context: dict[str, Any] = {"page_dir": job.dir, "section": job.path.split("/")[0], **job.context}
+        if job.prose is not None:
+            context.update(self._body(job))
+        return self.env.get_template(job.template).render(context).encode("utf-8")
+
+    def _body(self, job: PageJob) -> dict[str, Any]:
+        """A prose page's Markdown: its HTML and headings for the template, its sections for search."""
+        assert job.prose is not None
+        body, folder = job.prose.body, dirname(job.prose.rel)
+        rendered = render_block(self.md, body.text, Context(
+            self.resolve, job.dir, body.source.file, body.source.line, folder, self.file_mode, self.problems,
+            self.handbook.withheld, asset_base=normpath(f"pages/{folder}")))
+        self.page_sections[job.path] = page_sections(rendered.tokens)
+        return {"body": Markup(rendered.html), "headings": rendered.headings}

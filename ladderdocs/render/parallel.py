@@ -1,0 +1,123 @@
+"""Render many pages on every core; small handbooks stay serial, where a pool costs more.
+
+Workers are forked once the renderer and the list of jobs exist, so they inherit the
+model and the compiled templates instead of receiving them pickled; each gets chunks of
+job indices and sends back bytes, with the search sections of the prose pages (outputs/search_index.py).
+Results are put together in job order, so the output does not depend on which worker
+finished first.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Protocol, Sequence, TypeVar
+
+from ladderdocs.errors import Problem
+from ladderdocs.pages.base import Job
+
+T = TypeVar("T")
+PARALLEL_MIN_JOBS = 300  # below this, forking and collecting cost more than they save
+CHUNK = 64  # jobs per task: small enough to balance the cores, large enough to keep IPC cheap
+
+
+class PageRenderer(Protocol):
+    problems: list[Problem]
+    page_sections: dict[str, Any]  # by-product of rendering a prose page: its search sections
+
+    def render(self, job: Job) -> bytes: ...
+
+
+# Set in each worker process by its initializer: the renderer and jobs it inherited by fork.
+_inherited: tuple[PageRenderer, Sequence[Job]] | None = None
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Fork only on Linux, where it is the default (macOS made spawn its default because
+    forked system libraries crash), and never from a process with threads (serve's watcher
+    and server): a forked copy of a lock another thread holds never opens."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | None = None
+                 ) -> tuple[dict[str, bytes], list[Problem], dict[str, Any]]:
+    """Every job's page, in job order, the problems found (each once), and the renderer's
+    page sections."""
+    count = available_cpus() if workers is None else workers
+    if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
+        rendered = {job.path: renderer.render(job) for job in jobs}
+        return rendered, list(dict.fromkeys(renderer.problems)), renderer.page_sections
+    chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
+    files: dict[str, bytes] = {}
+    problems = list(renderer.problems)
+    sections = dict(renderer.page_sections)
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_inherit, initargs=(renderer, jobs))
+    try:
+        for pages, found, chunk_sections in pool.map(_render_chunk, chunks):
+            files.update(pages)
+            problems += found
+            sections.update(chunk_sections)
+    finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first
+        pool.shutdown(wait=True, cancel_futures=True)
+    return files, list(dict.fromkeys(problems)), sections
+
+
+def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start `function(*args)` on another core, in a forked process that inherits the
+    arguments (nothing is pickled on the way in); the returned function waits for the result.
+    Where forking is unsafe or there is one core, it runs here, when the result is asked for."""
+    if available_cpus() < 2 or not can_fork():
+        return functools.partial(function, *args)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_inherit_call, initargs=(function, args))
+    future = pool.submit(_call_inherited)
+
+    def result() -> T:
+        try:
+            return future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return result
+
+
+_inherited_call: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+
+
+def _inherit_call(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    global _inherited_call
+    _inherited_call = (function, args)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call_inherited() -> Any:
+    assert _inherited_call is not None
+    function, args = _inherited_call
+    return function(*args)
+
+
+def _inherit(renderer: PageRenderer, jobs: Sequence[Job]) -> None:
+    global _inherited
+    _inherited = (renderer, jobs)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
+
+
+def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], list[Problem], dict[str, Any]]:
+    assert _inherited is not None
+    renderer, jobs = _inherited
+    known = len(renderer.problems)
+    renderer.page_sections = {}  # only this chunk's go back
+    pages = [(jobs[i].path, renderer.render(jobs[i])) for i in indices]
+    return pages, renderer.problems[known:], renderer.page_sections

@@ -1,0 +1,243 @@
+"""`ladderdocs serve`: a live preview that is never stale, never stuck and shows errors in the page.
+
+A loop around the one pipeline (site.py). Three threads share one `Preview`: the watcher
+reports changed files, the rebuild loop runs the pipeline again (which reuses what the edit did
+not change) and writes what differs, and the HTTP server (http.py) hands the files out and
+tells every open page when to reload or which problems to show.
+
+Why not livereload (2.7.1): it injects an inline <script> (breaks a strict CSP), accepts any
+Host header and a WebSocket from any Origin (DNS rebinding), polls every 800 ms and ignores a
+change that comes within 3 s of the last reload (a second quick save never reaches the page).
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ladderdocs.errors import ContentError, Problem
+from ladderdocs.outputs.search_index import INDEX_FILES
+from ladderdocs.outputs.write import update_site, write_site
+from ladderdocs.render.themes import theme_layers
+from ladderdocs.serve.http import Channel, PreviewServer, Status, url_host
+from ladderdocs.serve.watch import Watcher
+from ladderdocs.site import Options, Pipeline, Site
+
+
+class Preview:
+    """The served site: rebuilt on every burst of changes, and the status that goes with it."""
+
+    def __init__(self, content: Path, out_dir: Path, options: Options):
+        self.content = content.resolve()  # the watcher reports resolved paths; caches key on them
+        self.out_dir = out_dir.resolve()
+        self.pipeline = Pipeline(self.content, options)
+        self.site: Site | None = None
+        self.on_disk: dict[str, bytes] = {}  # every file written, the search index included
+        self.indexed = False  # whether the search index on disk is the current site's
+        self.channel = Channel(Status("", (), "/"))
+        self._session = secrets.token_hex(4)  # a restarted server's pages reload too
+        self._builds = 0
+        self._pending: set[Path] = set()
+        self._dirty = False
+        self._stopping = False
+        self._wake = threading.Condition()
+        self._warnings: list[Problem] = []
+        self.on_rebuilt: Callable[[], None] = lambda: None  # serve() follows a new theme folder here
+
+    # -- the rebuild loop ------------------------------------------------------------------
+    def changed(self, paths: set[Path]) -> None:
+        """Called by the watcher: rebuild soon; a change during a rebuild brings another."""
+        with self._wake:
+            self._pending |= paths
+            self._dirty = True
+            self._wake.notify()
+
+    def run(self) -> None:
+        self.index()  # of the first build, which was written without it
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._dirty or self._stopping)
+                if self._stopping:
+                    return
+                paths, self._pending, self._dirty = self._pending, set(), False
+            self.rebuild(paths)
+            self.on_rebuilt()
+            if not self._dirty:  # an edit that came meanwhile goes first: its page before any index
+                self.index()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopping = True
+            self._wake.notify_all()
+        self.channel.close()
+
+    def rebuild(self, paths: Iterable[Path] = ()) -> None:
+        """Run the pipeline again and publish the outcome; never raises, whatever the content holds."""
+        started = time.perf_counter()
+        self.pipeline.parsed.forget(paths)
+        _, before = self.channel.current()
+        quick_ms = None
+        try:
+            if not before.problems and self._write_ahead(paths):
+                quick_ms = (time.perf_counter() - started) * 1000
+                _, before = self.channel.current()  # the full rebuild reloads again only if more changed
+            site = self._run_retrying()
+            last_index = {name: self.on_disk[name] for name in INDEX_FILES if name in self.on_disk}
+            files = {**site.files, **last_index}  # it stays until index() makes the new one
+            if self.site is None:
+                write_site(files, self.out_dir)
+                touched = len(files)
+            else:
+                written = update_site(files, self.out_dir, self.on_disk)
+                touched = len(written) + len(self.on_disk.keys() - files.keys())
+        except ContentError as err:
+            self._fail([str(p) for p in err.problems])
+            return
+        except Exception as err:  # our bug, or the disk: report it in the page and keep serving
+            traceback.print_exc()
+            self._fail([f"ladderdocs could not rebuild the site: {type(err).__name__}: {err} "
+                        "(the traceback is in the terminal)"])
+            return
+        first = self.site is None
+        self.site, self.on_disk, self.indexed = site, files, False
+        self._print_warnings(site.warnings)
+        build = before.build
+        if touched or before.problems or not build:  # leaving an error reloads too
+            self._builds += 1
+            build = f"{self._session}-{self._builds}"
+        self.channel.publish(Status(build, (), site.handbook.settings.base_path))
+        if touched or before.problems or quick_ms is not None:
+            ahead = f" (the edited page was on disk after {quick_ms:.0f} ms)" if quick_ms is not None else ""
+            print(f"{'built' if first else 'rebuilt'}: {len(site.rendered)} pages rendered, {touched} files "
+                  f"written in {(time.perf_counter() - started) * 1000:.0f} ms{ahead}", flush=True)
+
+    def _write_ahead(self, paths: Iterable[Path]) -> bool:
+        """Write the pages of a body-only prose edit (Pipeline.quick_pages) and reload the open
+        pages, before the full rebuild; whether anything was written."""
+        if self.site is None:
+            return False
+        quick = self.pipeline.quick_pages(self.site, paths)
+        if not quick or not update_site(quick, self.out_dir, {rel: self.on_disk[rel] for rel in quick
+                                                              if rel in self.on_disk}):  # writes these, deletes none
+            return False
+        self.site = replace(self.site, files={**self.site.files, **quick})
+        self.on_disk = {**self.on_disk, **quick}
+        self._builds += 1
+        _, status = self.channel.current()
+        self.channel.publish(replace(status, build=f"{self._session}-{self._builds}"))
+        return True
+
+    def index(self) -> None:
+        """The search index of the last good site, written after its pages: it changes no page,
+        so no reload waits for it, and on a large handbook it takes longer than they do."""
+        site = self.site
+        if site is None or self.indexed:
+            return
+        started = time.perf_counter()
+        try:
+            files = {**site.files, **self.pipeline.search_index(site)}
+            written = update_site(files, self.out_dir, self.on_disk)
+        except Exception as err:  # our bug, or the disk
+            traceback.print_exc()
+            self._fail([f"ladderdocs could not write the search index: {type(err).__name__}: {err} "
+                        "(the traceback is in the terminal)"])
+            return
+        self.on_disk, self.indexed = files, True
+        if written:
+            print(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+
+    def _run_retrying(self) -> Site:
+        """A file may vanish for a moment while an editor saves it: try again before complaining."""
+        for attempt in range(3):
+            try:
+                return self.pipeline.run(self.site)
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    def _fail(self, problems: list[str]) -> None:
+        _, before = self.channel.current()
+        self.channel.publish(replace(before, problems=tuple(problems)))
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+              f"{'still serving the last good build' if self.site else 'nothing to serve yet'}:",
+              file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+        sys.stderr.flush()
+
+    def _print_warnings(self, warnings: list[Problem]) -> None:
+        if warnings != self._warnings:
+            for warning in warnings:
+                print(warning, file=sys.stderr)
+        self._warnings = warnings
+
+    def watched_folders(self) -> list[Path]:
+        """The handbook and every theme layer (the handbook's own theme can change)."""
+        theme = self.site.handbook.settings.theme if self.site else None
+        return [self.content, *(layer.resolve() for layer in theme_layers(theme))]
+
+    def ignored(self, path: Path) -> bool:
+        """Our own output, when it sits inside the handbook folder, is not an edit."""
+        out = self.out_dir
+        if not path.is_relative_to(out.parent) or path == out.parent:
+            return False
+        top = path.relative_to(out.parent).parts[0]  # the site, or write_site's .site.new-* / .site.old-*
+        return top == out.name or top.startswith(f".{out.name}.")
+
+
+def serve(content: Path, out: Path | None, options: Options, host: str, port: int, open_browser: bool) -> int:
+    """Build, serve and watch until interrupted; returns the exit code."""
+    content = content.resolve()
+    scratch = Path(tempfile.mkdtemp(prefix="ladderdocs-serve-")) if out is None else None
+    out_dir = (scratch / "site") if scratch else out.resolve()  # type: ignore[union-attr]
+    if content.is_relative_to(out_dir):
+        print(f"ladderdocs: the output folder {out_dir} holds the content; expected a separate folder",
+              file=sys.stderr)
+        return 1
+    preview = Preview(content, out_dir, options)
+    print(f"building {content} ...", flush=True)
+    preview.rebuild()
+    try:
+        server = PreviewServer((host.strip("[]"), port), preview.channel, preview.out_dir, host)
+    except OSError as err:
+        print(f"ladderdocs: cannot listen on {url_host(host)}:{port} ({err.strerror}); "
+              f"expected a free port, try --port", file=sys.stderr)
+        return 1
+    watcher = Watcher(preview.changed, preview.ignored)
+    rebuilds = threading.Thread(target=preview.run, name="ladderdocs-rebuild", daemon=True)
+    previous_term = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        preview.on_rebuilt = lambda: watcher.watch(preview.watched_folders())
+        rebuilds.start()
+        watcher.start(preview.watched_folders())
+        url = f"http://{url_host(host)}:{server.server_address[1]}{preview.channel.current()[1].base_path}"
+        print(f"serving {url} (Ctrl+C to stop)", flush=True)
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        server.serve_forever(poll_interval=0.2)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        preview.stop()
+        watcher.stop()
+        server.server_close()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(0)

@@ -1,0 +1,229 @@
+"""The one pipeline: load -> validate -> model -> check -> render -> index -> write.
+
+`ladderdocs build` runs it once and writes the site; `check` runs it and writes nothing;
+`serve` keeps one `Pipeline` and runs it again after every edit, and the pipeline reuses
+what the edit did not change (parsed files, compiled templates, rendered pages). All three
+judge the content by the same rule (`_raise_if_failing`), so they report the same problems.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from ladderdocs.checks.parity import ERROR, Finding
+from ladderdocs.errors import ContentError, Problem, display_path
+from ladderdocs.model.build import build_model, page_of
+from ladderdocs.model.deps import ALL, Dep, changed_deps
+from ladderdocs.model.entities import PUBLIC, Handbook, Page
+from ladderdocs.model.queries import ref_target
+from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
+from ladderdocs.outputs.search_index import INDEX_FILES, index_files
+from ladderdocs.outputs.write import staged_site
+from ladderdocs.pages import prose
+from ladderdocs.pages.base import Job, PageType
+from ladderdocs.pages.facts import Facts
+from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses
+from ladderdocs.render.engine import Engine, MemoryBytecodeCache
+from ladderdocs.render.parallel import in_background, render_pages
+from ladderdocs.render.themes import static_files, template_sources, theme_layers
+from ladderdocs.source.cache import ParseCache
+from ladderdocs.source.load import load_handbook, read_page
+from ladderdocs.source.schema import check_schema
+from ladderdocs.source.validate import validate
+from ladderdocs.text.markdown import make_markdown
+from ladderdocs.text.plain import PlainText, Section
+
+SITE_ADDRESSES = ("static", "assets", *INDEX_FILES, *HOST_FILES)  # what the pipeline writes besides the pages
+
+
+@dataclass(frozen=True)
+class Options:
+    audience: str = PUBLIC
+    strict: bool = False     # warnings fail, and so do parity errors
+    file_mode: bool = False  # links end in index.html, for a site opened from disk
+    base_url: str | None = None  # replaces handbook.yml's, for a CI job that learns it only when it runs
+    workers: int | None = None   # processes rendering pages (default: one per core; 1: serially)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A good run of the pipeline: every file but the search index, and what they came from."""
+
+    handbook: Handbook
+    facts: Facts
+    files: dict[str, bytes]
+    warnings: list[Problem]
+    findings: list[Finding]
+    sections: dict[str, list[Section]]  # of every page made from Markdown, by its path: for the search index
+    templates: dict[str, bytes]         # every template of every theme layer: any change renders every page
+    rendered: list[str]                 # the jobs rendered this run; the others were kept from the last site
+
+
+class Pipeline:
+    """One handbook through every stage. Run again, it reuses what has not changed."""
+
+    def __init__(self, content: Path, options: Options = Options(), page_types: list[PageType] = PAGE_TYPES):
+        self.content = content
+        self.options = options
+        self.page_types = page_types
+        self.parsed = ParseCache()
+        self.bytecode = MemoryBytecodeCache()
+
+    def model(self) -> tuple[Handbook, list[Problem]]:
+        """Load, validate and model the handbook; ContentError when the content fails."""
+        if not self.content.is_dir():
+            raise ContentError([Problem(str(self.content), 1, 1, "no such folder; expected a handbook folder "
+                                                                 "with handbook.yml")])
+        raw = load_handbook(self.content, self.parsed.read)
+        problems = validate(raw, self.parsed.check_schema)
+        self.parsed.retain(raw)
+        _raise_if_failing(problems, [], self.options.strict, False)
+        handbook = build_model(raw, self.options.audience)
+        if self.options.base_url:
+            handbook = replace(handbook, settings=replace(handbook.settings, base_url=self.options.base_url))
+        return handbook, problems
+
+    def run(self, last: Site | None = None) -> Site:
+        """Every file of the site but the search index, or ContentError. Given the last good
+        site, pages that show nothing changed since are kept instead of rendered."""
+        handbook, warnings = self.model()
+        facts = Facts(handbook)
+        typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
+        jobs = [job for _, job in typed]
+        layers = theme_layers(handbook.settings.theme)
+        templates = template_sources(layers)
+        changed = {ALL} if last is None or templates != last.templates else changed_deps(last.handbook, handbook)
+        kept = {job.path: last.files[job.path] for job in jobs if last is not None and _unchanged(job, changed, last)}
+        fresh = [job for job in jobs if job.path not in kept]
+
+        engine = self._engine(handbook)
+        engine.prepare(fresh)
+        files, problems, sections = render_pages(engine, fresh, self.options.workers)
+        files.update(kept)
+        sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
+        files.update({out: path.read_bytes() for out, path in static_files(layers).items()})
+        assets = {f"assets/{name}": (handbook.root / "assets" / name).read_bytes() for name in handbook.assets}
+        cname = assets.pop(ASSET_CNAME, None)
+        files.update(assets)
+        crawled = [job.path for page_type, job in typed if page_type.crawled and job.path.endswith(".html")]
+        host, host_problems = host_files(handbook, crawled, cname, self.options.file_mode)
+        files.update(host)
+        problems += host_problems + self._address_problems(handbook, [job.path for job in jobs], list(files))
+        strict = self.options.strict
+        _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
+        return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
+                    facts.findings, sections, templates, [job.path for job in fresh])
+
+    def search_index(self, site: Site) -> dict[str, bytes]:
+        """The search index of a site: what every page type contributes, as two scripts."""
+        hb = site.handbook
+        sources = _IndexSources(PlainText(make_markdown(hb.settings.allow_html),
+                                          lambda kind, ident: ref_target(hb, kind, ident)), site.sections)
+        entries = [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
+        return index_files(entries, hb.settings.language)
+
+    def quick_pages(self, last: Site, paths: Iterable[Path]) -> dict[str, bytes]:
+        """The pages of prose files whose body alone changed, rendered against `last`'s model
+        with the new bodies: serve writes them before the full run, which renders them again
+        and has the last word. Empty whenever anything else may have changed or anything is
+        in doubt: a path that is no page of `last`, the home page (it shows more), a change
+        of front matter, a problem reading or rendering."""
+        pages_dir = self.content / "pages"
+        fresh: dict[str, Page] = {}
+        for path in paths:
+            if path.suffix != ".md" or not path.is_relative_to(pages_dir):
+                return {}
+            old = last.handbook.page_by_rel.get(path.relative_to(pages_dir).as_posix())
+            if old is None or old.rel == "index.md":
+                return {}
+            found: list[Problem] = []
+            source = read_page(path, pages_dir, found)
+            if source is None or found or check_schema(source.meta, "page"):
+                return {}
+            page = page_of(source)
+            if replace(page, body=replace(page.body, text=old.body.text, source=old.body.source)) != old:
+                return {}
+            fresh[page.rel] = page
+        if not fresh:
+            return {}
+        handbook = replace(last.handbook, pages=[fresh.get(p.rel, p) for p in last.handbook.pages])
+        facts = Facts(handbook)
+        engine = self._engine(handbook)
+        pages = {job.path: engine.render(job) for job in (prose.page_job(facts, page) for page in fresh.values())}
+        return {} if engine.problems else pages
+
+    def _engine(self, handbook: Handbook) -> Engine:
+        return Engine(handbook, navigation(handbook, self.page_types), index_pages(self.page_types),
+                      self.options.file_mode, self.bytecode)
+
+    def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
+        """A prose page on an address the site uses for its own pages; two outputs on one
+        address, or a file where another needs a folder (a page named 'index.html.md' wants
+        'index.html/'): the site could not be written."""
+        reserved = reserved_addresses(self.page_types) | set(SITE_ADDRESSES)
+        problems = [Problem(p.source.file, 1, 1, f"page address '/{p.url}' is taken by ladderdocs' own "
+                                                 f"'{p.url.split('/')[0]}/' pages; expected another file name")
+                    for p in handbook.pages if p.url.split("/")[0] in reserved]
+        every = job_paths + sorted(set(paths) - set(job_paths)) + list(INDEX_FILES)
+        needed_as_folder = {path[:i] for path in every for i, char in enumerate(path) if char == "/"}
+        counts = Counter(every)
+        for path in sorted(p for p in counts if counts[p] > 1 or p in needed_as_folder):
+            culprits = [p.source.file for p in handbook.pages if (f"{p.url}index.html".startswith(path + "/")
+                        if path in needed_as_folder else f"{p.url}index.html" == path)]
+            problems += [Problem(source, 1, 1, f"this page needs the address '{path}', which the site already "
+                                               "uses; expected another file name") for source in culprits]
+            if not culprits:
+                problems.append(Problem(str(handbook.root), 1, 1, f"two outputs need the address '{path}'; "
+                                                                  "expected one (rename one of them)"))
+        return problems
+
+
+@dataclass(frozen=True)
+class _IndexSources:
+    plain_text: PlainText
+    by_path: Mapping[str, list[Section]]
+
+    def plain(self, text: str, inline: bool = False) -> str:
+        return self.plain_text(text, inline)
+
+    def sections(self, path: str) -> list[Section]:
+        return self.by_path[path]
+
+
+def _unchanged(job: Job, changed: set[Dep], last: Site) -> bool:
+    return job.path in last.files and not (ALL in changed or ALL in job.deps or job.deps & changed)
+
+
+def _raise_if_failing(problems: list[Problem], findings: list[Finding], strict: bool, strict_parity: bool) -> None:
+    """The one rule: errors fail; with --strict warnings fail too; parity errors fail when
+    --strict or `parity.strict` asks. Everything found is reported at once."""
+    parity = [f.problem() for f in findings if f.severity == ERROR] if strict_parity else []
+    failing = [p for p in problems if p.severity == "error" or strict] + parity
+    if failing:
+        raise ContentError((problems if strict else failing) + parity)
+
+
+def check(content: Path, options: Options = Options()) -> Site:
+    """Everything `build` does but writing: the site in memory, or ContentError."""
+    return Pipeline(content, options).run()
+
+
+def build(content: Path, out_dir: Path, options: Options = Options()) -> Site:
+    """The site written to `out_dir`, swapped in whole; on any problem the old site stays."""
+    if content.resolve().is_relative_to(out_dir.resolve()):
+        raise ContentError([Problem(str(out_dir), 1, 1, "the output folder holds the content and would "
+                                                        "replace it; expected a separate folder such as site/")])
+    pipeline = Pipeline(content, options)
+    site = pipeline.run()
+    index = in_background(pipeline.search_index, site)  # another core indexes while this one writes
+    try:
+        with staged_site(out_dir) as write:
+            write(site.files)
+            write(index())
+    except OSError as err:  # a full disk or a read-only folder: the author's to fix, and the old site stands
+        raise ContentError([Problem(display_path(out_dir), 1, 1, f"cannot write the site ({err.strerror or err}); "
+                                                                 "expected a folder ladderdocs may write to")]) from err
+    return site

@@ -1,0 +1,377 @@
+"""Stage 1: read a handbook folder into raw documents that remember their line numbers.
+
+Nothing here judges the content; it only reads it. Every problem found while reading
+(unreadable bytes, broken YAML, missing front matter) is collected, not raised, so the
+author sees them all at once together with what validation finds next.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import yaml
+
+from ladderdocs.errors import Problem, display_path
+
+Key = str | int
+Position = tuple[int, int]
+
+# Control characters are invalid in HTML: refused in files (tab, newlines and form feed
+# aside) and in YAML strings written with escapes ("\x1b", "\ud800"), with lone surrogates.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+
+MAX_VALUES = 200_000  # a YAML file expanding (through aliases) past this is refused
+
+T = TypeVar("T")
+# How one file is read: (path, parse, problems) -> parse(path, problems). serve passes one that
+# keeps what it parsed and reuses it while the file is unchanged.
+Reader = Callable[[Path, Callable[[Path, "list[Problem]"], T], "list[Problem]"], T]
+
+
+
+def read_fresh(path: Path, parse: Callable[[Path, list[Problem]], T], problems: list[Problem]) -> T:
+    return parse(path, problems)
+
+
+_NO_TIMESTAMPS = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay the strings the author wrote."""
+
+    yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+_FAST = hasattr(yaml, "CSafeLoader")
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
+    """The same on libyaml, when PyYAML has it: ten times faster over thousands of front
+    matters. On a mistake the pure-Python loader parses again: its messages are sharper
+    (it names the tab that cannot start a token)."""
+
+    yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+@dataclass
+class Document:
+    """Parsed YAML plus where each value sits in its file."""
+
+    name: str
+    data: Any
+    positions: dict[tuple[Key, ...], Position] = field(default_factory=dict)  # of each key and item
+    text_lines: dict[tuple[Key, ...], int] = field(default_factory=dict)  # first line of each scalar's text
+
+    def where(self, *path: Key) -> Position:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        keys = tuple(path)
+        while keys:
+            if keys in self.positions:
+                return self.positions[keys]
+            keys = keys[:-1]
+        return self.positions.get((), (1, 1))
+
+    def text_line(self, *path: Key) -> int:
+        """The line a scalar's text starts on (the line after `key: |`), else where() says."""
+        return self.text_lines.get(tuple(path)) or self.where(*path)[0]
+
+    def problem(self, path: tuple[Key, ...], message: str, severity: str = "error") -> Problem:
+        line, col = self.where(*path)
+        return Problem(self.name, line, col, message, severity)
+
+
+@dataclass
+class PageSource:
+    """A Markdown page: front matter as a Document, and the body with its first line."""
+
+    rel: str  # path under pages/, posix, e.g. "guides/promotion.md"
+    meta: Document
+    body: str
+    body_line: int
+
+
+@dataclass
+class RawHandbook:
+    root: Path
+    handbook: Document | None
+    competencies: Document | None
+    tracks: list[Document]
+    comp: Document | None
+    mobility: Document | None
+    pages: list[PageSource]
+    assets: list[str]  # posix paths under assets/
+    problems: list[Problem]
+
+    def documents(self) -> list[tuple[Document, str]]:
+        """Every YAML document read, with the schema kind it is checked against."""
+        found = [(self.handbook, "handbook"), (self.competencies, "competencies"),
+                 *((doc, "track") for doc in self.tracks), (self.comp, "comp"), (self.mobility, "mobility"),
+                 *((page.meta, "page") for page in self.pages)]
+        return [(doc, kind) for doc, kind in found if doc is not None]
+
+
+def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
+    """Read every file the content contract names; collect what cannot be read."""
+    problems: list[Problem] = []
+    ladder = root / "ladder"
+    pages_dir = root / "pages"
+    inside = _InsideCheck(root, problems)
+
+    def optional(path: Path) -> Document | None:
+        return read(path, read_yaml, problems) if path.is_file() and inside(path) else None
+
+    def page(path: Path, found: list[Problem]) -> PageSource | None:
+        return read_page(path, pages_dir, found)
+
+    handbook_file = root / "handbook.yml"
+    if not handbook_file.is_file():
+        problems.append(Problem(display_path(handbook_file), 1, 1,
+                                "handbook.yml is missing; expected the handbook's settings file"))
+    tracks_dir = ladder / "tracks"
+    track_files = [f for f in sorted(tracks_dir.glob("*.yml")) + sorted(tracks_dir.glob("*.yaml")) if inside(f)]
+    if not track_files:
+        problems.append(Problem(display_path(tracks_dir), 1, 1,
+                                "no track files; expected at least one ladder/tracks/<id>.yml"))
+    page_files = markdown_files(pages_dir)
+    pages = [p for p in (read(f, page, problems) for f, link in page_files if inside(f, link)) if p is not None]
+    assets_dir = root / "assets"
+    assets = sorted(p.relative_to(assets_dir).as_posix()
+                    for p in assets_dir.rglob("*") if p.is_file() and inside(p)) if assets_dir.is_dir() else []
+    return RawHandbook(
+        root=root,
+        handbook=optional(handbook_file),
+        competencies=optional(ladder / "competencies.yml"),
+        tracks=[d for d in (read(f, read_yaml, problems) for f in track_files) if d is not None],
+        comp=optional(ladder / "comp.yml"),
+        mobility=optional(ladder / "mobility.yml"),
+        pages=pages,
+        assets=assets,
+        problems=problems,
+    )
+
+
+def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
+    """(path, is it a link) of every *.md file below `folder`, in path order. Hidden files
+    and folders (editors' .#faq.md, .faq.md.swp) are no pages; linked folders are not
+    entered. One directory read per folder tells all that, where pathlib stats each file
+    twice (serve reads a 2,000-page handbook on every edit)."""
+    found: list[tuple[tuple[str, ...], bool]] = []
+
+    def walk(directory: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, parts + (entry.name,))
+                elif entry.name.endswith(".md") and entry.is_file():
+                    found.append((parts + (entry.name,), entry.is_symlink()))
+
+    if folder.is_dir():
+        walk(str(folder), ())
+    return [(folder.joinpath(*parts), link) for parts, link in sorted(found)]
+
+
+class _InsideCheck:
+    """Refuses a file that is a symbolic link (or lies in a linked folder) leading out of
+    the handbook: the build must never copy ~/.ssh/id_rsa into a published site because a
+    pull request added `assets/key -> ~/.ssh/id_rsa`. Links within the handbook are fine."""
+
+    def __init__(self, root: Path, problems: list[Problem]):
+        self.root = root.resolve()
+        self.problems = problems
+        self.folders: dict[Path, Path] = {}  # resolving each of 2,000 pages' folders again costs
+
+    def __call__(self, path: Path, is_link: bool | None = None) -> bool:
+        if path.is_symlink() if is_link is None else is_link:
+            target = path.resolve()
+        else:
+            if path.parent not in self.folders:
+                self.folders[path.parent] = path.parent.resolve()
+            target = self.folders[path.parent] / path.name
+        if target.is_relative_to(self.root):
+            return True
+        self.problems.append(Problem(display_path(path), 1, 1,
+                                     f"is a link to '{target}', outside the handbook; expected a file "
+                                     "inside the handbook folder (copy it in instead)"))
+        return False
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """UTF-8 text, or a problem naming the line of the first undecodable byte."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(display_path(path), 1, 1, f"cannot be read ({err.strerror}); "
+                                                          "expected a readable file"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        problems.append(Problem(display_path(path), line, col,
+                                f"byte 0x{raw[err.start]:02x} is not UTF-8; expected a UTF-8 text file"))
+        return None
+    control = CONTROL.search(text)
+    if control:
+        offset = control.start()
+        line = text.count("\n", 0, offset) + 1
+        what = "NUL character" if control.group() == "\x00" else f"control character U+{ord(control.group()):04X}"
+        problems.append(Problem(display_path(path), line, offset - text.rfind("\n", 0, offset),
+                                f"{what}; expected a text file"))
+        return None
+    return text
+
+
+def read_yaml(path: Path, problems: list[Problem]) -> Document | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    name = display_path(path)
+    if not text.strip():
+        problems.append(Problem(name, 1, 1, "file is empty; expected a YAML mapping"))
+        return None
+    return parse_yaml(text, name, problems)
+
+
+def parse_yaml(text: str, name: str, problems: list[Problem], line_offset: int = 0) -> Document | None:
+    """Parse one YAML document, keeping the position of every key and item."""
+    if _FAST:
+        found: list[Problem] = []
+        doc = _parse(_FastLoader, text, name, found, line_offset)
+        if doc is not None:
+            problems += found
+            return doc
+    return _parse(_Loader, text, name, problems, line_offset)
+
+
+def _parse(loader_class: type[_Loader], text: str, name: str, problems: list[Problem],
+           line_offset: int) -> Document | None:
+    loader = None
+    try:
+        loader = loader_class(text)  # the pure-Python reader refuses control characters right here
+        node = loader.get_single_node()
+        if node is None:
+            problems.append(Problem(name, 1 + line_offset, 1, "no YAML content; expected a mapping"))
+            return None
+        doc = Document(name, None)
+        _check_size(node)
+        doc.data = _construct(loader, node, (), doc, line_offset, problems)
+        return doc
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(str(part) for part in (err.context, err.problem) if part)
+        problems.append(Problem(name, line + line_offset, col,
+                                f"invalid YAML ({what}); expected well-formed YAML"))
+    except yaml.reader.ReaderError as err:
+        at = min(err.position, len(text))
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        problems.append(Problem(name, line + line_offset, col,
+                                f"character U+{err.character:04X} is not allowed in YAML; expected printable text"))
+    except (yaml.YAMLError, ValueError) as err:
+        problems.append(Problem(name, 1 + line_offset, 1, f"invalid YAML ({err})"))
+    except RecursionError:
+        problems.append(Problem(name, 1 + line_offset, 1,
+                                "YAML nested too deeply; expected a few levels of nesting"))
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return None
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse alias bombs before anything walks the expanded document."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        sizes[id(node)] = 1  # guards against recursive aliases
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = total
+        if total > MAX_VALUES:
+            raise ValueError(f"the document expands to more than {MAX_VALUES} values")
+        return total
+
+    size(root)
+
+
+def _construct(loader: _Loader, node: yaml.Node, path: tuple[Key, ...], doc: Document,
+               line_offset: int, problems: list[Problem]) -> Any:
+    doc.positions.setdefault(path, (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                line = key_node.start_mark.line + 1 + line_offset
+                problems.append(Problem(doc.name, line, key_node.start_mark.column + 1,
+                                        "a mapping key must be a plain word; expected text"))
+                continue
+            if key in result:
+                line = key_node.start_mark.line + 1 + line_offset
+                problems.append(Problem(doc.name, line, key_node.start_mark.column + 1,
+                                        f"duplicate key '{key}'; expected each key once"))
+            child = (*path, str(key) if not isinstance(key, str) else key)
+            doc.positions[child] = (key_node.start_mark.line + 1 + line_offset,
+                                    key_node.start_mark.column + 1)
+            result[key] = _construct(loader, value_node, child, doc, line_offset, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, (*path, index), doc, line_offset, problems)
+                for index, item in enumerate(node.value)]
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str):  # a block scalar's text starts on the line after its '|' or '>'
+        doc.text_lines[path] = node.start_mark.line + 1 + line_offset + (node.style in ("|", ">"))
+    unshowable = UNSHOWABLE.search(value) if isinstance(value, str) else None
+    if unshowable:
+        problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
+                                f"the escape for U+{ord(unshowable.group()):04X} makes a character no page "
+                                "can show; expected printable text"))
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
+                                f"'{node.value}' is not a finite number; expected an amount such as 120000"))
+    return value
+
+
+def read_page(path: Path, pages_dir: Path, problems: list[Problem]) -> PageSource | None:
+    """Split a Markdown page into its YAML front matter and its body."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    name = display_path(path)
+    rel = path.relative_to(pages_dir).as_posix()
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        problems.append(Problem(name, 1, 1,
+                                "no front matter; expected the page to start with '---', "
+                                "a YAML mapping with at least 'title', and '---'"))
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        problems.append(Problem(name, 1, 1, "front matter is not closed; expected a second '---' line"))
+        return None
+    front = "".join(lines[1:end])
+    meta = parse_yaml(front, name, problems, line_offset=1) if front.strip() else None
+    if meta is None:
+        if not front.strip():
+            problems.append(Problem(name, 2, 1, "front matter is empty; expected at least 'title'"))
+        return None
+    return PageSource(rel=rel, meta=meta, body="".join(lines[end + 1:]), body_line=end + 2)

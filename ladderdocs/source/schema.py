@@ -1,0 +1,236 @@
+"""The published JSON Schema of the content format, and schema validation with file:line.
+
+One schema per kind of file; `ladderdocs schema` prints them together. Checks a schema
+cannot express (unique ids, references) live in validate.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ladderdocs.errors import Problem
+from ladderdocs.source.load import Document
+
+SCHEMA_ID = "https://ladderdocs.dev/schema/v1.json"
+
+ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80,
+      "description": "Lower-case words joined by '-'; stable, it becomes a URL."}
+TEXT = {"type": "string", "minLength": 1, "description": "Markdown."}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD."}
+AUDIENCE = {"enum": ["public", "internal"],
+            "description": "internal: left out of a public build entirely."}
+AMOUNT = {"type": "number", "minimum": 0}
+
+
+def _object(properties: dict[str, Any], required: list[str], **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required,
+            "additionalProperties": False, **extra}
+
+
+HANDBOOK = _object({
+    "title": TEXT,
+    "organisation": TEXT,
+    "description": {"type": "string"},
+    "base_url": {"type": "string", "pattern": "^https?://[^\\s]+$"},
+    "language": {"type": "string", "pattern": "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$"},
+    "theme": {"type": "string", "minLength": 1},
+    "logo": {"type": "string", "minLength": 1},
+    "allow_html": {"type": "boolean"},
+    "cname": {"type": "string", "pattern": "^[a-z0-9.-]+$"},
+    "as_of": DATE,
+    "parity": _object({
+        "tolerance_percent": {"type": "number", "minimum": 0, "maximum": 100},
+        "max_overlap_percent": {"type": "number", "minimum": 0, "maximum": 100},
+        "stale_after_days": {"type": "integer", "minimum": 1},
+        "strict": {"type": "boolean"},
+    }, []),
+}, ["title", "organisation"])
+
+COMPETENCIES = _object({
+    "groups": {"type": "array", "minItems": 1, "items": _object(
+        {"id": ID, "title": TEXT, "description": TEXT}, ["id", "title"])},
+    "competencies": {"type": "array", "minItems": 1, "items": _object({
+        "id": ID, "title": TEXT, "group": ID, "description": TEXT,
+        "tracks": {"type": "array", "items": ID, "minItems": 1},
+        "audience": AUDIENCE,
+    }, ["id", "title", "group"])},
+}, ["groups", "competencies"])
+
+EXPECTATION = {"oneOf": [
+    TEXT,
+    _object({"text": TEXT, "key": ID, "audience": AUDIENCE}, ["text"]),
+], "description": "a Markdown string, or a mapping with text and optional key, audience"}
+
+LEVEL = _object({
+    "id": ID, "title": TEXT,
+    "grade": {"type": "integer", "minimum": 0, "maximum": 99},
+    "summary": TEXT, "scope": TEXT,
+    "expectations": {"type": "object", "propertyNames": ID,
+                     "additionalProperties": {"type": "array", "items": EXPECTATION}},
+    "examples": {"type": "array", "items": TEXT},
+    "audience": AUDIENCE,
+}, ["id", "title", "grade", "summary", "expectations"])
+
+TRACK = _object({
+    "id": ID, "title": TEXT,
+    "kind": {"enum": ["ic", "management", "hybrid"]},
+    "order": {"type": "integer"},
+    "summary": TEXT,
+    "opens_at_grade": {"type": "integer", "minimum": 0},
+    "time_box_months": {"type": "integer", "minimum": 1},
+    "off_ramps": {"type": "array", "items": _object({"to": ID, "description": TEXT}, ["to", "description"])},
+    "levels": {"type": "array", "minItems": 1, "items": LEVEL},
+    "audience": AUDIENCE,
+}, ["id", "title", "kind", "summary", "levels"])
+
+BAND = _object({"min": AMOUNT, "mid": AMOUNT, "max": AMOUNT}, ["min", "max"])
+
+COMP = _object({
+    "zones": {"type": "array", "minItems": 1, "items": _object({
+        "id": ID, "title": TEXT,
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code."},
+        "audience": AUDIENCE,
+    }, ["id", "title", "currency"])},
+    "band_sets": {"type": "array", "items": _object({
+        "zone": ID, "as_of": DATE, "source": TEXT, "audience": AUDIENCE,
+        "bands": {"type": "object", "propertyNames": ID, "additionalProperties": BAND},
+    }, ["zone", "as_of", "source", "bands"])},
+}, ["zones"])
+
+MOBILITY = _object({
+    "keep_grade": {"type": "boolean"},
+    "min_months_between_switches": {"type": "integer", "minimum": 0},
+    "moves": {"type": "array", "items": _object({
+        "from": ID, "to": ID, "min_grade": {"type": "integer", "minimum": 0},
+        "description": TEXT,
+    }, ["from", "to"])},
+    "notes": TEXT,
+}, [])
+
+PAGE = _object({
+    "title": TEXT,
+    "order": {"type": "integer"},
+    "description": {"type": "string"},
+    "audience": AUDIENCE,
+    "nav": {"type": "boolean"},
+}, ["title"])
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "handbook": HANDBOOK, "competencies": COMPETENCIES, "track": TRACK,
+    "comp": COMP, "mobility": MOBILITY, "page": PAGE,
+}
+
+
+def published_schema() -> dict[str, Any]:
+    """All file schemas in one document; `$defs` names the file each one describes."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "ladderdocs handbook content",
+        "description": ("handbook.yml -> handbook; ladder/competencies.yml -> competencies; "
+                        "ladder/tracks/*.yml -> track; ladder/comp.yml -> comp; "
+                        "ladder/mobility.yml -> mobility; pages/**/*.md front matter -> page"),
+        "$defs": SCHEMAS,
+    }
+
+
+_VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in SCHEMAS.items()}
+
+
+def check_schema(doc: Document, kind: str) -> list[Problem]:
+    """Every schema violation in `doc`, each with its position and what was expected."""
+    errors = _VALIDATORS[kind].iter_errors(doc.data)
+    return [doc.problem(_error_path(err), _explain(err)) for err in errors_deepest(errors)]
+
+
+def _error_path(err: ValidationError) -> tuple[Any, ...]:
+    """Point at the offending key itself when the error is about an unknown key."""
+    path = tuple(err.absolute_path)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        known = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+        extra = sorted(set(err.instance) - set(known), key=str)  # keys may be numbers too
+        if extra:
+            return (*path, extra[0])
+    return path
+
+
+def errors_deepest(errors: Any) -> list[ValidationError]:
+    """Replace oneOf/anyOf failures with the most telling failure inside them."""
+    result = []
+    for err in errors:
+        if err.validator in ("oneOf", "anyOf") and err.context:
+            best = max(err.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+            if best.validator == "type" and len(best.absolute_path) == len(err.absolute_path):
+                result.append(err)  # neither shape came close: say both are accepted
+            else:
+                result.append(best)
+        else:
+            result.append(err)
+    return result
+
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
+               "object": "a mapping", "array": "a list", "boolean": "true or false"}
+
+
+def _what(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return f"'{text[:40]}{'…' if len(text) > 40 else ''}'"
+
+
+_ITEM_NAMES = {"levels": "level", "competencies": "competency", "groups": "group", "zones": "zone",
+               "band_sets": "band set", "moves": "move", "off_ramps": "off-ramp", "examples": "example",
+               "tracks": "track id"}
+
+
+def _explain(err: ValidationError) -> str:
+    path = list(err.absolute_path)
+    field = path[-1] if path else None
+    if isinstance(field, int):
+        parent = path[-2] if len(path) > 1 else None
+        where = f"{_ITEM_NAMES.get(str(parent), 'item')} {field + 1}" + (
+            f" of '{parent}'" if parent not in _ITEM_NAMES else "")
+    else:
+        where = f"'{field}'" if field is not None else "file"
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    match err.validator:
+        case "required":
+            missing = err.message.split("'")[1]
+            return f"missing required field '{missing}' in {where}"
+        case "additionalProperties":
+            allowed = ", ".join(sorted(schema.get("properties", {})))
+            extra = sorted(set(err.instance) - set(schema.get("properties", {})), key=str)
+            return f"unknown field '{extra[0]}'; expected one of: {allowed}"
+        case "type":
+            expected = _TYPE_NAMES.get(str(err.validator_value), str(err.validator_value))
+            return f"{where} is {_what(err.instance)}; expected {expected}"
+        case "enum":
+            options = ", ".join(str(v) for v in err.validator_value)
+            return f"{where} is {_what(err.instance)}; expected one of: {options}"
+        case "pattern":
+            hint = schema.get("description", f"text matching {err.validator_value}")
+            return f"{where} is {_what(err.instance)}; expected {hint}"
+        case "minLength":
+            return f"{where} is empty; expected some text"
+        case "minItems":
+            return f"{where} is an empty list; expected at least {err.validator_value} item(s)"
+        case "minimum" | "maximum":
+            bound = "at least" if err.validator == "minimum" else "at most"
+            return f"{where} is {_what(err.instance)}; expected {bound} {err.validator_value}"
+        case "maxLength":
+            return f"{where} is too long; expected at most {err.validator_value} characters"
+        case "oneOf" | "anyOf":
+            return f"{where} is {_what(err.instance)}; expected {schema.get('description', 'another shape')}"
+        case _:
+            return f"{where}: {err.message}"

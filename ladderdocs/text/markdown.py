@@ -1,0 +1,226 @@
+"""Markdown for pages and for every prose string of the ladder data.
+
+markdown-it-py with tables, heading anchors and two additions of ours: `[[kind:id]]`
+points at a ladder entity by id, and links to other `.md` files become links to their
+pages. Both are resolved against the model; what does not resolve is a Problem with the
+line it was written on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from posixpath import dirname, normpath
+from typing import Callable, Sequence
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
+
+from ladderdocs.addresses import join_page_path, relative_url
+from ladderdocs.errors import Problem
+
+REF = re.compile(r"\[\[(level|track|competency|page):([^\]|\s]+)(?:\|([^\]]+))?\]\]")
+
+# (kind, id) -> (site url, title) or None when it does not exist in this build
+Resolver = Callable[[str, str], "tuple[str, str] | None"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class Rendered:
+    html: str
+    headings: list[Heading] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list, repr=False)  # for the search index: no second parse
+
+
+@dataclass
+class Context:
+    """What one rendering needs to resolve links: where it is and where it came from."""
+
+    resolve: Resolver
+    page_dir: str          # output directory of the page holding the text, e.g. 'levels/x/'
+    source_file: str
+    source_line: int       # line of the text's first line in its file
+    source_page_dir: str = ""  # folder under pages/ of a prose page, for .md links
+    file_mode: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    withheld: frozenset[tuple[str, str]] = frozenset()  # (kind, id) this audience may not see
+    asset_base: str | None = None  # folder of the text under the handbook root, for links into assets/
+
+
+def _ref_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = REF.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("ladder_ref", "", 0)
+        token.meta = {"kind": match.group(1), "id": match.group(2), "label": match.group(3)}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _slug(title: str) -> str:
+    """The plugin's slug, but never empty: a heading of emoji alone got id="", invalid HTML."""
+    return slugify(title) or "section"
+
+
+def make_markdown(allow_html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_slug)
+    md.inline.ruler.before("link", "ladder_ref", _ref_rule)
+    md.core.ruler.push("ladder_links", _resolve_links)
+    md.core.ruler.push("align_classes", _align_classes)
+    md.add_render_rule("ladder_ref", _render_ref)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    return md
+
+
+def _line_of(block: Token, children_before: Sequence[Token], ctx: Context) -> int:
+    start = block.map[0] if block.map else 0
+    newlines = sum(1 for t in children_before if t.type in ("softbreak", "hardbreak"))
+    return ctx.source_line + start + newlines
+
+
+def _resolve_links(state) -> None:  # type: ignore[no-untyped-def]
+    ctx: Context | None = state.env.get("ctx")
+    if ctx is None:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for i, token in enumerate(block.children):
+            if token.type == "ladder_ref":
+                target = ctx.resolve(token.meta["kind"], token.meta["id"])
+                if target is None:
+                    kind, ident = token.meta["kind"], token.meta["id"]
+                    ctx.problems.append(Problem(
+                        ctx.source_file, _line_of(block, block.children[:i], ctx), 1,
+                        f"{token.content} points at {_withheld_or_missing(ctx, kind, ident)}"))
+                    token.meta["href"], token.meta["title"] = None, token.meta["id"]
+                else:
+                    url, title = target
+                    token.meta["href"] = relative_url(ctx.page_dir, url, ctx.file_mode)
+                    token.meta["title"] = title
+            elif token.type == "link_open":
+                _rewrite_md_link(token, block, block.children[:i], ctx)
+                _rewrite_asset_link(token, "href", block, block.children[:i], ctx)
+            elif token.type == "image":
+                _rewrite_asset_link(token, "src", block, block.children[:i], ctx)
+
+
+def _withheld_or_missing(ctx: Context, kind: str, ident: str) -> str:
+    """Why a reference fails: a typo, or an internal item linked from what a public build shows."""
+    if (kind, ident) in ctx.withheld or (kind == "page" and (kind, ident + ".md") in ctx.withheld):
+        return (f"a {kind} marked internal, which a public build leaves out; expected a public {kind}, "
+                f"or 'audience: internal' on the text that links to it")
+    return f"no {kind} of this build; expected the id of an existing {kind}"
+
+
+def _rewrite_md_link(token: Token, block: Token, before: Sequence[Token], ctx: Context) -> None:
+    href = str(token.attrGet("href") or "")
+    path, hash_, fragment = href.partition("#")
+    path = unquote(path)  # markdown-it percent-encodes: [x](<our team.md>) arrives as our%20team.md
+    if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
+        return
+    rel = join_page_path(ctx.source_page_dir, path)
+    target = ctx.resolve("page", rel)
+    if target is None:
+        found = (f"points at {_withheld_or_missing(ctx, 'page', rel)}" if ("page", rel) in ctx.withheld
+                 else f"finds no page; expected a file under pages/ (looked for pages/{rel})")
+        ctx.problems.append(Problem(ctx.source_file, _line_of(block, before, ctx), 1, f"link to '{path}' {found}"))
+        return
+    url = target[0] + (hash_ + fragment if hash_ else "")
+    token.attrSet("href", relative_url(ctx.page_dir, url, ctx.file_mode))
+
+
+def _rewrite_asset_link(token: Token, attr: str, block: Token, before: Sequence[Token], ctx: Context) -> None:
+    """A relative link or image into assets/ points at the copied file from wherever the text lands."""
+    ref = str(token.attrGet(attr) or "")
+    path, hash_, fragment = ref.partition("#")
+    if ctx.asset_base is None or not path or ":" in path or path.startswith("/"):
+        return
+    rel = normpath(f"{ctx.asset_base}/{path}" if ctx.asset_base else path)
+    if not rel.startswith("assets/"):
+        return
+    asset = rel.removeprefix("assets/")
+    if ctx.resolve("asset", asset) is None:
+        ctx.problems.append(Problem(ctx.source_file, _line_of(block, before, ctx), 1,
+                                    f"link to '{path}' finds no file; expected a file under assets/ "
+                                    f"(looked for {rel})"))
+        return
+    token.attrSet(attr, relative_url(ctx.page_dir, rel, ctx.file_mode) + (hash_ + fragment if hash_ else ""))
+
+
+def _align_classes(state) -> None:  # type: ignore[no-untyped-def]
+    """Aligned table columns get a class, not style="text-align:…", so pages run under a strict CSP."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            if style.startswith("text-align:"):
+                token.attrs.pop("style")
+                token.attrSet("class", "align-" + style.removeprefix("text-align:").strip())
+
+
+def _render_ref(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                env: EnvType) -> str:
+    meta = tokens[idx].meta
+    text = escape(meta.get("label") or meta.get("title") or meta["id"])
+    href = meta.get("href")
+    if not href:
+        return f"<span class=\"ref ref-missing\">{text}</span>"
+    return f"<a class=\"ref ref-{meta['kind']}\" href=\"{escape(href)}\">{text}</a>"
+
+
+def _render_table_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                       env: EnvType) -> str:
+    return '<div class="table-scroll" tabindex="0" role="region" aria-label="Table">\n<table>\n'
+
+
+def _render_table_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                        env: EnvType) -> str:
+    return "</table>\n</div>\n"
+
+
+def _headings(tokens: Sequence[Token]) -> list[Heading]:
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrGet("id"):
+            inline = tokens[i + 1]
+            text = "".join(c.content for c in (inline.children or []) if c.type in ("text", "code_inline"))
+            found.append(Heading(int(token.tag[1]), str(token.attrGet("id")), text))
+    return found
+
+
+def render_block(md: MarkdownIt, text: str, ctx: Context) -> Rendered:
+    """A whole Markdown document (a page body or a multi-paragraph summary)."""
+    env = {"ctx": ctx}
+    tokens = md.parse(text, env)
+    return Rendered(md.renderer.render(tokens, md.options, env), _headings(tokens), tokens)
+
+
+def render_inline(md: MarkdownIt, text: str, ctx: Context) -> str:
+    """One line of Markdown without a wrapping paragraph (an expectation, a title)."""
+    return md.renderInline(text, {"ctx": ctx})
+
+
+def page_dir_of(rel: str) -> str:
+    """Folder of a page under pages/, for resolving its relative .md links."""
+    return dirname(rel)

@@ -250,18 +250,20 @@ def growth(make: str, n: int) -> float:
     16 when quadratic. A ratio of one machine's times, so no absolute target (bench/ has those)."""
     md = make_markdown(False)
 
-    def seconds(count: int) -> float:
-        started = time.process_time()
-        md.parse(make * count, {})
-        return time.process_time() - started
+    def seconds(count: int) -> float:  # the best of two: another process may take the core for a moment
+        times = []
+        for _ in range(2):
+            started = time.process_time()
+            md.parse(make * count, {})
+            times.append(time.process_time() - started)
+        return min(times)
 
-    seconds(n)  # warm up
     return seconds(4 * n) / max(seconds(n), 1e-3)
 
 
 @pytest.mark.parametrize("make", ["[[level:", "## same\n\n"])
 def test_unclosed_references_and_equal_headings_cost_linear_time(make: str) -> None:
-    assert growth(make, 1_500) < 9
+    assert growth(make, 3_000) < 10
 
 
 # -- 12. what a ladder can make ------------------------------------------------------------------

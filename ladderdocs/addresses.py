@@ -66,7 +66,9 @@ def relative_url(from_dir: str, target: str, file_mode: bool = False) -> str:
     if file_mode and (path == "" or path.endswith("/")):
         path += "index.html"
     up = "../" * from_dir.count("/")
-    url = up + quote(path, safe="/~!$&'()*+,;=:@")  # a page named 'über uns.md' links as '%C3%BCber%20uns/'
+    # A page named 'über uns.md' links as '%C3%BCber%20uns/'; a colon is encoded too, so no
+    # relative link can ever read as a scheme ('javascript:').
+    url = up + quote(path, safe="/~!$&'()*+,;=@")
     if url == "":
         url = "./"
     return url + (hash_ + fragment if hash_ else "")

@@ -21,14 +21,17 @@ from ladderdocs.source.schema import published_schema
 DEFAULT_CONTENT = Path("content")
 
 
-def _content_folder(arg: str | None) -> Path:
-    """The handbook to build: as given, else ./content, else the bundled example."""
-    if arg:
-        return Path(arg)
+def _content_folder(args: argparse.Namespace) -> Path:
+    """The handbook to work on: --content, else --example, else ./content. Never the bundled
+    example by default: a CI job whose handbook folder was renamed must fail, not publish it."""
+    if args.content:
+        return Path(args.content)
+    if args.example:
+        return example_handbook()
     if DEFAULT_CONTENT.is_dir():
         return DEFAULT_CONTENT
-    print("ladderdocs: no ./content folder here; using the bundled example handbook", file=sys.stderr)
-    return example_handbook()
+    raise ContentError([Problem(str(DEFAULT_CONTENT), 1, 1, "no handbook here; expected a ./content folder, "
+                                                            "--content DIR, or --example for the bundled example")])
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -38,32 +41,48 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    site = build(_content_folder(args.content), Path(args.out),
-                 Options(args.audience, args.strict, args.file_mode, args.base_url))
+    site = build(_content_folder(args), Path(args.out),
+                 Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force))
     _print_problems(site.warnings)
     pages = sum(1 for path in site.files if path.endswith(".html"))
-    print(f"built {pages} pages ({args.audience}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
+    print(f"built {_count(pages, 'page')} ({args.audience or PUBLIC}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
     if site.findings:
         print(f"pay parity: {summarise(site.findings).text} (`ladderdocs check` lists them)")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    site = check(_content_folder(args.content), Options(args.audience, args.strict))
-    _print_problems(site.warnings + sorted(f.problem() for f in site.findings))
-    hb = site.handbook
-    print(f"ok: {len(hb.tracks)} tracks, {len(hb.level_by_id)} levels, {len(hb.competencies)} competencies, "
-          f"{len(hb.pages)} pages; pay parity: {summarise(site.findings).text}")
-    if summarise(site.findings).errors:  # only reached when neither --strict nor parity.strict is set
+    """Every audience unless --audience names one: a broken link in an internal page would
+    otherwise pass here and fail only the internal build."""
+    content = _content_folder(args)
+    sites, problems = [], []
+    for audience in [args.audience] if args.audience else [PUBLIC, INTERNAL]:
+        try:
+            sites.append(check(content, Options(audience, args.strict)))
+        except ContentError as err:
+            problems += err.problems
+    if problems:
+        raise ContentError(problems)
+    _print_problems(sorted({p for site in sites for p in site.warnings + [f.problem() for f in site.findings]}))
+    for site in sites:
+        hb = site.handbook
+        print(f"ok ({hb.audience}): {_count(len(hb.tracks), 'track')}, {_count(len(hb.level_by_id), 'level')}, "
+              f"{_count(len(hb.competencies), 'competency', 'competencies')}, {_count(len(hb.pages), 'page')}; "
+              f"pay parity: {summarise(site.findings).text}")
+    if any(summarise(site.findings).errors for site in sites):  # only reached when not strict
         print("parity errors do not fail the check; run with --strict or set parity.strict: true to fail on them")
     return 0
+
+
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ladderdocs.serve.preview import serve  # the server and the watcher load only when asked for
 
-    return serve(_content_folder(args.content), Path(args.out) if args.out else None,
-                 Options(args.audience, args.strict), args.host, args.port, args.open)
+    return serve(_content_folder(args), Path(args.out) if args.out else None,
+                 Options(args.audience or PUBLIC, args.strict), args.host, args.port, args.open)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -94,13 +113,16 @@ def parser() -> argparse.ArgumentParser:
 
     def content_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--content", "-c", help="handbook folder (default: ./content)")
-        p.add_argument("--audience", choices=[PUBLIC, INTERNAL], default=PUBLIC,
-                       help="public leaves out everything marked internal (default: public)")
+        p.add_argument("--example", action="store_true", help="use the example handbook that comes with ladderdocs")
+        p.add_argument("--audience", choices=[PUBLIC, INTERNAL],
+                       help="public leaves out everything marked internal (default: public; check: both)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     p = verbs.add_parser("build", help="render the handbook into a static site")
     content_options(p)
     p.add_argument("--out", "-o", default="site", help="output folder (default: ./site)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the output folder even if ladderdocs did not write it (its files are deleted)")
     p.add_argument("--file-mode", action="store_true",
                    help="links end in index.html, for opening the site from the file system")
     p.add_argument("--base-url", type=_base_url, metavar="URL",

@@ -21,7 +21,7 @@ from ladderdocs.model.entities import PUBLIC, Handbook, Page
 from ladderdocs.model.queries import ref_target
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
 from ladderdocs.outputs.search_index import INDEX_FILES, index_files
-from ladderdocs.outputs.write import staged_site
+from ladderdocs.outputs.write import OutputRefused, check_output, recover, staged_site
 from ladderdocs.pages import prose
 from ladderdocs.pages.base import Job, PageType
 from ladderdocs.pages.facts import Facts
@@ -46,6 +46,7 @@ class Options:
     file_mode: bool = False  # links end in index.html, for a site opened from disk
     base_url: str | None = None  # replaces handbook.yml's, for a CI job that learns it only when it runs
     workers: int | None = None   # processes rendering pages (default: one per core; 1: serially)
+    force: bool = False          # replace an output folder ladderdocs did not write
 
 
 @dataclass(frozen=True)
@@ -211,13 +212,24 @@ def check(content: Path, options: Options = Options()) -> Site:
     return Pipeline(content, options).run()
 
 
+def check_output_folder(out_dir: Path, content: Path, handbook: Handbook | None, force: bool) -> None:
+    """ContentError when `out_dir` may not be replaced by a site (outputs/write.py says why)."""
+    read_from = [content / "pages", content / "ladder", content / "assets"]
+    if handbook is not None and handbook.settings.theme is not None:
+        read_from.append(handbook.settings.theme)
+    try:
+        check_output(out_dir, content, read_from, force)
+    except OutputRefused as err:
+        raise ContentError([Problem(display_path(out_dir), 1, 1, str(err))]) from None
+
+
 def build(content: Path, out_dir: Path, options: Options = Options()) -> Site:
     """The site written to `out_dir`, swapped in whole; on any problem the old site stays."""
-    if content.resolve().is_relative_to(out_dir.resolve()):
-        raise ContentError([Problem(str(out_dir), 1, 1, "the output folder holds the content and would "
-                                                        "replace it; expected a separate folder such as site/")])
+    recover(out_dir.absolute())  # a build killed mid-swap left the last good site aside: put it back first
+    check_output_folder(out_dir, content, None, options.force)
     pipeline = Pipeline(content, options)
     site = pipeline.run()
+    check_output_folder(out_dir, content, site.handbook, options.force)  # its theme folder is known now
     index = in_background(pipeline.search_index, site)  # another core indexes while this one writes
     try:
         with staged_site(out_dir) as write:

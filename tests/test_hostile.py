@@ -196,7 +196,7 @@ def test_an_id_that_is_a_path_is_refused_where_it_is_written(field: str, evil: s
     set_yaml(root, rel, path, evil)
     with pytest.raises(ContentError) as err:
         render(root)
-    assert any(p.file.endswith(rel) and "expected Lower-case words" in p.message for p in err.value.problems), \
+    assert any(p.file.endswith(rel) and "expected lower-case words" in p.message for p in err.value.problems), \
         err.value
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ladderdocs.errors import Problem
 from ladderdocs.model.entities import Band, Handbook, Level, Settings, Source, Track, Zone
 from ladderdocs.model.queries import grade_grid, span
-from ladderdocs.text.money import format_money
+from ladderdocs.text.money import format_money, percent
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)  # most serious first
@@ -157,11 +157,11 @@ def _compare_pair(handbook: Handbook, zone: Zone, grade: int, ic: Level, manager
     for end, label in (("min", "minimum"), ("max", "maximum")):
         ours, theirs = getattr(ic_band, end), getattr(mgmt_band, end)
         if theirs > 0 and ours < theirs * (1 - tolerance / 100):
-            below = (theirs - ours) / theirs * 100
+            below = percent(theirs - ours, theirs)
             found.append(Finding(
                 "below-management", ERROR,
                 f"at grade {grade} in {zone.title}, the {label} of {ic.title} ({format_money(ours, zone.currency)}) "
-                f"is {below:.1f}% below {manager.title} ({format_money(theirs, zone.currency)}); expected at most "
+                f"is {below}% below {manager.title} ({format_money(theirs, zone.currency)}); expected at most "
                 f"{tolerance:g}% below (parity.tolerance_percent)", ic_band.source, zone.id, (ic.id,)))
     return found
 
@@ -205,7 +205,7 @@ def _step(zone: Zone, lower: Level, upper: Level, low: Band, high: Band, allowed
         found.append(Finding(
             "overlap", WARNING,
             f"in {zone.title}, {upper.title} (grade {upper.grade}, from {money(high.min)}) overlaps "
-            f"{shared:.0f}% of the band of {lower.title} (grade {lower.grade}, {money(low.min)} to {money(low.max)}); "
+            f"{percent(shared, 100, places=0)}% of the band of {lower.title} (grade {lower.grade}, {money(low.min)} to {money(low.max)}); "
             f"expected at most {allowed:g}% (parity.max_overlap_percent)", high.source, zone.id,
             (upper.id,)))
     return found

@@ -25,6 +25,9 @@ EVENTS = PREFIX + "events"
 ASSETS = {"reload.js": "text/javascript; charset=utf-8", "overlay.css": "text/css; charset=utf-8"}
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
 KEEPALIVE_S = 15.0
+IDLE_S = 10.0          # a connection that sends no request for this long is closed
+MAX_CONNECTIONS = 64   # open pages hold one each (the reload channel)
+MAX_URL = 4096         # longer request targets are answered 414
 TEXTUAL = {"application/javascript", "application/json", "application/xml", "image/svg+xml"}
 # The policy the product promises pages work under; serving with it shows a theme's slip at once.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -91,6 +94,9 @@ class Channel:
 
 
 class PreviewServer(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS at once: a connection beyond them is
+    closed at once, so idle sockets cannot pile up threads."""
+
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], channel: Channel, out_dir: Path, host: str):
@@ -99,14 +105,28 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__(address, PreviewHandler)
         self.channel = channel
         self.out_dir = out_dir
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         port = self.server_address[1]
         names = {"127.0.0.1", "localhost", "[::1]", url_host(host).lower()}
         self.allowed_hosts = {f"{name}:{port}" for name in names} | (names if port == 80 else set())
         self.allowed_origins = {f"http://{h}" for h in self.allowed_hosts}
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
+    timeout = IDLE_S  # a connection that sends nothing for this long is closed
     server_version = "ladderdocs-serve"
     protocol_version = "HTTP/1.0"
 
@@ -125,6 +145,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if host not in self.server.allowed_hosts or (origin is not None and origin.lower() not in self.server.allowed_origins):
             return self._send_text(403, "Forbidden: this preview answers only requests addressed to it "
                                         "(Host and Origin of 127.0.0.1, localhost or --host).", head)
+        if len(self.path) > MAX_URL:
+            return self._send_text(414, f"URI Too Long: at most {MAX_URL} characters.", head)
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         rel = unquote(path)
         if not is_safe_path(rel):
@@ -154,11 +176,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if target.is_dir():
             if not path.endswith("/"):
                 return self._redirect(path + "/")
-            target = target / "index.html"
+            target = site_file(root, f"{rel.rstrip('/')}/index.html" if rel.strip("/") else "index.html")
+            if target is None:  # an index.html that is a link out of the site
+                return self._send_text(403, "Forbidden: that path leaves the site.", head)
         try:
             data = target.read_bytes()
             code = 200
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        except OSError:  # missing, a folder, or a name no file system takes
             try:
                 data, code = (root / "404.html").read_bytes(), 404
                 target = root / "404.html"
@@ -225,7 +249,10 @@ def site_file(root: Path, rel: str) -> Path | None:
     if rel.startswith("/") or not is_safe_path(rel):
         return None
     base = root.resolve()
-    target = (base / rel).resolve()
+    try:
+        target = (base / rel).resolve()
+    except (OSError, RuntimeError):  # a name too long for the file system, a link loop
+        return None
     return target if target == base or target.is_relative_to(base) else None
 
 

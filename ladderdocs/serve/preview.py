@@ -31,7 +31,7 @@ from ladderdocs.outputs.write import update_site, write_site
 from ladderdocs.render.themes import theme_layers
 from ladderdocs.serve.http import Channel, PreviewServer, Status, url_host
 from ladderdocs.serve.watch import Watcher
-from ladderdocs.site import Options, Pipeline, Site
+from ladderdocs.site import Options, Pipeline, Site, check_output_folder
 
 
 class Preview:
@@ -118,8 +118,9 @@ class Preview:
         self.channel.publish(Status(build, (), site.handbook.settings.base_path))
         if touched or before.problems or quick_ms is not None:
             ahead = f" (the edited page was on disk after {quick_ms:.0f} ms)" if quick_ms is not None else ""
-            print(f"{'built' if first else 'rebuilt'}: {len(site.rendered)} pages rendered, {touched} files "
-                  f"written in {(time.perf_counter() - started) * 1000:.0f} ms{ahead}", flush=True)
+            rendered, files = len(site.rendered), f"{touched} file{'s' if touched != 1 else ''}"
+            print(f"{'built' if first else 'rebuilt'}: {rendered} page{'s' if rendered != 1 else ''} rendered, "
+                  f"{files} written in {(time.perf_counter() - started) * 1000:.0f} ms{ahead}", flush=True)
 
     def _write_ahead(self, paths: Iterable[Path]) -> bool:
         """Write the pages of a body-only prose edit (Pipeline.quick_pages) and reload the open
@@ -202,9 +203,10 @@ def serve(content: Path, out: Path | None, options: Options, host: str, port: in
     content = content.resolve()
     scratch = Path(tempfile.mkdtemp(prefix="ladderdocs-serve-")) if out is None else None
     out_dir = (scratch / "site") if scratch else out.resolve()  # type: ignore[union-attr]
-    if content.is_relative_to(out_dir):
-        print(f"ladderdocs: the output folder {out_dir} holds the content; expected a separate folder",
-              file=sys.stderr)
+    try:
+        check_output_folder(out_dir, content, None, options.force)
+    except ContentError as err:
+        print("\n".join(str(p) for p in err.problems), file=sys.stderr)
         return 1
     preview = Preview(content, out_dir, options)
     print(f"building {content} ...", flush=True)

@@ -9,6 +9,8 @@ the changed paths are a hint for caches, not the truth.
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import threading
 from pathlib import Path
@@ -18,6 +20,8 @@ import watchfiles
 
 STEP_MS = 25            # quiet time that ends a burst: changes land 25-50 ms after the last save
 MAX_BURST_MS = 1_000    # a burst that goes on longer is reported anyway
+LOOK_MS = 500           # how often the watched folders are checked to be the same folders
+Identity = tuple[int, int] | None
 
 
 class Watcher:
@@ -56,14 +60,34 @@ class Watcher:
         while not self._stopping:
             self._interrupt.clear()
             with self._lock:
-                folders = [f for f in self._folders if f.is_dir()]
+                wanted = list(self._folders)
+            watched = {folder: identity(folder) for folder in wanted}
+            folders = [f for f, seen in watched.items() if seen is not None]
             # Whatever changed while no watch was running is caught by one more rebuild.
             self._on_change(set())
             try:
                 for changes in watchfiles.watch(
                         *folders, watch_filter=self._keep, step=STEP_MS, debounce=MAX_BURST_MS,
-                        stop_event=self._interrupt, rust_timeout=0, raise_interrupt=False):
-                    self._on_change({Path(path) for _, path in changes})
+                        stop_event=self._interrupt, rust_timeout=LOOK_MS, yield_on_timeout=True,
+                        raise_interrupt=False):
+                    if changes:
+                        self._on_change({Path(path) for _, path in changes})
+                    moved = [f for f, seen in watched.items() if identity(f) != seen]
+                    if moved:  # deleted and made again, or replaced by a rename: the old watch sees nothing
+                        print(f"ladderdocs: {', '.join(map(str, moved))} changed as a folder; watching it again",
+                              file=sys.stderr, flush=True)
+                        break
             except Exception as err:  # a folder vanished, too many watches: say so, try again
                 print(f"ladderdocs: watching stopped ({err}); starting again", file=sys.stderr)
-                self._interrupt.wait(0.5)
+                self._interrupt.wait(LOOK_MS / 1000)
+            if not folders:
+                self._interrupt.wait(LOOK_MS / 1000)  # nothing to watch yet: look again soon
+
+
+def identity(folder: Path) -> Identity:
+    """Which folder is at this path: a folder deleted and made again is another one."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None

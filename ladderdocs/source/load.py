@@ -11,7 +11,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable, TypeVar
 
 import yaml
@@ -27,6 +27,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 
 MAX_VALUES = 200_000  # a YAML file expanding (through aliases) past this is refused
+MAX_FILE_BYTES = 2_000_000  # per YAML or Markdown file: refused before it is read (the example's largest is 25 KB)
+MAX_TEXT_CHARS = 20_000  # per YAML string: a summary or an expectation, not a book
 
 T = TypeVar("T")
 # How one file is read: (path, parse, problems) -> parse(path, problems). serve passes one that
@@ -127,13 +129,14 @@ def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
     inside = _InsideCheck(root, problems)
 
     def optional(path: Path) -> Document | None:
-        return read(path, read_yaml, problems) if path.is_file() and inside(path) else None
+        present = path.is_file() or path.is_symlink()  # a link that leads nowhere is reported, not skipped
+        return read(path, read_yaml, problems) if present and inside(path) else None
 
     def page(path: Path, found: list[Problem]) -> PageSource | None:
         return read_page(path, pages_dir, found)
 
     handbook_file = root / "handbook.yml"
-    if not handbook_file.is_file():
+    if not (handbook_file.is_file() or handbook_file.is_symlink()):
         problems.append(Problem(display_path(handbook_file), 1, 1,
                                 "handbook.yml is missing; expected the handbook's settings file"))
     tracks_dir = ladder / "tracks"
@@ -144,8 +147,7 @@ def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
     page_files = markdown_files(pages_dir)
     pages = [p for p in (read(f, page, problems) for f, link in page_files if inside(f, link)) if p is not None]
     assets_dir = root / "assets"
-    assets = sorted(p.relative_to(assets_dir).as_posix()
-                    for p in assets_dir.rglob("*") if p.is_file() and inside(p)) if assets_dir.is_dir() else []
+    assets = [rel.as_posix() for rel, path in asset_files(assets_dir) if inside(path)]
     return RawHandbook(
         root=root,
         handbook=optional(handbook_file),
@@ -173,12 +175,26 @@ def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, parts + (entry.name,))
-                elif entry.name.endswith(".md") and entry.is_file():
-                    found.append((parts + (entry.name,), entry.is_symlink()))
+                elif entry.name.endswith(".md") and (entry.is_symlink() or entry.is_file()):
+                    found.append((parts + (entry.name,), entry.is_symlink()))  # a broken link is reported
 
     if folder.is_dir():
         walk(str(folder), ())
     return [(folder.joinpath(*parts), link) for parts, link in sorted(found)]
+
+
+def asset_files(folder: Path) -> list[tuple[PurePosixPath, Path]]:
+    """(path under assets/, file) of every file to publish, in path order. Hidden files and
+    folders (`.env`, `.git/`, an editor's `.logo.svg.swp`) are never published; linked folders
+    are not entered (a linked file is judged by where it leads)."""
+    found = []
+    if folder.is_dir():
+        for directory, folders, files in os.walk(folder):
+            folders[:] = sorted(f for f in folders if not f.startswith("."))
+            base = Path(directory)
+            found += [(PurePosixPath(base.relative_to(folder).as_posix(), name), base / name)
+                      for name in files if not name.startswith(".")]
+    return sorted(found)
 
 
 class _InsideCheck:
@@ -193,6 +209,11 @@ class _InsideCheck:
 
     def __call__(self, path: Path, is_link: bool | None = None) -> bool:
         if path.is_symlink() if is_link is None else is_link:
+            if not path.exists():  # False for a loop too: every later read would fail
+                self.problems.append(Problem(display_path(path), 1, 1, "is a symbolic link that leads to no file "
+                                                                      "(to itself, in a loop or to a missing file); "
+                                                                      "expected a file, or a link to one in the handbook"))
+                return False
             target = path.resolve()
         else:
             if path.parent not in self.folders:
@@ -209,6 +230,12 @@ class _InsideCheck:
 def read_text(path: Path, problems: list[Problem]) -> str | None:
     """UTF-8 text, or a problem naming the line of the first undecodable byte."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(display_path(path), 1, 1, f"the file is {size:,} bytes; expected at most "
+                                                              f"{MAX_FILE_BYTES:,} bytes (split it, or move "
+                                                              "large content to assets/)"))
+            return None
         raw = path.read_bytes()
     except OSError as err:
         problems.append(Problem(display_path(path), 1, 1, f"cannot be read ({err.strerror}); "
@@ -340,6 +367,11 @@ def _construct(loader: _Loader, node: yaml.Node, path: tuple[Key, ...], doc: Doc
     value = loader.construct_object(node, deep=True)
     if isinstance(value, str):  # a block scalar's text starts on the line after its '|' or '>'
         doc.text_lines[path] = node.start_mark.line + 1 + line_offset + (node.style in ("|", ">"))
+        if len(value) > MAX_TEXT_CHARS:
+            problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
+                                    f"the text is {len(value):,} characters long; expected at most "
+                                    f"{MAX_TEXT_CHARS:,} characters (a longer text belongs on a page)"))
+            value = value[:MAX_TEXT_CHARS]
     unshowable = UNSHOWABLE.search(value) if isinstance(value, str) else None
     if unshowable:
         problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,

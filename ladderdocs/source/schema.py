@@ -6,6 +6,7 @@ cannot express (unique ids, references) live in validate.py.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -141,20 +142,33 @@ _VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in SCHEMAS.it
 
 
 def check_schema(doc: Document, kind: str) -> list[Problem]:
-    """Every schema violation in `doc`, each with its position and what was expected."""
-    errors = _VALIDATORS[kind].iter_errors(doc.data)
-    return [doc.problem(_error_path(err), _explain(err)) for err in errors_deepest(errors)]
+    """Every schema violation in `doc`, each at its own position with what was expected."""
+    problems = []
+    for err in errors_deepest(_VALIDATORS[kind].iter_errors(doc.data)):
+        path = tuple(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = ", ".join(sorted(err.schema.get("properties", {})))
+            problems += [doc.problem((*path, key), f"unknown field '{key}'; expected one of: {allowed}")
+                         for key in _unknown_keys(err)]  # every one at once, each at its own line
+        elif "propertyNames" in err.relative_schema_path:  # a key that should be an id
+            under = f" under '{path[-1]}'" if path else ""
+            problems.append(doc.problem((*path, err.instance), f"the key '{err.instance}'{under} is no id; expected "
+                                                               f"{_id_hint(str(err.instance))} (an id, not a title)"))
+        else:
+            problems.append(doc.problem(path, _explain(err)))
+    return problems
 
 
-def _error_path(err: ValidationError) -> tuple[Any, ...]:
-    """Point at the offending key itself when the error is about an unknown key."""
-    path = tuple(err.absolute_path)
-    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-        known = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
-        extra = sorted(set(err.instance) - set(known), key=str)  # keys may be numbers too
-        if extra:
-            return (*path, extra[0])
-    return path
+def _unknown_keys(err: ValidationError) -> list[Any]:
+    known = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+    return sorted(set(err.instance) - set(known), key=str)  # keys may be numbers too
+
+
+def _id_hint(text: str) -> str:
+    """What an id looks like, and the id `text` would be (a title written where an id goes)."""
+    suggestion = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    rule = "lower-case words joined by '-'"
+    return f"{rule}, such as '{suggestion}'" if suggestion and suggestion != text else rule
 
 
 def errors_deepest(errors: Any) -> list[ValidationError]:
@@ -174,6 +188,12 @@ def errors_deepest(errors: Any) -> list[ValidationError]:
 
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
                "object": "a mapping", "array": "a list", "boolean": "true or false"}
+
+
+def _reads_as_text(value: Any) -> bool:
+    """An unquoted list item such as `- Note: text`, which YAML reads as a one-key mapping."""
+    return (isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), str)
+            and next(iter(value)) not in ("text", "key", "audience"))
 
 
 def _what(value: Any) -> str:
@@ -205,6 +225,10 @@ def _explain(err: ValidationError) -> str:
         where = f"'{field}'" if field is not None else "file"
     schema = err.schema if isinstance(err.schema, dict) else {}
     match err.validator:
+        case "required" if _reads_as_text(err.instance):
+            key, value = next(iter(err.instance.items()))
+            return (f"{where} reads as a mapping ('{key}: {_what(value)[1:-1]}'), as YAML takes 'word: text' for "
+                    f"a key and a value; expected text: put it in quotes (\"{key}: …\")")
         case "required":
             missing = err.message.split("'")[1]
             return f"missing required field '{missing}' in {where}"
@@ -218,6 +242,8 @@ def _explain(err: ValidationError) -> str:
         case "enum":
             options = ", ".join(str(v) for v in err.validator_value)
             return f"{where} is {_what(err.instance)}; expected one of: {options}"
+        case "pattern" if schema is ID:
+            return f"{where} is {_what(err.instance)}; expected {_id_hint(str(err.instance))}"
         case "pattern":
             hint = schema.get("description", f"text matching {err.validator_value}")
             return f"{where} is {_what(err.instance)}; expected {hint}"

@@ -40,7 +40,13 @@ def validate(raw: RawHandbook,
     return problems
 
 
-URL_BREAKING = re.compile(r"[#?%\\\x00-\x1f\x7f]")
+# A character that ends or escapes a URL path, or a colon, which would make a page's relative
+# address a scheme: `pages/javascript:alert(1).md` would link as `javascript:alert(1)/`.
+MAX_LEVELS_PER_GRADE = 5     # on one track
+MAX_SAME_GRADE_PAGES = 5_000  # comparison pages of same-grade levels on different tracks, in all
+
+URL_BREAKING = re.compile(r"[:#?%\\\x00-\x1f\x7f]")
+NAME_RULE = "expected a name without : # ? % \\ or control characters"
 
 
 def _check_page_names(raw: RawHandbook) -> list[Problem]:
@@ -49,29 +55,31 @@ def _check_page_names(raw: RawHandbook) -> list[Problem]:
     for page in raw.pages:
         found = URL_BREAKING.search(page.rel)
         if found:
-            char = found.group()
-            shown = char if char.isprintable() else f"\\x{ord(char):02x}"
-            problems.append(page.meta.problem((), f"the file name holds '{shown}', which cannot stand in an "
-                                                  "address; expected a name without # ? % \\ or control characters"))
+            problems.append(page.meta.problem((), f"the file name holds {_shown(found.group())}, which cannot stand "
+                                                  f"in an address; {NAME_RULE}"))
     for asset in raw.assets:
-        if URL_BREAKING.search(asset):
+        found = URL_BREAKING.search(asset)
+        if found:
             problems.append(Problem(display_path(raw.root / "assets" / asset), 1, 1,
-                                    "the file name holds a character that cannot stand in an address; "
-                                    "expected a name without # ? % \\ or control characters"))
+                                    f"the file name holds {_shown(found.group())}, which cannot stand in an "
+                                    f"address; {NAME_RULE}"))
     return problems
 
 
+def _shown(char: str) -> str:
+    return f"'{char}'" if char.isprintable() else f"'\\x{ord(char):02x}'"
+
+
 def _duplicates(items: Iterable[tuple[str, Document, tuple[Any, ...]]], what: str) -> list[Problem]:
-    seen: dict[str, Document] = {}
+    seen: dict[str, tuple[Document, tuple[Any, ...]]] = {}
     problems = []
     for item_id, doc, path in items:
         if item_id in seen:
-            first = seen[item_id]
-            line = first.where(*path)[0] if first is doc else None
-            also = f" (first at {first.name}{':' + str(line) if line else ''})"
-            problems.append(doc.problem(path, f"duplicate {what} id '{item_id}'{also}; expected each id once"))
+            first, first_path = seen[item_id]
+            problems.append(doc.problem(path, f"duplicate {what} id '{item_id}' (first at {first.name}:"
+                                              f"{first.where(*first_path)[0]}); expected each id once"))
         else:
-            seen[item_id] = doc
+            seen[item_id] = (doc, path)
     return problems
 
 
@@ -102,6 +110,7 @@ def check_references(raw: RawHandbook) -> list[Problem]:
 
     for doc in raw.tracks:
         problems += _check_track(doc, competencies, track_ids)
+    problems += _check_comparison_pages(raw)
     level_ids = {lv["id"] for doc in raw.tracks for lv in doc.data["levels"]}
     if raw.comp is not None:
         problems += _check_comp(raw.comp, level_ids)
@@ -139,12 +148,19 @@ def _check_track(doc: Document, competencies: dict[str, dict[str, Any]], track_i
     problems: list[Problem] = []
     applies = [cid for cid, c in competencies.items() if data["id"] in c.get("tracks", [data["id"]])]
     previous_grade = None
+    at_grade: Counter[int] = Counter()
     for i, lv in enumerate(data["levels"]):
         if previous_grade is not None and lv["grade"] < previous_grade:
             problems.append(doc.problem(("levels", i, "grade"),
                                         f"grade {lv['grade']} is below the level before it ({previous_grade}); "
                                         "expected levels listed lowest first"))
         previous_grade = lv["grade"]
+        at_grade[lv["grade"]] += 1
+        if at_grade[lv["grade"]] == MAX_LEVELS_PER_GRADE + 1:
+            problems.append(doc.problem(("levels", i, "grade"),
+                                        f"track '{data['id']}' has more than {MAX_LEVELS_PER_GRADE} levels at grade "
+                                        f"{lv['grade']}; expected at most {MAX_LEVELS_PER_GRADE} (a grade is one step "
+                                        "of weight: levels that differ belong to different grades)"))
         for comp_id in lv["expectations"]:
             path = ("levels", i, "expectations", comp_id)
             if comp_id not in competencies:
@@ -166,6 +182,25 @@ def _check_track(doc: Document, competencies: dict[str, dict[str, Any]], track_i
         problems.append(doc.problem(("kind",), "hybrid track without 'time_box_months'; expected how long "
                                                "one may stay on it", "warning"))
     return problems
+
+
+def _check_comparison_pages(raw: RawHandbook) -> list[Problem]:
+    """Every two levels of one grade on different tracks get a page comparing them: refuse a
+    ladder that would make more of those than any reader could use (the count grows with the
+    square of the levels at a grade)."""
+    per_grade: dict[int, Counter[str]] = {}
+    for doc in raw.tracks:
+        for lv in doc.data["levels"]:
+            per_grade.setdefault(lv["grade"], Counter())[doc.data["id"]] += 1
+    pairs = {grade: (sum(c.values()) ** 2 - sum(n * n for n in c.values())) // 2 for grade, c in per_grade.items()}
+    if sum(pairs.values()) <= MAX_SAME_GRADE_PAGES:
+        return []
+    grade = max(pairs, key=lambda g: (pairs[g], -g))
+    doc, i = next((doc, i) for doc in raw.tracks for i, lv in enumerate(doc.data["levels"]) if lv["grade"] == grade)
+    return [doc.problem(("levels", i, "grade"),
+                        f"the ladder would need {sum(pairs.values())} pages comparing same-grade levels of different "
+                        f"tracks ({pairs[grade]} at grade {grade}); expected at most {MAX_SAME_GRADE_PAGES}: fewer "
+                        "levels at one grade, or fewer tracks")]
 
 
 def _check_comp(doc: Document, level_ids: set[str]) -> list[Problem]:

@@ -20,13 +20,14 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 
-from ladderdocs.addresses import join_page_path, relative_url
+from ladderdocs.addresses import join_page_path, page_url, relative_url
 from ladderdocs.errors import Problem
 
-REF = re.compile(r"\[\[(level|track|competency|page):([^\]|\s]+)(?:\|([^\]]+))?\]\]")
+# Bounded, so that a page of unclosed `[[level:` costs linear time, not quadratic: ids are at
+# most 80 characters (schema.py) and page paths a few hundred.
+REF = re.compile(r"\[\[(level|track|competency|page):([^\]|\s\[]{1,300})(?:\|([^\]]{1,500}))?\]\]")
 
 # (kind, id) -> (site url, title) or None when it does not exist in this build
 Resolver = Callable[[str, str], "tuple[str, str] | None"]
@@ -83,14 +84,37 @@ def _slug(title: str) -> str:
 def make_markdown(allow_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_slug)
     md.inline.ruler.before("link", "ladder_ref", _ref_rule)
+    md.core.ruler.push("heading_ids", _heading_ids)
     md.core.ruler.push("ladder_links", _resolve_links)
     md.core.ruler.push("align_classes", _align_classes)
     md.add_render_rule("ladder_ref", _render_ref)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
     return md
+
+
+HEADING_LEVELS = (2, 3, 4)  # the headings that get an id: a page's h1 is its title
+
+
+def _heading_ids(state) -> None:  # type: ignore[no-untyped-def]
+    """An id for each heading from its text, as GitHub makes them ('setup', then 'setup-1').
+    It does what mdit_py_plugins' anchors plugin does, with a counter per slug: the plugin
+    tries every suffix from 1 again for each heading, quadratic in equal headings."""
+    taken: set[str] = set()
+    next_suffix: dict[str, int] = {}
+    for idx, token in enumerate(state.tokens):
+        if token.type != "heading_open" or int(token.tag[1]) not in HEADING_LEVELS:
+            continue
+        inline = state.tokens[idx + 1]
+        base = _slug("".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline")))
+        slug, suffix = base, next_suffix.get(base, 1)
+        while slug in taken:
+            slug = f"{base}-{suffix}"
+            suffix += 1
+        next_suffix[base] = suffix
+        taken.add(slug)
+        token.attrSet("id", slug)
 
 
 def _line_of(block: Token, children_before: Sequence[Token], ctx: Context) -> int:
@@ -119,11 +143,10 @@ def _resolve_links(state) -> None:  # type: ignore[no-untyped-def]
                     url, title = target
                     token.meta["href"] = relative_url(ctx.page_dir, url, ctx.file_mode)
                     token.meta["title"] = title
-            elif token.type == "link_open":
-                _rewrite_md_link(token, block, block.children[:i], ctx)
-                _rewrite_asset_link(token, "href", block, block.children[:i], ctx)
-            elif token.type == "image":
-                _rewrite_asset_link(token, "src", block, block.children[:i], ctx)
+            elif token.type in ("link_open", "image"):
+                attr = "href" if token.type == "link_open" else "src"
+                _rewrite_md_link(token, attr, block, block.children[:i], ctx)
+                _rewrite_asset_link(token, attr, block, block.children[:i], ctx)
 
 
 def _withheld_or_missing(ctx: Context, kind: str, ident: str) -> str:
@@ -134,21 +157,48 @@ def _withheld_or_missing(ctx: Context, kind: str, ident: str) -> str:
     return f"no {kind} of this build; expected the id of an existing {kind}"
 
 
-def _rewrite_md_link(token: Token, block: Token, before: Sequence[Token], ctx: Context) -> None:
-    href = str(token.attrGet("href") or "")
-    path, hash_, fragment = href.partition("#")
-    path = unquote(path)  # markdown-it percent-encodes: [x](<our team.md>) arrives as our%20team.md
-    if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _rewrite_md_link(token: Token, attr: str, block: Token, before: Sequence[Token], ctx: Context) -> None:
+    """A link to another page's Markdown file (`faq.md`, `../faq.MD#who`, `faq.md?x`) becomes a
+    link to that page; one that reaches a page this audience may not see, however it is written
+    (`faq.md/`, `../faq/`, an image), is a problem, never a dead link naming the page."""
+    href = str(token.attrGet(attr) or "")
+    if not href or href.startswith(("/", "#")) or SCHEME.match(href):
         return
-    rel = join_page_path(ctx.source_page_dir, path)
+    path, hash_, fragment = href.partition("#")
+    path = unquote(path.partition("?")[0])  # markdown-it percent-encodes: [x](<our team.md>) is our%20team.md
+    name = path.rstrip("/")
+    if not name.lower().endswith(".md"):
+        withheld = _withheld_address(ctx, path)
+        if withheld:
+            ctx.problems.append(Problem(ctx.source_file, _line_of(block, before, ctx), 1,
+                                        f"link to '{href}' points at {_withheld_or_missing(ctx, 'page', withheld)}"))
+        return
+    rel = join_page_path(ctx.source_page_dir, name[:-3] + ".md")
     target = ctx.resolve("page", rel)
     if target is None:
         found = (f"points at {_withheld_or_missing(ctx, 'page', rel)}" if ("page", rel) in ctx.withheld
                  else f"finds no page; expected a file under pages/ (looked for pages/{rel})")
-        ctx.problems.append(Problem(ctx.source_file, _line_of(block, before, ctx), 1, f"link to '{path}' {found}"))
+        ctx.problems.append(Problem(ctx.source_file, _line_of(block, before, ctx), 1, f"link to '{href}' {found}"))
         return
     url = target[0] + (hash_ + fragment if hash_ else "")
-    token.attrSet("href", relative_url(ctx.page_dir, url, ctx.file_mode))
+    token.attrSet(attr, relative_url(ctx.page_dir, url, ctx.file_mode))
+
+
+def _withheld_address(ctx: Context, path: str) -> str | None:
+    """The withheld page (its path under pages/) that a link by address names: read from where
+    the page is served (`../secret/` from `faq/`) or from its file's folder (`secret/`)."""
+    withheld = {page_url(rel): rel for kind, rel in ctx.withheld if kind == "page"}
+    if not withheld:
+        return None
+    for base in (ctx.page_dir, ctx.source_page_dir + "/" if ctx.source_page_dir else ""):
+        site_path = normpath(base + path).lstrip("/")
+        found = withheld.get("" if site_path == "." else site_path.rstrip("/") + "/")
+        if found:
+            return found
+    return None
 
 
 def _rewrite_asset_link(token: Token, attr: str, block: Token, before: Sequence[Token], ctx: Context) -> None:

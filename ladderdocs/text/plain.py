@@ -14,9 +14,8 @@ from typing import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ladderdocs.text.markdown import Context, Resolver
+from ladderdocs.text.markdown import HEADING_LEVELS, Context, Resolver
 
-HEADING_LEVELS = (2, 3, 4)  # the levels markdown.py gives an anchor
 Section = tuple[str, str, str]  # (anchor, heading, text) of a part of a prose page
 
 _SPACE = re.compile(r"\s+")

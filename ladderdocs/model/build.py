@@ -55,7 +55,7 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC) -> Handbook:
         for i, c in enumerate(comp_data["competencies"]) if keep(c)]
     competency_order = [c.id for c in competencies]
     tracks = [_track(doc, competency_order, keep, track_ids) for doc in tracks_raw]
-    zones, bands = _pay(raw.comp, keep, {lv.id for t in tracks for lv in t.levels})
+    zones, bands = _pay(raw.comp, keep, {lv.id for t in tracks for lv in t.levels}, settings.language)
     pages = sorted((page_of(p) for p in raw.pages if keep(p.meta.data)), key=lambda page: (page.order, page.rel))
     used_groups = {c.group for c in competencies}  # a group of internal competencies only is internal too
     return Handbook(
@@ -120,6 +120,7 @@ def _settings(doc: Document, root: Path) -> Settings:
             max_overlap_percent=parity.get("max_overlap_percent", 60.0),
             stale_after_days=parity.get("stale_after_days", 365),
             strict=parity.get("strict", False)),
+        expectations=data.get("expectations", "restated"),
         source=Source(doc.name, 1))
 
 
@@ -129,7 +130,8 @@ def _track(doc: Document, competency_order: list[str], keep: Keep, visible_track
     ramps = [OffRamp(r["to"], _text(doc, ("off_ramps", j, "description")), _source(doc, ("off_ramps", j)))
              for j, r in enumerate(data.get("off_ramps", []))
              if r["to"] in visible_tracks]  # an off-ramp to a track this audience cannot see is not shown
-    return Track(data["id"], data["title"], data["kind"], data.get("order", 0), _text(doc, ("summary",)),
+    return Track(data["id"], data["title"], data["kind"], data.get("order", 0), data.get("expectations"),
+                 _text(doc, ("summary",)),
                  data.get("opens_at_grade"), data.get("time_box_months"), ramps, levels, _internal(data),
                  _source(doc, ()))
 
@@ -152,10 +154,11 @@ def _level(doc: Document, i: int, data: dict[str, Any], competency_order: list[s
                  doc.data["id"], _internal(data), _source(doc, at))
 
 
-def _pay(doc: Document | None, keep: Keep, level_ids: set[str]) -> tuple[list[Zone], list[Band]]:
+def _pay(doc: Document | None, keep: Keep, level_ids: set[str], language: str) -> tuple[list[Zone], list[Band]]:
     if doc is None:
         return [], []
-    zones = [Zone(z["id"], z["title"], z["currency"], _internal(z), _source(doc, ("zones", i)))
+    zones = [Zone(z["id"], z["title"], z["currency"], z.get("locale", language), _internal(z),
+                  _source(doc, ("zones", i)))
              for i, z in enumerate(doc.data["zones"]) if keep(z)]
     zone_ids = {z.id for z in zones}
     bands = []

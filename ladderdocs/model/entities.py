@@ -61,6 +61,7 @@ class Settings:
     cname: str | None
     as_of: dt.date
     parity: ParitySettings
+    expectations: str  # how the ladder is written: "cumulative" or "restated" (model/diff.py)
     source: Source
 
     @property
@@ -117,6 +118,7 @@ class Track:
     title: str
     kind: str  # ic | management | hybrid
     order: int
+    expectations: str | None  # "cumulative" or "restated", when the track differs from the handbook
     summary: Text
     opens_at_grade: int | None
     time_box_months: int | None
@@ -158,6 +160,7 @@ class Zone:
     id: str
     title: str
     currency: str
+    locale: str  # how its money is written (Babel/CLDR): the zone's `locale`, else the handbook's language
     internal: bool
     source: Source
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from ladderdocs.model.deps import BANDS, level_dep, track_dep
+from ladderdocs.model.deps import BANDS, level_dep, track_dep, up_to
 from ladderdocs.model.entities import Band, Handbook, Level, Track, Zone
-from ladderdocs.model.queries import bands_of, equivalents, level_below
+from ladderdocs.model.queries import bands_of, equivalents
 from ladderdocs.pages.base import PageJob, PageType
 from ladderdocs.pages.chart import band_chart
 from ladderdocs.pages.facts import Facts
@@ -65,12 +65,13 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
             "chart": band_chart(hb, facts.grid, zone)}, every_level | {BANDS})
     for track in hb.tracks:
         for level in track.levels:
-            below = level_below(hb, level)  # "new" is marked against the level below
-            marked = [e for items in facts.marked(level).values() for e in items]
-            shows = {level_dep(level.id), track_dep(track.id)} | ({level_dep(below.id)} if below else set())
+            marked = facts.marked(level)
+            stated = [e for items in marked.values() for e in items.stated]
+            shows = up_to(hb, level) | {track_dep(track.id)}  # "new" is marked against the levels below
             yield PageJob(f"embed/levels/{level.id}/index.html", "embed/level.html", {
-                "level": level, "track": track, "expectation_count": len(marked),
-                "competency_count": len(facts.marked(level)), "new_count": sum(e.change == "new" for e in marked),
+                "level": level, "track": track,
+                "expectation_count": len(stated) + sum(len(items.inherited) for items in marked.values()),
+                "competency_count": len(marked), "new_count": sum(e.change == "new" for e in stated),
                 "bands": bands_of(hb, level),
                 "equivalents": [(other, levels) for other, levels in equivalents(hb, level) if levels]},
                 frozenset(shows))

@@ -24,7 +24,7 @@ class MatrixCell:
 
     level: Level
     shown: list[MarkedExpectation]  # in full: everything at the first level, then what is new or grown
-    carried: int                    # unchanged from the level below: a count linking to the level page
+    carried: int                    # as on the level below, or still applying from it: counted, linked
     carried_url: str                # where the level page lists them
 
 
@@ -35,10 +35,11 @@ def matrix(facts: Facts, track: Track) -> list[tuple[Competency, list[MatrixCell
     for competency in facts.handbook.competencies_for(track):
         cells = []
         for index, level in enumerate(track.levels):
-            items = facts.marked(level).get(competency.id, [])
-            shown = items if index == 0 else [e for e in items if e.change]
-            cells.append(MatrixCell(level, shown, len(items) - len(shown),
-                                    f"{level.url}#{competency_anchor(competency.id)}"))
+            marked = facts.marked(level).get(competency.id)
+            stated = marked.stated if marked else []
+            shown = stated if index == 0 else [e for e in stated if e.change]
+            carried = len(stated) - len(shown) + (len(marked.inherited) if marked else 0)
+            cells.append(MatrixCell(level, shown, carried, f"{level.url}#{competency_anchor(competency.id)}"))
         rows.append((competency, cells))
     return rows
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ladderdocs.addresses import page_url
+from babel import Locale, UnknownLocaleError
+
 from ladderdocs.errors import Problem, display_path
 from ladderdocs.source.load import Document, RawHandbook
 from ladderdocs.source.schema import check_schema
@@ -109,7 +111,8 @@ def check_references(raw: RawHandbook) -> list[Problem]:
                                              f"unknown track '{t}'; expected one of: {', '.join(sorted(track_ids))}"))
 
     for doc in raw.tracks:
-        problems += _check_track(doc, competencies, track_ids)
+        default_model = raw.handbook.data.get("expectations", "restated") if raw.handbook else "restated"
+        problems += _check_track(doc, competencies, track_ids, doc.data.get("expectations", default_model))
     problems += _check_comparison_pages(raw)
     level_ids = {lv["id"] for doc in raw.tracks for lv in doc.data["levels"]}
     if raw.comp is not None:
@@ -123,6 +126,10 @@ def check_references(raw: RawHandbook) -> list[Problem]:
             problems.append(page.meta.problem((), f"another page also becomes '/{page_url(page.rel)}'; "
                                                   "expected one page per address"))
     if raw.handbook is not None:
+        language = raw.handbook.data.get("language", "en")
+        if not known_locale(language):
+            problems.append(raw.handbook.problem(("language",), f"language '{language}' is unknown to the "
+                                                               "locale data (CLDR); expected a code such as en, de or en-GB"))
         logo = raw.handbook.data.get("logo")
         if logo and posixpath.normpath(logo).removeprefix("assets/") not in raw.assets:
             # only assets/ is published: a logo elsewhere would be a broken image on every page
@@ -143,7 +150,8 @@ def check_references(raw: RawHandbook) -> list[Problem]:
     return problems
 
 
-def _check_track(doc: Document, competencies: dict[str, dict[str, Any]], track_ids: set[str]) -> list[Problem]:
+def _check_track(doc: Document, competencies: dict[str, dict[str, Any]], track_ids: set[str],
+                 model: str) -> list[Problem]:
     data = doc.data
     problems: list[Problem] = []
     applies = [cid for cid, c in competencies.items() if data["id"] in c.get("tracks", [data["id"]])]
@@ -169,8 +177,9 @@ def _check_track(doc: Document, competencies: dict[str, dict[str, Any]], track_i
             elif comp_id not in applies:
                 problems.append(doc.problem(path, f"competency '{comp_id}' does not apply to track "
                                                   f"'{data['id']}'; expected one of: {', '.join(applies)}"))
-        for comp_id in applies:
-            if comp_id not in lv["expectations"]:
+        for comp_id in applies:  # on a cumulative track, what a level below states applies to it too
+            stated = [lv] if model == "restated" else data["levels"][:i + 1]
+            if not any(comp_id in level["expectations"] for level in stated):
                 problems.append(doc.problem(("levels", i, "expectations"),
                                             f"level '{lv['id']}' states nothing for competency '{comp_id}'; "
                                             "expected at least one expectation", "warning"))
@@ -206,6 +215,10 @@ def _check_comparison_pages(raw: RawHandbook) -> list[Problem]:
 def _check_comp(doc: Document, level_ids: set[str]) -> list[Problem]:
     problems = _duplicates(((z["id"], doc, ("zones", i, "id")) for i, z in enumerate(doc.data["zones"])), "zone")
     zone_ids = {z["id"] for z in doc.data["zones"]}
+    for i, zone in enumerate(doc.data["zones"]):
+        if "locale" in zone and not known_locale(zone["locale"]):
+            problems.append(doc.problem(("zones", i, "locale"), f"locale '{zone['locale']}' is unknown to the locale "
+                                                                "data (CLDR); expected a code such as en-IN or de-DE"))
     seen: set[tuple[str, str, str]] = set()
     for s, band_set in enumerate(doc.data.get("band_sets", [])):
         if band_set["zone"] not in zone_ids:
@@ -243,6 +256,15 @@ def _check_theme_inside(raw: RawHandbook, theme: Path) -> list[Problem]:
     return [Problem(display_path(path), 1, 1, f"is a link to '{path.resolve()}', outside the handbook; "
                                               "expected a file inside the handbook folder (copy it in instead)")
             for path in sorted(static.rglob("*")) if path.is_file() and not path.resolve().is_relative_to(root)]
+
+
+def known_locale(name: str) -> bool:
+    """A language (and region) the locale data (CLDR, through Babel) has: money is written by it."""
+    try:
+        Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def _is_date(text: str) -> bool:

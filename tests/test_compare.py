@@ -55,7 +55,7 @@ def test_one_row_per_grade_one_column_per_track(example_site: Path) -> None:
                 assert level.title in cell and level.summary.text.split(".")[0][:40] in cell
                 assert "Scope:" in cell
                 band = handbook.band_for(level, us)
-                assert f"{format_money(band.min, us.currency)} – {format_money(band.max, us.currency)}" in cell
+                assert f"{format_money(band.min, us.currency, us.locale)} – {format_money(band.max, us.currency, us.locale)}" in cell
                 assert f"As of {band.as_of}" in cell and band.provenance in cell
 
 

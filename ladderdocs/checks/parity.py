@@ -17,6 +17,10 @@ from ladderdocs.model.entities import Band, Handbook, Level, Settings, Source, T
 from ladderdocs.model.queries import grade_grid, span
 from ladderdocs.text.money import format_money, percent
 
+
+def money(zone: Zone, amount: float) -> str:
+    return format_money(amount, zone.currency, zone.locale)
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)  # most serious first
 LABELS = {"below-management": "Below management", "ladder-top": "Ladder ends low",
@@ -160,8 +164,8 @@ def _compare_pair(handbook: Handbook, zone: Zone, grade: int, ic: Level, manager
             below = percent(theirs - ours, theirs)
             found.append(Finding(
                 "below-management", ERROR,
-                f"at grade {grade} in {zone.title}, the {label} of {ic.title} ({format_money(ours, zone.currency)}) "
-                f"is {below}% below {manager.title} ({format_money(theirs, zone.currency)}); expected at most "
+                f"at grade {grade} in {zone.title}, the {label} of {ic.title} ({money(zone, ours)}) "
+                f"is {below}% below {manager.title} ({money(zone, theirs)}); expected at most "
                 f"{tolerance:g}% below (parity.tolerance_percent)", ic_band.source, zone.id, (ic.id,)))
     return found
 
@@ -191,21 +195,22 @@ def overlap_percent(lower: Band, upper: Band) -> float:
 
 
 def _step(zone: Zone, lower: Level, upper: Level, low: Band, high: Band, allowed: float) -> list[Finding]:
-    money = lambda amount: format_money(amount, zone.currency)  # noqa: E731
+    def in_zone(amount: float) -> str:
+        return money(zone, amount)
     found = []
     for end, label in (("min", "minimum"), ("max", "maximum")):
         if getattr(high, end) < getattr(low, end):
             found.append(Finding(
                 "goes-down", ERROR,
-                f"in {zone.title}, the {label} of {upper.title} (grade {upper.grade}, {money(getattr(high, end))}) "
-                f"is below that of {lower.title} (grade {lower.grade}, {money(getattr(low, end))}); expected bands "
+                f"in {zone.title}, the {label} of {upper.title} (grade {upper.grade}, {in_zone(getattr(high, end))}) "
+                f"is below that of {lower.title} (grade {lower.grade}, {in_zone(getattr(low, end))}); expected bands "
                 "to rise with the grade", high.source, zone.id, (upper.id,)))
     shared = overlap_percent(low, high)
     if shared > allowed:
         found.append(Finding(
             "overlap", WARNING,
-            f"in {zone.title}, {upper.title} (grade {upper.grade}, from {money(high.min)}) overlaps "
-            f"{percent(shared, 100, places=0)}% of the band of {lower.title} (grade {lower.grade}, {money(low.min)} to {money(low.max)}); "
+            f"in {zone.title}, {upper.title} (grade {upper.grade}, from {in_zone(high.min)}) overlaps "
+            f"{percent(shared, 100, places=0)}% of the band of {lower.title} (grade {lower.grade}, {in_zone(low.min)} to {in_zone(low.max)}); "
             f"expected at most {allowed:g}% (parity.max_overlap_percent)", high.source, zone.id,
             (upper.id,)))
     return found

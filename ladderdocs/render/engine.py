@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from ladderdocs.addresses import competency_anchor, expectation_anchor, relative_url
 from ladderdocs.errors import Problem
-from ladderdocs.model.entities import Handbook, Source
+from ladderdocs.model.entities import Handbook, Source, Zone
 from ladderdocs.model.queries import ref_target
 from ladderdocs.pages.base import FileJob, Job, NavEntry, PageJob
 from ladderdocs.render.themes import theme_layers
@@ -42,6 +42,11 @@ class Markdown(Protocol):
 
     text: str
     source: Source
+
+
+def _money(amount: float, zone: Zone) -> str:
+    """`{{ band.min | money(zone) }}`: as the zone's locale writes its currency."""
+    return format_money(amount, zone.currency, zone.locale)
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -76,8 +81,7 @@ class Engine:
                 PrefixLoader({"default": FileSystemLoader(str(self.layers[-1] / "templates"))})]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             bytecode_cache=bytecode_cache, auto_reload=False)  # one Environment per build: no stat per include
-        self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter, money=format_money,
-                                number=number)
+        self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter, money=_money, number=number)
         self.env.globals.update(url=self._url, settings=handbook.settings, nav=nav, index=index,
                                 internal_build=handbook.internal, has_pay=bool(handbook.zones), word_diff=word_diff,
                                 competency_anchor=competency_anchor, expectation_anchor=expectation_anchor)

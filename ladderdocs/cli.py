@@ -42,7 +42,8 @@ def _print_problems(problems: list[Problem]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     site = build(_content_folder(args), Path(args.out),
-                 Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force))
+                 Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force,
+                         drafts=args.drafts))
     _print_problems(site.warnings)
     pages = sum(1 for path in site.files if path.endswith(".html"))
     print(f"built {_count(pages, 'page')} ({args.audience or PUBLIC}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
@@ -58,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     sites, problems = [], []
     for audience in [args.audience] if args.audience else [PUBLIC, INTERNAL]:
         try:
-            sites.append(check(content, Options(audience, args.strict)))
+            sites.append(check(content, Options(audience, args.strict, drafts=args.drafts)))
         except ContentError as err:
             problems += err.problems
     if problems:
@@ -82,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ladderdocs.serve.preview import serve  # the server and the watcher load only when asked for
 
     return serve(_content_folder(args), Path(args.out) if args.out else None,
-                 Options(args.audience or PUBLIC, args.strict), args.host, args.port, args.open)
+                 Options(args.audience or PUBLIC, args.strict, drafts=args.drafts), args.host, args.port, args.open)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -117,6 +118,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--audience", choices=[PUBLIC, INTERNAL],
                        help="public leaves out everything marked internal (default: public; check: both)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("--drafts", action="store_true", help="include the pages marked draft: true")
 
     p = verbs.add_parser("build", help="render the handbook into a static site")
     content_options(p)

@@ -30,6 +30,7 @@ from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 from ladderdocs.render.parallel import in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
 from ladderdocs.source.cache import ParseCache
+from ladderdocs.source.history import PageDates
 from ladderdocs.source.load import load_handbook, read_page
 from ladderdocs.source.schema import check_schema
 from ladderdocs.source.validate import validate
@@ -47,6 +48,7 @@ class Options:
     base_url: str | None = None  # replaces handbook.yml's, for a CI job that learns it only when it runs
     workers: int | None = None   # processes rendering pages (default: one per core; 1: serially)
     force: bool = False          # replace an output folder ladderdocs did not write
+    drafts: bool = False         # include pages marked `draft: true`
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Pipeline:
         self.options = options
         self.page_types = page_types
         self.parsed = ParseCache()
+        self.dates = PageDates()
         self.bytecode = MemoryBytecodeCache()
 
     def model(self) -> tuple[Handbook, list[Problem]]:
@@ -78,11 +81,11 @@ class Pipeline:
         if not self.content.is_dir():
             raise ContentError([Problem(str(self.content), 1, 1, "no such folder; expected a handbook folder "
                                                                  "with handbook.yml")])
-        raw = load_handbook(self.content, self.parsed.read)
+        raw = load_handbook(self.content, self.parsed.read, self.dates)
         problems = validate(raw, self.parsed.check_schema)
         self.parsed.retain(raw)
         _raise_if_failing(problems, [], self.options.strict, False)
-        handbook = build_model(raw, self.options.audience)
+        handbook = build_model(raw, self.options.audience, self.options.drafts)
         if self.options.base_url:
             handbook = replace(handbook, settings=replace(handbook.settings, base_url=self.options.base_url))
         return handbook, problems
@@ -168,12 +171,16 @@ class Pipeline:
         problems = [Problem(p.source.file, 1, 1, f"page address '/{p.url}' is taken by ladderdocs' own "
                                                  f"'{p.url.split('/')[0]}/' pages; expected another file name")
                     for p in handbook.pages if p.url.split("/")[0] in reserved]
+        problems += [Problem(p.source.file, 1, 1, f"alias '/{alias}' is taken by ladderdocs' own "
+                                                  f"'{alias.split('/')[0]}/' pages; expected another address")
+                     for p in handbook.pages for alias in p.aliases if alias.split("/")[0] in reserved]
         every = job_paths + sorted(set(paths) - set(job_paths)) + list(INDEX_FILES)
         needed_as_folder = {path[:i] for path in every for i, char in enumerate(path) if char == "/"}
         counts = Counter(every)
         for path in sorted(p for p in counts if counts[p] > 1 or p in needed_as_folder):
-            culprits = [p.source.file for p in handbook.pages if (f"{p.url}index.html".startswith(path + "/")
-                        if path in needed_as_folder else f"{p.url}index.html" == path)]
+            culprits = [p.source.file for p in handbook.pages for address in (p.url, *p.aliases)
+                        if (f"{address}index.html".startswith(path + "/") if path in needed_as_folder
+                            else f"{address}index.html" == path)]
             problems += [Problem(source, 1, 1, f"this page needs the address '{path}', which the site already "
                                                "uses; expected another file name") for source in culprits]
             if not culprits:

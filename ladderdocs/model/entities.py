@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ladderdocs import addresses
 
@@ -62,6 +63,9 @@ class Settings:
     as_of: dt.date
     parity: ParitySettings
     expectations: str  # how the ladder is written: "cumulative" or "restated" (model/diff.py)
+    repo_url: str | None  # the repository, for "Edit this page" links
+    edit_uri: str         # from repo_url to the handbook folder's files, e.g. "edit/main/content/"
+    extra: dict[str, Any]  # handbook.yml's `extra:`, for themes of the handbook's own
     source: Source
 
     @property
@@ -206,6 +210,10 @@ class Page:
     internal: bool
     body: Text
     source: Source  # the front matter
+    date: dt.date | None = None          # as the author dates it
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()        # old addresses, each a page that sends the reader here
+    last_updated: dt.date | None = None  # the last commit that changed its file (none outside git)
 
     @property
     def url(self) -> str:

@@ -84,6 +84,7 @@ class Engine:
         self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter, money=_money, number=number)
         self.env.globals.update(url=self._url, settings=handbook.settings, nav=nav, index=index,
                                 internal_build=handbook.internal, has_pay=bool(handbook.zones), word_diff=word_diff,
+                                extra=handbook.settings.extra,
                                 competency_anchor=competency_anchor, expectation_anchor=expectation_anchor)
         self._markdown_cache: dict[tuple[str, int, bool], str] = {}
 

@@ -46,6 +46,11 @@ HANDBOOK = _object({
     "logo": {"type": "string", "minLength": 1},
     "allow_html": {"type": "boolean"},
     "cname": {"type": "string", "pattern": "^[a-z0-9.-]+$"},
+    "repo_url": {"type": "string", "pattern": "^https?://[^\\s]+$",
+                 "description": "the repository the handbook lives in, for 'Edit this page' links"},
+    "edit_uri": {"type": "string", "description": "path from repo_url to the handbook folder's files, "
+                                                  "e.g. edit/main/content/"},
+    "extra": {"type": "object", "description": "anything a theme of your own reads (the template global `extra`)"},
     "as_of": DATE,
     "expectations": EXPECTATIONS_MODEL,
     "parity": _object({
@@ -122,9 +127,14 @@ MOBILITY = _object({
 PAGE = _object({
     "title": TEXT,
     "order": {"type": "integer"},
-    "description": {"type": "string"},
+    "description": {"type": "string", "description": "one line: the page's meta description and its line in listings"},
     "audience": AUDIENCE,
     "nav": {"type": "boolean"},
+    "date": DATE,
+    "tags": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 60}},
+    "aliases": {"type": "array", "items": {"type": "string", "pattern": r"^[^/\s:#?%\\][^\s:#?%\\]*$",
+                                           "description": "an old address of the page, e.g. guides/old-name/"}},
+    "draft": {"type": "boolean", "description": "true: left out of builds unless --drafts"},
 }, ["title"])
 
 SCHEMAS: dict[str, dict[str, Any]] = {

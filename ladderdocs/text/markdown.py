@@ -210,6 +210,8 @@ def _resolve_links(state) -> None:  # type: ignore[no-untyped-def]
 
 def _withheld_or_missing(ctx: Context, kind: str, ident: str) -> str:
     """Why a reference fails: a typo, or an internal item linked from what a public build shows."""
+    if kind == "page" and {("draft", ident), ("draft", ident + ".md")} & ctx.withheld:
+        return "a draft, which a build leaves out unless --drafts; expected a published page"
     if (kind, ident) in ctx.withheld or (kind == "page" and (kind, ident + ".md") in ctx.withheld):
         return (f"a {kind} marked internal, which a public build leaves out; expected a public {kind}, "
                 f"or 'audience: internal' on the text that links to it")

@@ -95,6 +95,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from ladderdocs.spreadsheet import import_sheet, read_csv, read_xlsx
+
+    path, out = Path(args.file), Path(args.out)
+    sheet = read_xlsx(path, args.sheet) if args.format == "xlsx" else read_csv(path)
+    written = import_sheet(sheet, out, args.layout, args.title, args.track)
+    print(f"imported {path} into {out}/ ({len(written)} files). Next:\n"
+          f"  ladderdocs check -c {out}   # then write the summaries the sheet had no room for")
+    return 0
+
+
 def _base_url(value: str) -> str:
     if not re.fullmatch(r"https?://\S+", value):
         raise argparse.ArgumentTypeError(f"'{value}' is not an http(s) address; expected e.g. "
@@ -147,6 +158,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the preview in the web browser")
     p.add_argument("--out", "-o", help="write the site here (default: a temporary folder, removed on exit)")
     p.set_defaults(run=cmd_serve)
+
+    p = verbs.add_parser("import", help="turn a spreadsheet of the framework into a handbook folder")
+    p.add_argument("format", choices=["csv", "xlsx"], help="the spreadsheet's format (xlsx needs ladderdocs[xlsx])")
+    p.add_argument("file", metavar="FILE", help="the spreadsheet")
+    p.add_argument("--out", "-o", required=True, help="a new or empty folder for the handbook")
+    p.add_argument("--layout", choices=["long", "matrix"],
+                   help="long: a row per expectation; matrix: a row per competency, a column per level "
+                        "(default: found from the header row)")
+    p.add_argument("--title", help="the handbook's title (default: from the file name)")
+    p.add_argument("--track", help="matrix layout without a track column: the track's title")
+    p.add_argument("--sheet", help="xlsx: the sheet to read (default: the first)")
+    p.set_defaults(run=cmd_import)
 
     p = verbs.add_parser("schema", help="print the JSON Schema of the content files")
     p.set_defaults(run=cmd_schema)

@@ -34,6 +34,7 @@ from ladderdocs.source.history import PageDates
 from ladderdocs.source.load import load_handbook, read_page
 from ladderdocs.source.schema import check_schema
 from ladderdocs.source.validate import validate
+from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
 from ladderdocs.text.markdown import make_markdown
 from ladderdocs.text.plain import PlainText, Section
 
@@ -108,7 +109,10 @@ class Pipeline:
         files, problems, sections = render_pages(engine, fresh, self.options.workers)
         files.update(kept)
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
-        files.update({out: path.read_bytes() for out, path in static_files(layers).items()})
+        static = {out: path.read_bytes() for out, path in static_files(layers).items()}
+        files.update(static)
+        files[SCRIPT_MESSAGES] = messages_script([data.decode() for out, data in static.items() if out.endswith(".js")],
+                                                 facts.messages)
         assets = {f"assets/{name}": (handbook.root / "assets" / name).read_bytes() for name in handbook.assets}
         cname = assets.pop(ASSET_CNAME, None)
         files.update(assets)
@@ -127,7 +131,7 @@ class Pipeline:
         sources = _IndexSources(PlainText(make_markdown(hb.settings.allow_html),
                                           lambda kind, ident: ref_target(hb, kind, ident)), site.sections)
         entries = [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
-        return index_files(entries, hb.settings.language)
+        return index_files(entries, hb.settings.language, site.facts.messages.text)
 
     def quick_pages(self, last: Site, paths: Iterable[Path]) -> dict[str, bytes]:
         """The pages of prose files whose body alone changed, rendered against `last`'s model

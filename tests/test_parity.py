@@ -107,6 +107,8 @@ def test_every_finding_is_shown_in_full_on_its_zones_page(every_site: Path) -> N
         assert li.select_one(".badge").get_text() == BADGES[severity]
         assert li.select_one(".finding-kind").get_text().rstrip(":") == LABELS[kind]
         assert li.code.get_text() == where  # relative to the handbook: no build paths published
+    # dates as the reader's language writes them on the page; as the YAML writes them for `check`
+    assert any("is as of January 15, 2024, 1021 days before November 1, 2026" in li.get_text() for li in shown.values())
 
 
 def page_dir(site: Path, zone: dict, comp: dict) -> Path:

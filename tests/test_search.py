@@ -136,7 +136,7 @@ def test_file_mode_form_points_at_a_file(tmp_path: Path) -> None:
     assert run_cli("build", "-c", str(EXAMPLE), "-o", str(out), "--file-mode").returncode == 0
     form = soup(out / "levels" / "staff-engineer" / "index.html").select_one("header form[role=search]")
     assert form["action"] == "../../search/index.html"
-    script = soup(out / "levels" / "staff-engineer" / "index.html").find("script", src=True)
+    script = soup(out / "levels" / "staff-engineer" / "index.html").find("script", attrs={"data-root": True})
     assert script["data-root"] == "../../index.html" and script["data-index"] == "../../search-index.js"
     assert script["data-excerpts"] == "../../search-excerpts.js"
 

@@ -127,6 +127,7 @@ def _settings(doc: Document, root: Path) -> Settings:
             strict=parity.get("strict", False)),
         expectations=data.get("expectations", "restated"),
         repo_url=data.get("repo_url"), edit_uri=data.get("edit_uri", ""), extra=data.get("extra", {}),
+        strings=data.get("strings", {}),
         source=Source(doc.name, 1))
 
 

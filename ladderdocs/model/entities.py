@@ -66,6 +66,7 @@ class Settings:
     repo_url: str | None  # the repository, for "Edit this page" links
     edit_uri: str         # from repo_url to the handbook folder's files, e.g. "edit/main/content/"
     extra: dict[str, Any]  # handbook.yml's `extra:`, for themes of the handbook's own
+    strings: dict[str, str]  # the handbook's own wording of any of the theme's strings (English -> its text)
     source: Source
 
     @property

@@ -35,7 +35,6 @@ class Bar:
     x_min: float
     x_max: float
     x_mid: float | None
-    label: str        # the <title> a pointer shows: level, track, grade and the numbers
 
     @property
     def width(self) -> float:
@@ -89,8 +88,6 @@ class Chart:
     bars: list[Bar]
     ticks: list[Tick]
     legend: list[LegendItem]
-    axis_title: str
-    description: str
 
     @property
     def axis_x(self) -> float:
@@ -156,26 +153,12 @@ def band_chart(handbook: Handbook, grid: list[GridRow], zone: Zone) -> Chart | N
         y += ROW_PAD
         for series, track, level, band in members:
             bars.append(Bar(level, track, band, series, y, x(band.min), x(band.max),
-                            x(band.mid) if band.mid is not None else None, _bar_label(level, track, band, zone)))
+                            x(band.mid) if band.mid is not None else None))
             y += BAR_HEIGHT + BAR_GAP
         y += ROW_PAD - BAR_GAP
         rows.append(Row(grade, top, y))
     return Chart(
         zone=zone, width=WIDTH, height=y + AXIS_HEIGHT, plot_left=plot_left, plot_right=plot_right,
         plot_top=plot_top, plot_bottom=y, rows=rows, bars=bars,
-        ticks=[Tick(x(v), format_money(v, zone.currency, zone.locale)) for v in values], legend=legend,
-        axis_title=f"Annual base salary in {zone.currency}",
-        description=(f"Range bars of the base salary band of each level in {zone.title}, in {zone.currency}, "
-                     f"grouped by grade from grade {placed[0][0]} at the top to grade {placed[-1][0]} at the bottom. "
-                     "Each bar runs from the band's minimum to its maximum; a tick marks the midpoint. "
-                     "The table below gives the same numbers."))
-
-
-def _bar_label(level: Level, track: Track, band: Band, zone: Zone) -> str:
-    def money(amount: float) -> str:
-        return format_money(amount, zone.currency, zone.locale)
-
-    mid = f", midpoint {money(band.mid)}" if band.mid is not None else ""
-    return (f"{level.title} ({track.title}), grade {level.grade}: {money(band.min)} to {money(band.max)}{mid}; "
-            f"as of {band.as_of}")
+        ticks=[Tick(x(v), format_money(v, zone.currency, zone.locale)) for v in values], legend=legend)
 

@@ -10,10 +10,11 @@ from ladderdocs.model.diff import CUMULATIVE, LevelExpectations, expectations_mo
 from ladderdocs.model.entities import Competency, Handbook, Level, Track
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
 from ladderdocs.pages.facts import Facts
+from ladderdocs.text.i18n import N_
 
 URL = "competencies/"
 
-COMPETENCIES = SearchGroup("Competencies")
+COMPETENCIES = SearchGroup(N_("Competencies"))
 
 
 def growth(facts: Facts, competency: Competency
@@ -41,7 +42,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, "Competencies")]
+    return [NavEntry(URL, N_("Competencies"))]
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:

@@ -17,14 +17,15 @@ from ladderdocs.model.entities import INTERNAL, PUBLIC, Handbook, Level, Track
 from ladderdocs.pages.base import FileJob, PageType
 from ladderdocs.pages.facts import Facts
 from ladderdocs.source.schema import published_schema
+from ladderdocs.text.i18n import N_
 
 LADDER_FORMAT = "ladderdocs-ladder/1"
 BAND_COLUMNS = ["track", "level", "grade", "zone", "currency", "min", "mid", "max", "as_of", "source"]
 EXPORTS = {  # site path -> what it holds, for the page that links them
-    "ladder.json": "The whole ladder: tracks, levels with expectations, competencies, zones, bands, mobility.",
-    "ladder.schema.json": "JSON Schema of ladder.json.",
-    "bands.csv": "One row per pay band, for spreadsheets.",
-    "schema.json": "JSON Schema of the handbook's content files (handbook.yml, ladder/, page front matter).",
+    "ladder.json": N_("The whole ladder: tracks, levels with expectations, competencies, zones, bands, mobility."),
+    "ladder.schema.json": N_("JSON Schema of ladder.json."),
+    "bands.csv": N_("One row per pay band, for spreadsheets."),
+    "schema.json": N_("JSON Schema of the handbook's content files (handbook.yml, ladder/, page front matter)."),
 }
 
 

@@ -13,6 +13,7 @@ from ladderdocs.checks.parity import Finding, Summary, findings, summarise
 from ladderdocs.model.diff import Applying, LevelDiff, LevelExpectations, applying, diff_levels, level_expectations
 from ladderdocs.model.entities import Handbook, Level, Track
 from ladderdocs.model.queries import Folder, GridRow, folders, grade_grid, level_below
+from ladderdocs.text.i18n import N_, Messages
 
 
 class Facts:
@@ -21,6 +22,11 @@ class Facts:
         self._marked: dict[str, dict[str, LevelExpectations]] = {}
         self._diffs: dict[tuple[str, str], LevelDiff] = {}
         self._applying: dict[str, dict[str, Applying]] = {}
+
+    @cached_property
+    def messages(self) -> Messages:
+        """The theme's words in the handbook's language, for what pages make in Python."""
+        return Messages(self.handbook.settings.language, self.handbook.settings.strings)
 
     @cached_property
     def grid(self) -> list[GridRow]:
@@ -36,7 +42,7 @@ class Facts:
 
     @cached_property
     def folders(self) -> dict[str, Folder]:
-        return folders(self.handbook)
+        return folders(self.handbook, self.messages.text(N_("All pages")))
 
     def applying(self, track: Track) -> dict[str, Applying]:
         """What applies at each level of a track (on a cumulative one, with what comes from below)."""

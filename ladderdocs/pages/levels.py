@@ -12,8 +12,9 @@ from ladderdocs.model.entities import Competency, CompetencyGroup, Level
 from ladderdocs.model.queries import bands_of, equivalents, level_above, level_below, switch_options
 from ladderdocs.pages.base import PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
 from ladderdocs.pages.facts import Facts
+from ladderdocs.text.i18n import N_
 
-LEVELS = SearchGroup("Levels", text_weight=4)
+LEVELS = SearchGroup(N_("Levels"), text_weight=4)
 SECTION_IDS = {"scope": "scope", "examples": "examples"}  # headings of a level page that search links to
 
 
@@ -49,18 +50,19 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
     competency_url = {c.id: c.url for c in facts.handbook.competencies}
+    say = facts.messages.gettext
     for track in facts.handbook.tracks:
         for level in track.levels:
             docs = [SearchDoc("", "", sources.plain(level.summary.text))]
             if level.scope:
-                docs.append(SearchDoc(SECTION_IDS["scope"], "Scope", sources.plain(level.scope.text)))
+                docs.append(SearchDoc(SECTION_IDS["scope"], say(N_("Scope")), sources.plain(level.scope.text)))
             docs += [SearchDoc(expectation_anchor(comp_id, n), "", sources.plain(e.text, inline=True),
                                competency_url[comp_id])
                      for comp_id, items in level.expectations.items() for n, e in enumerate(items, 1)]
             if level.examples:
-                docs.append(SearchDoc(SECTION_IDS["examples"], "Examples",
+                docs.append(SearchDoc(SECTION_IDS["examples"], say(N_("Examples")),
                                       " ".join(sources.plain(x.text, inline=True) for x in level.examples)))
-            yield SearchEntry(LEVELS, level.url, level.title, f"{track.title} · grade {level.grade}", docs)
+            yield SearchEntry(LEVELS, level.url, level.title, say(N_("%(track)s · grade %(grade)s"), track=track.title, grade=level.grade), docs)
 
 
 PAGE = PageType("levels", ("levels",), ("level.html",), jobs, search=search)

@@ -16,9 +16,10 @@ from ladderdocs.model.queries import folder_of
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.listings import trail
+from ladderdocs.text.i18n import N_
 
 NAV_PAGE_LIMIT = 3  # prose pages in the top navigation; the rest are on the "All pages" index
-PAGES = SearchGroup("Pages", excerpts_later=True)
+PAGES = SearchGroup(N_("Pages"), excerpts_later=True)
 
 
 def page_job(facts: Facts, page: Page) -> PageJob:
@@ -44,7 +45,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 def nav(handbook: Handbook) -> list[NavEntry]:
     listed = [p for p in handbook.pages if p.nav][:NAV_PAGE_LIMIT]
-    return [NavEntry(p.url, p.title) for p in listed]
+    return [NavEntry(p.url, p.title, ui=False) for p in listed]
 
 
 def page_entry(page: Page, path: str, sources: SearchSources) -> SearchEntry:

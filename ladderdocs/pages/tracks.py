@@ -12,10 +12,11 @@ from ladderdocs.model.diff import MarkedExpectation
 from ladderdocs.model.entities import Competency, Handbook, Level, OffRamp, Track
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
 from ladderdocs.pages.facts import Facts
+from ladderdocs.text.i18n import N_
 
 URL = "tracks/"
 
-TRACKS = SearchGroup("Tracks")
+TRACKS = SearchGroup(N_("Tracks"))
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,13 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, "Tracks")]
+    return [NavEntry(URL, N_("Tracks"))]
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
     for track in facts.handbook.tracks:
         words = [sources.plain(track.summary.text), *(sources.plain(r.description.text, inline=True) for r in track.off_ramps)]
-        yield SearchEntry(TRACKS, track.url, track.title, "Track", [SearchDoc("", "", " ".join(filter(None, words)))])
+        yield SearchEntry(TRACKS, track.url, track.title, facts.messages.text(N_("Track")), [SearchDoc("", "", " ".join(filter(None, words)))])
 
 
 PAGE = PageType("tracks", ("tracks",), ("tracks.html", "track.html"), jobs, nav, search, index=URL)

@@ -51,6 +51,8 @@ HANDBOOK = _object({
     "edit_uri": {"type": "string", "description": "path from repo_url to the handbook folder's files, "
                                                   "e.g. edit/main/content/"},
     "extra": {"type": "object", "description": "anything a theme of your own reads (the template global `extra`)"},
+    "strings": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
+                "description": "the theme's words as you want them: its English text -> yours"},
     "as_of": DATE,
     "expectations": EXPECTATIONS_MODEL,
     "parity": _object({

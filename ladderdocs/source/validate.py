@@ -10,12 +10,14 @@ import datetime as dt
 import posixpath
 import re
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ladderdocs.addresses import page_url
 from babel import Locale, UnknownLocaleError
+from babel.messages.pofile import read_po
 
+from ladderdocs.addresses import page_url
 from ladderdocs.errors import Problem, display_path
 from ladderdocs.source.load import Document, RawHandbook
 from ladderdocs.source.schema import check_schema
@@ -47,6 +49,8 @@ def validate(raw: RawHandbook,
 MAX_LEVELS_PER_GRADE = 5     # on one track
 MAX_SAME_GRADE_PAGES = 5_000  # comparison pages of same-grade levels on different tracks, in all
 
+THEME_STRINGS = Path(__file__).resolve().parent.parent / "locale" / "ladderdocs.pot"  # the theme's English
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 URL_BREAKING = re.compile(r"[:#?%\\\x00-\x1f\x7f]")
 NAME_RULE = "expected a name without : # ? % \\ or control characters"
 
@@ -66,6 +70,47 @@ def _check_page_names(raw: RawHandbook) -> list[Problem]:
                                     f"the file name holds {_shown(found.group())}, which cannot stand in an "
                                     f"address; {NAME_RULE}"))
     return problems
+
+
+def _check_strings(handbook: Document) -> list[Problem]:
+    """A handbook's own wording of the theme's strings: strings the theme has (with a theme of the
+    handbook's own, any may be its own), and placeholders the theme fills there."""
+    known = theme_messages()
+    problems = []
+    for english, own in (handbook.data.get("strings") or {}).items():
+        if english in known:
+            problem = wording_problem(own, known[english])
+            if problem:
+                problems.append(handbook.problem(("strings", english), problem))
+        elif not handbook.data.get("theme"):
+            problems.append(handbook.problem(("strings", english), f"'{english}' is not a string of the theme; "
+                                             "expected its English text as in ladderdocs/locale/ladderdocs.pot",
+                                             "warning"))
+    return problems
+
+
+@cache
+def theme_messages() -> dict[str, frozenset[str]]:
+    """Every English string of the theme (ladderdocs.pot), each with the placeholders it may use."""
+    with THEME_STRINGS.open("rb") as file:
+        found: dict[str, frozenset[str]] = {}
+        for entry in read_po(file):
+            sources = [entry.id] if isinstance(entry.id, str) else list(entry.id)
+            names = frozenset(name for source in sources for name in _PLACEHOLDER.findall(source)) | {"num"}
+            found.update({source: names for source in sources if source})
+        return found
+
+
+def wording_problem(own: str, names: frozenset[str]) -> str | None:
+    """What is wrong with a handbook's wording of a theme string whose placeholders are `names`:
+    a % that is no placeholder, or a placeholder the theme does not fill there."""
+    for found in re.finditer(r"%(?:\((\w*)\)s|%)?", own):
+        if found.group() == "%":
+            return f"'{own}' has a % that is not a placeholder; expected %% for a percent sign"
+        if found.group(1) is not None and found.group(1) not in names:
+            return (f"'{own}' uses %({found.group(1)})s, which the theme does not fill here; expected one of: "
+                    + ", ".join(f"%({name})s" for name in sorted(names)))
+    return None
 
 
 def _shown(char: str) -> str:
@@ -130,6 +175,7 @@ def check_references(raw: RawHandbook) -> list[Problem]:
         if not known_locale(language):
             problems.append(raw.handbook.problem(("language",), f"language '{language}' is unknown to the "
                                                                "locale data (CLDR); expected a code such as en, de or en-GB"))
+        problems += _check_strings(raw.handbook)
         logo = raw.handbook.data.get("logo")
         if logo and posixpath.normpath(logo).removeprefix("assets/") not in raw.assets:
             # only assets/ is published: a logo elsewhere would be a broken image on every page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
@@ -43,9 +44,9 @@ def number(amount: float) -> str:
     return str(int(amount)) if float(amount).is_integer() else repr(float(amount))
 
 
-def percent(part: float, whole: float, places: int = 1) -> str:
+def percent(part: float, whole: float, places: int = 1) -> Decimal:
     """part / whole in percent, rounded half up as a reader rounds (7/112 is 6.3%, not 6.2%):
     exact fractions, so neither float error nor rounding half to even moves the last digit."""
     exact = Fraction(part) / Fraction(whole) * 100
     scaled = math.floor(exact * 10**places + Fraction(1, 2))
-    return f"{scaled / 10**places:.{places}f}"
+    return Decimal(scaled).scaleb(-places)

@@ -9,14 +9,28 @@
  */
 (function (root, factory) {
   "use strict";
-  var api = factory();
+  var api = factory(root.LADDERDOCS_MESSAGES || {});
   if (typeof module === "object" && module.exports) {
     module.exports = api;
   } else if (root.document) {
     api.start(root.document, root.ladderdocsDiffData, root);
   }
-}(this, function () {
+}(this, function (MESSAGES) {
   "use strict";
+
+  // The theme's words in the handbook's language, from static/messages.js (as search.js).
+  function fill(text, values) {
+    return text.replace(/%%|%\((\w+)\)s/g, function (all, name) {
+      return all === "%%" ? "%" : values && name in values ? String(values[name]) : all;
+    });
+  }
+  function _(message, values) {
+    return fill(typeof MESSAGES[message] === "string" ? MESSAGES[message] : message, values);
+  }
+  function ngettext(one, many, n, values) {
+    var forms = Array.isArray(MESSAGES[one]) ? MESSAGES[one] : [one, many];
+    return fill(forms[n === 1 ? 0 : 1], Object.assign({ num: n }, values));
+  }
 
   var SIMILAR = 0.6;  // as model/diff.py
   var TOKEN = /<[^>]*>|[^\s<]+\s*|\s+/g;
@@ -275,32 +289,51 @@
   function render(doc, data, lower, upper, target) {
     var diffs = diffLevels(data, lower, upper), cumulative = diffs.cumulative;
     var sameTrack = lower.trackId === upper.trackId;
-    var keptLabel = cumulative ? "still apply" : "unchanged";
-    var missingLabel = sameTrack ? "not restated" : "not stated for " + upper.title;
-    var kinds = cumulative ? [["added", "added"], ["grown", "grown"], ["kept", keptLabel]]
-      : [["added", "added"], ["grown", "grown"], ["reworded", "reworded"], ["maybe", "reworded?"],
-         ["notRestated", missingLabel], ["kept", keptLabel]];
+    var missingLabel = sameTrack ? _("Not restated") : _("Not stated for %(level)s", { level: upper.title });
+    // each kind: its key and its words for a count n (as diff.html); `shown` stands in for n
+    function num(n, shown) { return { num: shown === undefined ? n : shown, level: upper.title }; }
+    var keptWords = cumulative
+      ? function (n, shown) { return ngettext("%(num)s still applies", "%(num)s still apply", n, num(n, shown)); }
+      : function (n, shown) { return ngettext("%(num)s unchanged", "%(num)s unchanged", n, num(n, shown)); };
+    var kinds = [
+      ["added", function (n, shown) { return ngettext("%(num)s added", "%(num)s added", n, num(n, shown)); }],
+      ["grown", function (n, shown) { return ngettext("%(num)s grown", "%(num)s grown", n, num(n, shown)); }]];
+    if (!cumulative) {
+      kinds.push(
+        ["reworded", function (n, shown) { return ngettext("%(num)s reworded", "%(num)s reworded", n, num(n, shown)); }],
+        ["maybe", function (n, shown) { return ngettext("%(num)s reworded?", "%(num)s reworded?", n, num(n, shown)); }],
+        ["notRestated", sameTrack
+          ? function (n, shown) { return ngettext("%(num)s not restated", "%(num)s not restated", n, num(n, shown)); }
+          : function (n, shown) {
+            return ngettext("%(num)s not stated for %(level)s", "%(num)s not stated for %(level)s", n, num(n, shown));
+          }]);
+    }
+    kinds.push(["kept", keptWords]);
     var total = {};
     kinds.forEach(function (k) { total[k[0]] = 0; });
     diffs.forEach(function (d) { kinds.forEach(function (k) { total[k[0]] += d[k[0]].length; }); });
     target.textContent = "";
-    var heading = el(doc, "h2", "", "What changes from " + lower.title + " to " + upper.title);
+    var heading = el(doc, "h2", "", _("What changes from %(lower)s to %(upper)s", { lower: lower.title, upper: upper.title }));
     heading.id = "diff-result-heading";
     heading.tabIndex = -1;
     target.appendChild(heading);
-    var kicker = el(doc, "p", "kicker");
-    kicker.appendChild(link(doc, lower.url, lower.title));
-    kicker.appendChild(doc.createTextNode(" (" + lower.track + ", grade " + lower.grade + ") → "));
-    kicker.appendChild(link(doc, upper.url, upper.title));
-    kicker.appendChild(doc.createTextNode(" (" + upper.track + ", grade " + upper.grade + ")"));
+    var kicker = el(doc, "p", "kicker");  // the sentence's words around the two links, in its order
+    var words = _("%(lower)s (%(lower_track)s, grade %(lower_grade)s) → %(upper)s (%(upper_track)s, grade %(upper_grade)s)",
+      { lower_track: lower.track, lower_grade: lower.grade, upper_track: upper.track, upper_grade: upper.grade });
+    words.split(/(%\((?:lower|upper)\)s)/).forEach(function (part) {
+      var level = part === "%(lower)s" ? lower : part === "%(upper)s" ? upper : null;
+      kicker.appendChild(level ? link(doc, level.url, level.title) : doc.createTextNode(part));
+    });
     target.appendChild(kicker);
     var counts = el(doc, "ul", "diff-counts");
-    counts.setAttribute("aria-label", "Changes in all competencies");
+    counts.setAttribute("aria-label", _("Changes in all competencies"));
     kinds.forEach(function (k) {
       if (k[0] === "maybe" && !total.maybe) { return; }
-      var li = el(doc, "li");
-      li.appendChild(el(doc, "strong", "", String(total[k[0]])));
-      li.appendChild(doc.createTextNode(" " + k[1]));
+      var li = el(doc, "li"), n = total[k[0]];  // the number in bold, where the words put it
+      k[1](n, "\u0000").split("\u0000").forEach(function (part, i) {
+        if (i) { li.appendChild(el(doc, "strong", "", String(n))); }
+        li.appendChild(doc.createTextNode(part));
+      });
       counts.appendChild(li);
     });
     target.appendChild(counts);
@@ -313,37 +346,35 @@
       section.appendChild(h);
       section.appendChild(el(doc, "p", "diff-tally", kinds.filter(function (k) {
         return k[0] !== "maybe" || d.maybe.length;
-      }).map(function (k) { return d[k[0]].length + " " + k[1]; }).join(" · ")));
+      }).map(function (k) { return k[1](d[k[0]].length); }).join(" · ")));
       var list = el(doc, "ul", "diff-list");
       function item(kind, label, e) {
         var li = el(doc, "li", "diff-" + kind);
         li.appendChild(badge(doc, kind, label));
-        if (e.internal) { li.appendChild(badge(doc, "internal", "Internal")); }
+        if (e.internal) { li.appendChild(badge(doc, "internal", _("Internal"))); }
         li.insertAdjacentHTML("beforeend", e.html);
         list.appendChild(li);
       }
       function pair(kind, label, p) {
         var li = el(doc, "li", "diff-" + kind), sides = wordDiff(p[0].html, p[1].html);
         li.appendChild(badge(doc, kind, label));
-        if (p[1].internal) { li.appendChild(badge(doc, "internal", "Internal")); }
-        [["diff-before", "Before:", sides[0]], ["diff-after", "After:", sides[1]]].forEach(function (side) {
+        if (p[1].internal) { li.appendChild(badge(doc, "internal", _("Internal"))); }
+        [["diff-before", _("Before:"), sides[0]], ["diff-after", _("After:"), sides[1]]].forEach(function (side) {
           var para = fragment(doc, "p", side[0], " " + side[2]);
           para.insertBefore(el(doc, "span", "diff-side", side[1]), para.firstChild);
           li.appendChild(para);
         });
         list.appendChild(li);
       }
-      d.added.forEach(function (e) { item("added", "Added", e); });
-      d.grown.forEach(function (p) { pair("grown", "Grown", p); });
-      d.reworded.forEach(function (p) { pair("reworded", "Reworded", p); });
-      d.maybe.forEach(function (p) { pair("maybe", "Reworded?", p); });
-      d.notRestated.forEach(function (e) {
-        item("not-restated", missingLabel.charAt(0).toUpperCase() + missingLabel.slice(1), e);
-      });
+      d.added.forEach(function (e) { item("added", _("Added"), e); });
+      d.grown.forEach(function (p) { pair("grown", _("Grown"), p); });
+      d.reworded.forEach(function (p) { pair("reworded", _("Reworded"), p); });
+      d.maybe.forEach(function (p) { pair("maybe", _("Reworded?"), p); });
+      d.notRestated.forEach(function (e) { item("not-restated", missingLabel, e); });
       if (list.children.length) { section.appendChild(list); }
       if (d.kept.length) {
         var details = el(doc, "details", "diff-kept"), kept = el(doc, "ul");
-        details.appendChild(el(doc, "summary", "", d.kept.length + " " + keptLabel));
+        details.appendChild(el(doc, "summary", "", keptWords(d.kept.length)));
         d.kept.forEach(function (e) { kept.appendChild(fragment(doc, "li", "", e.html)); });
         details.appendChild(kept);
         section.appendChild(details);
@@ -376,7 +407,7 @@
       event.preventDefault();
       if (from.value === to.value) {
         target.textContent = "";
-        var note = el(doc, "p", "diff-note", "Pick two different levels.");
+        var note = el(doc, "p", "diff-note", _("Pick two different levels."));
         note.setAttribute("role", "status");
         target.appendChild(note);
         return;

@@ -169,6 +169,9 @@ def test_markdown_becomes_the_words_a_reader_sees(markdown: str, text: str, allo
 
 
 @given(st.text(alphabet=" abcXYZ019.,;:-+()'\"?/%$@=\u00e9\u4e2d", max_size=40))
+@example("---")  # a rule: markup made of no character the shortcut looks for
+@example(" -- - ")
+@example("--- a")
 def test_plain_strings_skip_the_parser_and_lose_nothing(text: str) -> None:
     """The shortcut for strings with no Markdown gives what the parser gives."""
     plain = plain_text()

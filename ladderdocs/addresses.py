@@ -46,6 +46,12 @@ def listing_url(folder: str) -> str:
     return f"pages/{folder}/" if folder else "pages/"
 
 
+def edit_url(repo_url: str, edit_uri: str, rel: str) -> str:
+    """Where a page's file is edited in its repository: repo_url/edit_uri/pages/<rel>."""
+    parts = [repo_url.rstrip("/"), edit_uri.strip("/"), "pages", quote(rel)]
+    return "/".join(part for part in parts if part)
+
+
 def expectation_anchor(competency_id: str, n: int) -> str:
     """The id of the n-th (from 1) expectation of a competency on a level page."""
     return f"e-{competency_id}-{n}"

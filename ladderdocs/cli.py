@@ -42,7 +42,8 @@ def _print_problems(problems: list[Problem]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     site = build(_content_folder(args), Path(args.out),
-                 Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force))
+                 Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force,
+                         drafts=args.drafts))
     _print_problems(site.warnings)
     pages = sum(1 for path in site.files if path.endswith(".html"))
     print(f"built {_count(pages, 'page')} ({args.audience or PUBLIC}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
@@ -58,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     sites, problems = [], []
     for audience in [args.audience] if args.audience else [PUBLIC, INTERNAL]:
         try:
-            sites.append(check(content, Options(audience, args.strict)))
+            sites.append(check(content, Options(audience, args.strict, drafts=args.drafts)))
         except ContentError as err:
             problems += err.problems
     if problems:
@@ -82,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ladderdocs.serve.preview import serve  # the server and the watcher load only when asked for
 
     return serve(_content_folder(args), Path(args.out) if args.out else None,
-                 Options(args.audience or PUBLIC, args.strict), args.host, args.port, args.open)
+                 Options(args.audience or PUBLIC, args.strict, drafts=args.drafts), args.host, args.port, args.open)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -91,6 +92,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"created a handbook in {target}/ ({len(written)} files). Next:\n"
           f"  cd {target} && ladderdocs build --strict   # then open site/index.html\n"
           f"  read {target}/README.md for publishing it with GitHub Pages")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ladderdocs.spreadsheet import import_sheet, read_csv, read_xlsx
+
+    path, out = Path(args.file), Path(args.out)
+    sheet = read_xlsx(path, args.sheet) if args.format == "xlsx" else read_csv(path)
+    written = import_sheet(sheet, out, args.layout, args.title, args.track)
+    print(f"imported {path} into {out}/ ({len(written)} files). Next:\n"
+          f"  ladderdocs check -c {out}   # then write the summaries the sheet had no room for")
     return 0
 
 
@@ -117,6 +129,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--audience", choices=[PUBLIC, INTERNAL],
                        help="public leaves out everything marked internal (default: public; check: both)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("--drafts", action="store_true", help="include the pages marked draft: true")
 
     p = verbs.add_parser("build", help="render the handbook into a static site")
     content_options(p)
@@ -145,6 +158,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the preview in the web browser")
     p.add_argument("--out", "-o", help="write the site here (default: a temporary folder, removed on exit)")
     p.set_defaults(run=cmd_serve)
+
+    p = verbs.add_parser("import", help="turn a spreadsheet of the framework into a handbook folder")
+    p.add_argument("format", choices=["csv", "xlsx"], help="the spreadsheet's format (xlsx needs ladderdocs[xlsx])")
+    p.add_argument("file", metavar="FILE", help="the spreadsheet")
+    p.add_argument("--out", "-o", required=True, help="a new or empty folder for the handbook")
+    p.add_argument("--layout", choices=["long", "matrix"],
+                   help="long: a row per expectation; matrix: a row per competency, a column per level "
+                        "(default: found from the header row)")
+    p.add_argument("--title", help="the handbook's title (default: from the file name)")
+    p.add_argument("--track", help="matrix layout without a track column: the track's title")
+    p.add_argument("--sheet", help="xlsx: the sheet to read (default: the first)")
+    p.set_defaults(run=cmd_import)
 
     p = verbs.add_parser("schema", help="print the JSON Schema of the content files")
     p.set_defaults(run=cmd_schema)

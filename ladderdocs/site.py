@@ -30,9 +30,11 @@ from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 from ladderdocs.render.parallel import in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
 from ladderdocs.source.cache import ParseCache
+from ladderdocs.source.history import PageDates
 from ladderdocs.source.load import load_handbook, read_page
 from ladderdocs.source.schema import check_schema
 from ladderdocs.source.validate import validate
+from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
 from ladderdocs.text.markdown import make_markdown
 from ladderdocs.text.plain import PlainText, Section
 
@@ -47,6 +49,7 @@ class Options:
     base_url: str | None = None  # replaces handbook.yml's, for a CI job that learns it only when it runs
     workers: int | None = None   # processes rendering pages (default: one per core; 1: serially)
     force: bool = False          # replace an output folder ladderdocs did not write
+    drafts: bool = False         # include pages marked `draft: true`
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Pipeline:
         self.options = options
         self.page_types = page_types
         self.parsed = ParseCache()
+        self.dates = PageDates()
         self.bytecode = MemoryBytecodeCache()
 
     def model(self) -> tuple[Handbook, list[Problem]]:
@@ -78,11 +82,11 @@ class Pipeline:
         if not self.content.is_dir():
             raise ContentError([Problem(str(self.content), 1, 1, "no such folder; expected a handbook folder "
                                                                  "with handbook.yml")])
-        raw = load_handbook(self.content, self.parsed.read)
+        raw = load_handbook(self.content, self.parsed.read, self.dates)
         problems = validate(raw, self.parsed.check_schema)
         self.parsed.retain(raw)
         _raise_if_failing(problems, [], self.options.strict, False)
-        handbook = build_model(raw, self.options.audience)
+        handbook = build_model(raw, self.options.audience, self.options.drafts)
         if self.options.base_url:
             handbook = replace(handbook, settings=replace(handbook.settings, base_url=self.options.base_url))
         return handbook, problems
@@ -105,7 +109,10 @@ class Pipeline:
         files, problems, sections = render_pages(engine, fresh, self.options.workers)
         files.update(kept)
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
-        files.update({out: path.read_bytes() for out, path in static_files(layers).items()})
+        static = {out: path.read_bytes() for out, path in static_files(layers).items()}
+        files.update(static)
+        files[SCRIPT_MESSAGES] = messages_script([data.decode() for out, data in static.items() if out.endswith(".js")],
+                                                 facts.messages)
         assets = {f"assets/{name}": (handbook.root / "assets" / name).read_bytes() for name in handbook.assets}
         cname = assets.pop(ASSET_CNAME, None)
         files.update(assets)
@@ -124,7 +131,7 @@ class Pipeline:
         sources = _IndexSources(PlainText(make_markdown(hb.settings.allow_html),
                                           lambda kind, ident: ref_target(hb, kind, ident)), site.sections)
         entries = [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
-        return index_files(entries, hb.settings.language)
+        return index_files(entries, hb.settings.language, site.facts.messages.text)
 
     def quick_pages(self, last: Site, paths: Iterable[Path]) -> dict[str, bytes]:
         """The pages of prose files whose body alone changed, rendered against `last`'s model
@@ -168,12 +175,16 @@ class Pipeline:
         problems = [Problem(p.source.file, 1, 1, f"page address '/{p.url}' is taken by ladderdocs' own "
                                                  f"'{p.url.split('/')[0]}/' pages; expected another file name")
                     for p in handbook.pages if p.url.split("/")[0] in reserved]
+        problems += [Problem(p.source.file, 1, 1, f"alias '/{alias}' is taken by ladderdocs' own "
+                                                  f"'{alias.split('/')[0]}/' pages; expected another address")
+                     for p in handbook.pages for alias in p.aliases if alias.split("/")[0] in reserved]
         every = job_paths + sorted(set(paths) - set(job_paths)) + list(INDEX_FILES)
         needed_as_folder = {path[:i] for path in every for i, char in enumerate(path) if char == "/"}
         counts = Counter(every)
         for path in sorted(p for p in counts if counts[p] > 1 or p in needed_as_folder):
-            culprits = [p.source.file for p in handbook.pages if (f"{p.url}index.html".startswith(path + "/")
-                        if path in needed_as_folder else f"{p.url}index.html" == path)]
+            culprits = [p.source.file for p in handbook.pages for address in (p.url, *p.aliases)
+                        if (f"{address}index.html".startswith(path + "/") if path in needed_as_folder
+                            else f"{address}index.html" == path)]
             problems += [Problem(source, 1, 1, f"this page needs the address '{path}', which the site already "
                                                "uses; expected another file name") for source in culprits]
             if not culprits:

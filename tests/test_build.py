@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -73,8 +74,10 @@ def read_items(ul: Tag | None) -> list[tuple[str, str]]:
 def test_track_matrix_loses_nothing_a_reader_needs(example_site: Path, internal_site: Path,
                                                    tmp_path: Path) -> None:
     """Each cell shows every expectation of its level in full, except those carried over
-    unchanged, which it counts and links to where the level page lists them. The level
-    page (its section per competency, with New and Grown marked) is the reference."""
+    (unchanged from the level below, or on a cumulative track still applying from the levels
+    below), which it counts and links to where the level page lists them. The level page (its
+    section per competency, with New and Grown marked, and what still applies folded) is the
+    reference."""
     sites = [(EXAMPLE, "public", example_site), (EXAMPLE, "internal", internal_site),
              (MINI, "public", built(MINI, tmp_path / "mini"))]  # the mini ladder carries one over
     pages: dict[Path, BeautifulSoup] = {}
@@ -96,13 +99,17 @@ def test_track_matrix_loses_nothing_a_reader_needs(example_site: Path, internal_
                 for index, (level, cell) in enumerate(zip(track.levels, cells[competency.title])):
                     where = f"{site.name} {track.id} {level.id} {competency.id}"
                     heading = page_at(site / level.url).find(id=f"c-{competency.id}")
-                    listed = read_items(heading.find_parent("section").ul) if heading else []
+                    section = heading.find_parent("section") if heading else None
+                    listed = read_items(section.select_one("ul.expectations")) if section else []
                     assert len(listed) == len(level.expectations.get(competency.id, [])), where
-                    changed = listed if index == 0 else [(m, t) for m, t in listed if m]
+                    cumulative = (track.expectations or handbook.settings.expectations) == "cumulative"
+                    changed = listed if index == 0 or cumulative else [(m, t) for m, t in listed if m]
                     shown = read_items(cell.ul)
                     assert [t for _, t in shown] == [t for _, t in changed], where
                     assert [t for m, t in shown if m == "Grown"] == [t for m, t in changed if m == "Grown"], where
-                    carried = [t for m, t in listed if not m] if index else []
+                    inherited = [re.sub(r" \(from [^)]*\)$", "", t) for _, t in
+                                 read_items(section.select_one("ul.inherited-list") if section else None)]
+                    carried = inherited if cumulative else [t for m, t in listed if not m] if index else []
                     link = cell.find("a", string=lambda s: "carried over" in (s or ""))
                     if not carried:
                         assert link is None, where
@@ -111,7 +118,9 @@ def test_track_matrix_loses_nothing_a_reader_needs(example_site: Path, internal_
                     target, _, fragment = link["href"].partition("#")
                     landing = page_at((site / track.url / target).resolve()).find(id=fragment)
                     assert landing is not None, f"{where}: {link['href']} lands on no anchor"
-                    reachable = [t for _, t in read_items(landing.find_parent("section").ul)]
+                    landed = landing.find_parent("section")
+                    reachable = [re.sub(r" \(from [^)]*\)$", "", t) for _, t in
+                                 read_items(landed.select_one("ul.expectations")) + read_items(landed.select_one("ul.inherited-list"))]
                     assert all(t in reachable for t in carried), where
                     carried_checked += 1
     assert carried_checked, "no handbook carried an expectation over: the links went untested"

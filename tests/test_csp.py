@@ -43,6 +43,8 @@ def csp_offences(html: str) -> list[str]:
         for attr in tag.attrs:
             if attr == "style" or attr.lower().startswith("on"):
                 found.append(f"{attr}= on <{tag.name}>")
+        if tag.name == "link" and "canonical" in tag.get("rel", []):
+            continue  # an address, not a request: the browser fetches nothing for it
         ref = tag.get(RESOURCES.get(tag.name, ""))
         if isinstance(ref, str) and re.match(r"^(?:[a-z]+:)?//", ref):
             found.append(f"request to another origin: {ref}")

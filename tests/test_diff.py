@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import re
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -18,7 +19,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import EXAMPLE, FIXTURES, REPO, built, load_model
-from ladderdocs.model.diff import diff_levels, static_pairs
+from ladderdocs.model.diff import best_assignment, static_pairs
+from ladderdocs.pages.facts import Facts
 from ladderdocs.text.highlight import word_diff
 
 TWO_LEVELS = FIXTURES / "diff" / "two-levels"
@@ -40,12 +42,13 @@ def without_badges(li: Any) -> str:
 
 def listed(section: Any) -> dict[str, list[Any]]:
     """What one competency section of a diff page lists, as a reader reads it."""
-    changed = []
-    for li in section.select("li.diff-changed"):
-        before, after = li.select_one(".diff-before"), li.select_one(".diff-after")
-        changed.append([text(before).removeprefix("Before: "), text(after).removeprefix("After: ")])
-    return {"added": [without_badges(li) for li in section.select("li.diff-added")], "changed": changed,
-            "dropped": [without_badges(li) for li in section.select("li.diff-dropped")],
+    def pairs(kind: str) -> list[list[str]]:
+        return [[text(li.select_one(".diff-before")).removeprefix("Before: "),
+                 text(li.select_one(".diff-after")).removeprefix("After: ")] for li in section.select(f"li.diff-{kind}")]
+
+    return {"added": [without_badges(li) for li in section.select("li.diff-added")], "grown": pairs("grown"),
+            "reworded": pairs("reworded"), "maybe": pairs("maybe"),
+            "not_restated": [without_badges(li) for li in section.select("li.diff-not-restated")],
             "kept": [text(li) for li in section.select(".diff-kept li")]}
 
 
@@ -54,20 +57,21 @@ def two_levels_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built(TWO_LEVELS, tmp_path_factory.mktemp("two-levels") / "site")
 
 
-def test_diff_lists_exactly_what_was_added_changed_and_dropped(two_levels_site: Path) -> None:
+def test_diff_lists_exactly_what_was_added_grown_reworded_and_not_restated(two_levels_site: Path) -> None:
     expected = yaml.safe_load((FIXTURES / "diff" / "expected.yml").read_text(encoding="utf-8"))
     page = soup(two_levels_site / "diff" / "junior--senior" / "index.html")
     sections = {text(s.h2): listed(s) for s in page.select("section.diff-competency")}
     assert sections == {cid.capitalize(): lists for cid, lists in expected.items()}
     counts = [text(li) for li in page.select("ul.diff-counts li")]
-    assert counts == ["3 added", "2 changed", "3 dropped", "1 unchanged"]
+    assert counts == ["3 added", "1 grown", "2 reworded", "1 reworded?", "3 not restated", "1 unchanged"]
     tally = text(page.select("section.diff-competency")[0].select_one(".diff-tally"))
-    assert tally == "1 added · 2 changed · 1 dropped · 1 unchanged"
+    assert tally == "1 added · 1 grown · 2 reworded · 1 reworded? · 1 not restated · 1 unchanged"
+    assert not page.select(".badge-dropped, .diff-dropped")  # nothing reads as removed
 
 
 def test_changed_words_are_highlighted(two_levels_site: Path) -> None:
     page = soup(two_levels_site / "diff" / "junior--senior" / "index.html")
-    review, fixes = page.select("li.diff-changed")
+    review, fixes = page.select("li.diff-reworded")
     assert [d.get_text() for d in review.select(".diff-before del")] == ["small", "from teammates."]
     assert [i.get_text() for i in review.select(".diff-after ins")] == ["large", "across teams."]
     assert not review.select(".diff-before ins") and not review.select(".diff-after del")
@@ -121,7 +125,8 @@ def test_picker_page_works_without_a_server_and_lists_every_page_without_script(
         assert [o["value"] for o in select.find_all("option")] == list(handbook.level_by_id)
         assert [g["label"] for g in select.find_all("optgroup")] == [t.title for t in handbook.tracks]
     assert page.find("form", id="diff-picker").has_attr("hidden")  # shown by the script only
-    own = [s["src"] for s in page.find_all("script") if s["src"] != "../static/search.js"]  # search is site-wide
+    site_wide = {"../static/search.js", "../static/messages.js"}  # search and the scripts' words
+    own = [s["src"] for s in page.find_all("script") if s["src"] not in site_wide]
     assert own == ["../diff/levels.js", "../static/diff-picker.js"]
     linked = {a["href"].removeprefix("../diff/").strip("/") for a in page.select("ul.pair-list a")}
     assert linked == {f"{a.id}--{b.id}" for a, b in static_pairs(handbook)}
@@ -161,40 +166,59 @@ def picker_in_browser(example_site: Path, browser: Any) -> Any:
     page.close()
 
 
-def test_picker_computes_the_same_diff_as_the_static_pages(example_site: Path, picker_in_browser: Any) -> None:
-    handbook, _ = load_model(EXAMPLE)
-    data = diff_data(example_site)
-    html = {(lv["id"], cid, i): e["html"] for lv in data["levels"]
-            for cid, items in lv["expectations"].items() for i, e in enumerate(items)}
-    ids = list(handbook.level_by_id)
-    pairs = [(a, b) for a in ids for b in ids if a != b]
-    from_js = picker_in_browser.evaluate("""(pairs) => {
-        const byId = Object.fromEntries(data.levels.map(l => [l.id, l]));
-        const texts = list => list.map(e => e.text);
-        return pairs.map(([a, b]) => api.diffLevels(data, byId[a], byId[b]).map(d => ({
-            competency: d.competency, added: texts(d.added), dropped: texts(d.dropped), kept: texts(d.kept),
-            changed: d.changed.map(([o, n]) => [o.text, n.text].concat(api.wordDiff(o.html, n.html)))})));
-    }""", pairs)
-    assert len(from_js) == len(pairs) == 156
-    changed_pairs = 0
-    for (a, b), js in zip(pairs, from_js):
-        lower, upper = handbook.level_by_id[a], handbook.level_by_id[b]
+KINDS = ("added", "grown", "reworded", "maybe", "not_restated", "kept")
+JS_KINDS = {"not_restated": "notRestated"}
 
-        def html_of(level: Any, cid: str, e: Any) -> str:
-            return html[(level.id, cid, level.expectations[cid].index(e))]
 
-        expected = []
-        for d in diff_levels(handbook, lower, upper).competencies:
-            changed = []
-            for old, new in d.changed:
-                before, after = word_diff(html_of(lower, d.competency_id, old), html_of(upper, d.competency_id, new))
-                changed.append([old.text, new.text, str(before), str(after)])
-            changed_pairs += bool(changed)
-            expected.append({"competency": d.competency_id, "added": [e.text for e in d.added],
-                             "dropped": [e.text for e in d.dropped], "kept": [e.text for e in d.kept],
-                             "changed": changed})
-        assert js == expected, f"{a} -> {b}"
-    assert changed_pairs > 100  # the comparison exercised the similarity matching and word highlighting
+def test_picker_computes_the_same_diff_as_the_static_pages(example_site: Path, picker_in_browser: Any,
+                                                           tmp_path: Path) -> None:
+    """On every pair of levels of the example (cumulative) and of the example written as a
+    restated ladder, the picker finds what the pages find, words marked alike."""
+    restated = tmp_path / "restated"
+    shutil.copytree(EXAMPLE, restated)
+    settings = restated / "handbook.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("expectations: cumulative", "expectations: restated"))
+    checked = {"grown": 0, "reworded": 0, "maybe": 0, "not_restated": 0}
+    for content, site in ((EXAMPLE, example_site), (restated, built(restated, tmp_path / "site"))):
+        handbook, _ = load_model(content)
+        facts = Facts(handbook)
+        data = diff_data(site)
+        html = {(lv["id"], e["text"]): e["html"] for lv in data["levels"]
+                for items in lv["expectations"].values() for e in items}
+        ids = list(handbook.level_by_id)
+        pairs = [(a, b) for a in ids for b in ids if a != b]
+        from_js = picker_in_browser.evaluate("""([data, pairs]) => {
+            const byId = Object.fromEntries(data.levels.map(l => [l.id, l]));
+            const texts = list => list.map(e => e.text);
+            const both = list => list.map(([o, n]) => [o.text, n.text].concat(api.wordDiff(o.html, n.html)));
+            return pairs.map(([a, b]) => api.diffLevels(data, byId[a], byId[b]).map(d => ({
+                competency: d.competency, added: texts(d.added), not_restated: texts(d.notRestated),
+                kept: texts(d.kept), grown: both(d.grown), reworded: both(d.reworded), maybe: both(d.maybe)})));
+        }""", [data, pairs])
+        assert len(from_js) == len(pairs) == 156
+        for (a, b), js in zip(pairs, from_js):
+            expected = []
+            for d in facts.diff(handbook.level_by_id[a], handbook.level_by_id[b]).competencies:
+                entry: dict[str, Any] = {"competency": d.competency_id}
+                for kind in KINDS:
+                    items = getattr(d, kind)
+                    if kind in ("grown", "reworded", "maybe"):
+                        entry[kind] = [[o.text, n.text] + [str(x) for x in word_diff(html[(origin(facts, o), o.text)],
+                                                                                     html[(origin(facts, n), n.text)])]
+                                       for o, n in items]
+                    else:
+                        entry[kind] = [e.text for e in items]
+                    if kind in checked:
+                        checked[kind] += len(items)
+                expected.append(entry)
+            assert js == expected, f"{content.name}: {a} -> {b}"
+    assert all(count > 10 for count in checked.values()), checked  # every way of matching was exercised
+
+
+def origin(facts: Facts, expectation: Any) -> str:
+    """The level that states `expectation`."""
+    return next(lv.id for lv in facts.handbook.level_by_id.values()
+                if any(e is expectation for items in lv.expectations.values() for e in items))
 
 
 def test_picker_sequence_matching_equals_difflib(picker_in_browser: Any) -> None:
@@ -207,3 +231,20 @@ def test_picker_sequence_matching_equals_difflib(picker_in_browser: Any) -> None
         matcher = SequenceMatcher(None, a, b, autojunk=False)
         assert ratio == matcher.ratio(), (a, b)
         assert [tuple(op) for op in opcodes] == matcher.get_opcodes(), (a, b)
+
+
+def test_picker_assignment_equals_the_python_one(picker_in_browser: Any) -> None:
+    """The Hungarian method in diff-picker.js pairs exactly as best_assignment does, ties included."""
+    rng = random.Random(20261129)
+    cases = [[[rng.choice([0.0, 0.0, 0.45, 0.5, 0.61, 0.75, 0.9, round(rng.random(), 3)]) for _ in range(cols)]
+              for _ in range(rows)] for rows, cols in [(rng.randint(0, 7), rng.randint(1, 7)) for _ in range(300)]]
+    js = picker_in_browser.evaluate("cases => cases.map(c => api.bestAssignment(c))", cases)
+    for scores, pairs in zip(cases, js):
+        assert [tuple(p) for p in pairs] == best_assignment(scores), scores
+
+
+def test_best_assignment_beats_greedy_pairing() -> None:
+    """Greedy pairing takes the single best pair first (0.9) and leaves 0.1; the best overall takes 0.8 + 0.8."""
+    assert best_assignment([[0.9, 0.8], [0.8, 0.0]]) == [(0, 1), (1, 0)]
+    assert best_assignment([[0.0, 0.0]]) == [] and best_assignment([]) == []
+    assert best_assignment([[0.5], [0.7], [0.6]]) == [(1, 0)]

@@ -107,6 +107,8 @@ def test_every_finding_is_shown_in_full_on_its_zones_page(every_site: Path) -> N
         assert li.select_one(".badge").get_text() == BADGES[severity]
         assert li.select_one(".finding-kind").get_text().rstrip(":") == LABELS[kind]
         assert li.code.get_text() == where  # relative to the handbook: no build paths published
+    # dates as the reader's language writes them on the page; as the YAML writes them for `check`
+    assert any("is as of January 15, 2024, 1021 days before November 1, 2026" in li.get_text() for li in shown.values())
 
 
 def page_dir(site: Path, zone: dict, comp: dict) -> Path:
@@ -186,8 +188,10 @@ def test_chart_and_table_numbers_equal_the_data(example_site: Path) -> None:
         for g in bars:  # the pointer text names the same amounts, in the zone's currency
             low, mid, high = expected[g["data-level"]]
             title = g.title.get_text()
-            assert format_money(low, zone["currency"]) in title and format_money(high, zone["currency"]) in title
-            assert mid is None or format_money(mid, zone["currency"]) in title
+            locale = zone.get("locale", "en")
+            assert format_money(low, zone["currency"], locale) in title
+            assert format_money(high, zone["currency"], locale) in title
+            assert mid is None or format_money(mid, zone["currency"], locale) in title
         # the shapes are drawn to one linear scale: x = a + b * amount, for every bar end
         ends = [(float(g.rect["x"]), expected[g["data-level"]][0]) for g in bars] + [
             (float(g.rect["x"]) + float(g.rect["width"]), expected[g["data-level"]][2]) for g in bars]
@@ -195,7 +199,7 @@ def test_chart_and_table_numbers_equal_the_data(example_site: Path) -> None:
         scale = (x1 - x0) / (v1 - v0)
         assert all(abs(x - (x0 + (v - v0) * scale)) < 0.2 for x, v in ends)
         tick_labels = [t.get_text() for t in svg.select(".chart-axis text")][:-1]  # the last is the axis title
-        symbol = format_money(0, zone["currency"])[:-1]
+        symbol = format_money(0, zone["currency"], zone.get("locale", "en"))[:-1]
         assert len(tick_labels) >= 2 and all(label.startswith(symbol) for label in tick_labels)
 
         rows = {tr["data-level"]: tuple(digits(td.get_text()) for td in tr.select("td.num"))

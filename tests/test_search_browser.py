@@ -6,6 +6,7 @@ The words searched for are picked from the model (tests/search_words.py), never 
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import shutil
 import threading
@@ -23,6 +24,7 @@ from conftest import load_model
 from ladderdocs.outputs import search_index as search
 
 sync_api = pytest.importorskip("playwright.sync_api")
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -63,9 +65,14 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     shutil.copytree(MINI, diacritics)
     (diacritics / "pages" / "travel.md").write_text(
         "---\ntitle: Travel\n---\n## Offices\n\nOur Zürich office hosts the naïve façade review.\n", encoding="utf-8")
+    german = tmp_path_factory.mktemp("de") / "handbook"
+    shutil.copytree(EXAMPLE, german)
+    settings = german / "handbook.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("language: en", "language: de"), encoding="utf-8")
     return {
         "web": root,
         "public": build(EXAMPLE, root / "handbook"),
+        "german": build(german, root / "handbuch"),
         "internal": build(EXAMPLE, root / "internal", "--audience", "internal"),
         "mini": build(diacritics, root / "mini"),
         "files": build(EXAMPLE, tmp_path_factory.mktemp("files") / "site", "--file-mode"),
@@ -252,3 +259,24 @@ def test_results_pass_axe(server: str, browser: object, scheme: str) -> None:
         assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     finally:
         context.close()
+
+
+def test_the_scripts_speak_the_handbooks_language(server: str, page: object) -> None:
+    """German handbook: the search box's messages and groups, and the level picker's words."""
+    page.goto(server + "handbuch/levels/staff-engineer/")
+    search_box(page, "mentor")
+    sync_api.expect(options(page).first).to_be_visible()
+    labels = page.locator("#site-search-q-results .search-group-label").all_inner_texts()
+    assert labels and {label.lower() for label in labels} <= {"stufen", "laufbahnen", "kompetenzen", "seiten"}
+    status = page.locator("#site-search-q + * [role=status], form[role=search] [role=status]").first
+    sync_api.expect(status).to_have_text(re.compile(r"^\d+ Treffer"))
+    page.goto(server + "handbuch/search/?q=zzqxv")
+    sync_api.expect(page.locator("[data-search-status]")).to_have_text("Keine Treffer für „zzqxv“.")
+    page.goto(server + "handbuch/diff/#from=engineer-1&to=staff-engineer")  # a pair with no page of its own
+    heading = page.locator("#diff-result h2")
+    sync_api.expect(heading).to_have_text("Was sich von Engineer I zu Staff Engineer ändert")
+    counts = page.locator("#diff-result .diff-counts li").all_inner_texts()
+    assert any(text.endswith("hinzugefügt") for text in counts) and any("gelten weiter" in t for t in counts), counts
+    assert page.locator("#diff-result .diff-counts li strong").count() == len(counts)
+    violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}}).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]

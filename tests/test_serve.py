@@ -353,7 +353,8 @@ def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
         gate.set()
         out = tmp_path / "site" / "faq" / "index.html"
         wait_for(lambda: "Saved mid-rebuild." in out.read_text(), what="the save made during a rebuild")
-        assert len(calls) == 2
+        # the page may reach disk by the prose fast path first; the full rebuild must follow it
+        wait_for(lambda: len(calls) == 2, what="a second rebuild after the save")
     finally:
         gate.set()
         preview.stop()

@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
 
 from ladderdocs.errors import Problem
 from ladderdocs.model.entities import Band, Handbook, Level, Settings, Source, Track, Zone
 from ladderdocs.model.queries import grade_grid, span
+from ladderdocs.text.i18n import N_, Nn_, Phrase
 from ladderdocs.text.money import format_money, percent
+
+
+def money(zone: Zone, amount: float) -> str:
+    return format_money(amount, zone.currency, zone.locale)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)  # most serious first
-LABELS = {"below-management": "Below management", "ladder-top": "Ladder ends low",
-          "no-counterpart": "No counterpart", "overlap": "Overlap", "goes-down": "Goes down",
-          "stale": "Stale", "no-band": "No band"}
+LABELS = {"below-management": N_("Below management"), "ladder-top": N_("Ladder ends low"),
+          "no-counterpart": N_("No counterpart"), "overlap": N_("Overlap"), "goes-down": N_("Goes down"),
+          "stale": N_("Stale"), "no-band": N_("No band")}
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ class Finding:
 
     kind: str            # below-management, ladder-top, no-counterpart, overlap, goes-down, stale, no-band
     severity: str
-    message: str
+    text: Phrase         # written in English for `check`, in the handbook's language on the page
     source: Source
     zone_id: str | None  # None: about the ladder itself, whatever the zone
     level_ids: tuple[str, ...] = ()  # the levels whose rows the finding is about
@@ -38,6 +44,10 @@ class Finding:
     @property
     def label(self) -> str:
         return LABELS[self.kind]
+
+    @property
+    def message(self) -> str:
+        return self.text.english
 
     def problem(self) -> Problem:
         return Problem(self.source.file, self.source.line, 1, self.message, self.severity)
@@ -84,6 +94,23 @@ def findings(handbook: Handbook) -> list[Finding]:
                                         SEVERITIES.index(f.severity), f.source.file, f.source.line, f.message))
 
 
+BELOW_MANAGEMENT_MIN = N_("at grade %(grade)s in %(zone)s, the minimum of %(level)s (%(amount)s) is %(below)s%% "
+                          "below %(other)s (%(other_amount)s); expected at most %(tolerance)s%% below "
+                          "(parity.tolerance_percent)")
+BELOW_MANAGEMENT_MAX = N_("at grade %(grade)s in %(zone)s, the maximum of %(level)s (%(amount)s) is %(below)s%% "
+                          "below %(other)s (%(other_amount)s); expected at most %(tolerance)s%% below "
+                          "(parity.tolerance_percent)")
+GOES_DOWN_MIN = N_("in %(zone)s, the minimum of %(level)s (grade %(grade)s, %(amount)s) is below that of "
+                   "%(lower)s (grade %(lower_grade)s, %(lower_amount)s); expected bands to rise with the grade")
+GOES_DOWN_MAX = N_("in %(zone)s, the maximum of %(level)s (grade %(grade)s, %(amount)s) is below that of "
+                   "%(lower)s (grade %(lower_grade)s, %(lower_amount)s); expected bands to rise with the grade")
+
+
+def _decimal(setting: float) -> Decimal:
+    """A policy setting as written: 5 stays 5, 2.5 stays 2.5."""
+    return Decimal(f"{setting:g}")
+
+
 def _tracks(handbook: Handbook, kind: str) -> list[Track]:
     return [t for t in handbook.tracks if t.kind == kind and t.levels]
 
@@ -100,9 +127,12 @@ def ladder_top(handbook: Handbook) -> list[Finding]:
         if last.grade < top.levels[-1].grade:
             found.append(Finding(
                 "ladder-top", ERROR,
-                f"the {ic.title} ladder ends at grade {last.grade} ({last.title}), below the top of "
-                f"{top.title} at grade {top.levels[-1].grade} ({top.levels[-1].title}); expected the IC "
-                "ladder to reach as high as management", last.source, None, (last.id,)))
+                Phrase.of(N_("the %(track)s ladder ends at grade %(grade)s (%(level)s), below the top of "
+                             "%(other)s at grade %(top_grade)s (%(top)s); expected the IC ladder to reach as "
+                             "high as management"),
+                          track=ic.title, grade=last.grade, level=last.title, other=top.title,
+                          top_grade=top.levels[-1].grade, top=top.levels[-1].title),
+                last.source, None, (last.id,)))
     return found
 
 
@@ -120,9 +150,14 @@ def no_counterpart(handbook: Handbook) -> list[Finding]:
             names = [f"{lv.title} ({t.title})" for t, lv in alone]
             found.append(Finding(
                 "no-counterpart", WARNING,
-                f"{track.title} has no level at grade {row.grade}, inside its span of grades {low}–{high}, "
-                f"so {' and '.join(names)} {'has' if len(names) == 1 else 'have'} no counterpart there; "
-                "expected a level at every grade of the span",
+                Phrase.of(Nn_("%(track)s has no level at grade %(grade)s, inside its span of grades "
+                              "%(low)s–%(high)s, so %(levels)s has no counterpart there; expected a level at "
+                              "every grade of the span",
+                              "%(track)s has no level at grade %(grade)s, inside its span of grades "
+                              "%(low)s–%(high)s, so %(levels)s have no counterpart there; expected a level "
+                              "at every grade of the span"),
+                          count=len(names), track=track.title, grade=row.grade, low=low, high=high,
+                          levels=tuple(names)),
                 below[-1].source if below else track.source, None, tuple(lv.id for _, lv in alone)))
     return found
 
@@ -150,19 +185,20 @@ def _compare_pair(handbook: Handbook, zone: Zone, grade: int, ic: Level, manager
         other = manager if ic_band is None else ic
         assert present is not None
         return [Finding("no-band", INFO,
-                        f"{missing.title} has no band in {zone.title}, so its parity with {other.title} at "
-                        f"grade {grade} cannot be judged; expected a band for every level in the zone",
+                        Phrase.of(N_("%(level)s has no band in %(zone)s, so its parity with %(other)s at "
+                                     "grade %(grade)s cannot be judged; expected a band for every level in the "
+                                     "zone"), level=missing.title, zone=zone.title, other=other.title, grade=grade),
                         present.source, zone.id, (missing.id,))]
     found = []
-    for end, label in (("min", "minimum"), ("max", "maximum")):
+    for end, message in (("min", BELOW_MANAGEMENT_MIN), ("max", BELOW_MANAGEMENT_MAX)):
         ours, theirs = getattr(ic_band, end), getattr(mgmt_band, end)
         if theirs > 0 and ours < theirs * (1 - tolerance / 100):
-            below = percent(theirs - ours, theirs)
             found.append(Finding(
                 "below-management", ERROR,
-                f"at grade {grade} in {zone.title}, the {label} of {ic.title} ({format_money(ours, zone.currency)}) "
-                f"is {below}% below {manager.title} ({format_money(theirs, zone.currency)}); expected at most "
-                f"{tolerance:g}% below (parity.tolerance_percent)", ic_band.source, zone.id, (ic.id,)))
+                Phrase.of(message, grade=grade, zone=zone.title, level=ic.title, amount=money(zone, ours),
+                          below=percent(theirs - ours, theirs), other=manager.title,
+                          other_amount=money(zone, theirs), tolerance=_decimal(tolerance)),
+                ic_band.source, zone.id, (ic.id,)))
     return found
 
 
@@ -191,23 +227,28 @@ def overlap_percent(lower: Band, upper: Band) -> float:
 
 
 def _step(zone: Zone, lower: Level, upper: Level, low: Band, high: Band, allowed: float) -> list[Finding]:
-    money = lambda amount: format_money(amount, zone.currency)  # noqa: E731
+    def in_zone(amount: float) -> str:
+        return money(zone, amount)
     found = []
-    for end, label in (("min", "minimum"), ("max", "maximum")):
+    for end, message in (("min", GOES_DOWN_MIN), ("max", GOES_DOWN_MAX)):
         if getattr(high, end) < getattr(low, end):
             found.append(Finding(
                 "goes-down", ERROR,
-                f"in {zone.title}, the {label} of {upper.title} (grade {upper.grade}, {money(getattr(high, end))}) "
-                f"is below that of {lower.title} (grade {lower.grade}, {money(getattr(low, end))}); expected bands "
-                "to rise with the grade", high.source, zone.id, (upper.id,)))
+                Phrase.of(message, zone=zone.title, level=upper.title, grade=upper.grade,
+                          amount=in_zone(getattr(high, end)), lower=lower.title, lower_grade=lower.grade,
+                          lower_amount=in_zone(getattr(low, end))),
+                high.source, zone.id, (upper.id,)))
     shared = overlap_percent(low, high)
     if shared > allowed:
         found.append(Finding(
             "overlap", WARNING,
-            f"in {zone.title}, {upper.title} (grade {upper.grade}, from {money(high.min)}) overlaps "
-            f"{percent(shared, 100, places=0)}% of the band of {lower.title} (grade {lower.grade}, {money(low.min)} to {money(low.max)}); "
-            f"expected at most {allowed:g}% (parity.max_overlap_percent)", high.source, zone.id,
-            (upper.id,)))
+            Phrase.of(N_("in %(zone)s, %(level)s (grade %(grade)s, from %(amount)s) overlaps %(shared)s%% of "
+                         "the band of %(lower)s (grade %(lower_grade)s, %(lower_min)s to %(lower_max)s); expected "
+                         "at most %(allowed)s%% (parity.max_overlap_percent)"),
+                      zone=zone.title, level=upper.title, grade=upper.grade, amount=in_zone(high.min),
+                      shared=percent(shared, 100, places=0), lower=lower.title, lower_grade=lower.grade,
+                      lower_min=in_zone(low.min), lower_max=in_zone(low.max), allowed=_decimal(allowed)),
+            high.source, zone.id, (upper.id,)))
     return found
 
 
@@ -233,8 +274,13 @@ def stale_bands(handbook: Handbook) -> list[Finding]:
         zone = handbook.zone_by_id[zone_id]
         found.append(Finding(
             "stale", WARNING,
-            f"the band set of {zone.title} from '{provenance}' ({len(bands)} band{'s' if len(bands) != 1 else ''}) "
-            f"is as of {as_of}, {age_days(first, settings)} days before {settings.as_of}; expected bands at most "
-            f"{settings.parity.stale_after_days} days old (parity.stale_after_days)",
+            Phrase.of(Nn_("the band set of %(zone)s from '%(source)s' (%(num)s band) is as of %(date)s, "
+                          "%(days)s days before %(as_of)s; expected bands at most %(limit)s days old "
+                          "(parity.stale_after_days)",
+                          "the band set of %(zone)s from '%(source)s' (%(num)s bands) is as of %(date)s, "
+                          "%(days)s days before %(as_of)s; expected bands at most %(limit)s days old "
+                          "(parity.stale_after_days)"),
+                      count=len(bands), zone=zone.title, source=provenance, date=first.as_of,
+                      days=age_days(first, settings), as_of=settings.as_of, limit=settings.parity.stale_after_days),
             first.source, zone_id, tuple(sorted(b.level_id for b in bands))))
     return found

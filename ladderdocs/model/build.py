@@ -37,8 +37,9 @@ from ladderdocs.source.load import Document, PageSource, RawHandbook
 Keep = Callable[[dict[str, Any]], bool]
 
 
-def build_model(raw: RawHandbook, audience: str = PUBLIC) -> Handbook:
-    """Turn validated raw documents into the model, keeping only what `audience` may see."""
+def build_model(raw: RawHandbook, audience: str = PUBLIC, drafts: bool = False) -> Handbook:
+    """Turn validated raw documents into the model, keeping only what `audience` may see
+    (and the pages marked `draft: true` only when `drafts` asks for them)."""
     keep: Keep = (lambda item: True) if audience == INTERNAL else (lambda item: not _internal(item))
     assert raw.handbook is not None
     settings = _settings(raw.handbook, raw.root)
@@ -55,8 +56,10 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC) -> Handbook:
         for i, c in enumerate(comp_data["competencies"]) if keep(c)]
     competency_order = [c.id for c in competencies]
     tracks = [_track(doc, competency_order, keep, track_ids) for doc in tracks_raw]
-    zones, bands = _pay(raw.comp, keep, {lv.id for t in tracks for lv in t.levels})
-    pages = sorted((page_of(p) for p in raw.pages if keep(p.meta.data)), key=lambda page: (page.order, page.rel))
+    zones, bands = _pay(raw.comp, keep, {lv.id for t in tracks for lv in t.levels}, settings.language)
+    pages = sorted((page_of(p, raw.page_dates.get(p.rel)) for p in raw.pages
+                    if keep(p.meta.data) and (drafts or not p.meta.data.get("draft", False))),
+                   key=lambda page: (page.order, page.rel))
     used_groups = {c.group for c in competencies}  # a group of internal competencies only is internal too
     return Handbook(
         settings=settings, root=raw.root, audience=audience,
@@ -67,11 +70,13 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC) -> Handbook:
         withheld=_withheld(raw, tracks, competencies, zones, pages))
 
 
-def page_of(source: PageSource) -> Page:
+def page_of(source: PageSource, last_updated: dt.date | None = None) -> Page:
     data = source.meta.data
     return Page(source.rel, data["title"], data.get("order", 100), data.get("description", ""),
                 data.get("nav", "/" not in source.rel and source.rel != "index.md"), _internal(data),
-                Text(source.body, Source(source.meta.name, source.body_line)), Source(source.meta.name, 1))
+                Text(source.body, Source(source.meta.name, source.body_line)), Source(source.meta.name, 1),
+                dt.date.fromisoformat(data["date"]) if data.get("date") else None, tuple(data.get("tags", [])),
+                tuple(alias.strip("/") + "/" for alias in data.get("aliases", [])), last_updated)
 
 
 def build_date(as_of: str | None) -> dt.date:
@@ -120,6 +125,9 @@ def _settings(doc: Document, root: Path) -> Settings:
             max_overlap_percent=parity.get("max_overlap_percent", 60.0),
             stale_after_days=parity.get("stale_after_days", 365),
             strict=parity.get("strict", False)),
+        expectations=data.get("expectations", "restated"),
+        repo_url=data.get("repo_url"), edit_uri=data.get("edit_uri", ""), extra=data.get("extra", {}),
+        strings=data.get("strings", {}),
         source=Source(doc.name, 1))
 
 
@@ -129,7 +137,8 @@ def _track(doc: Document, competency_order: list[str], keep: Keep, visible_track
     ramps = [OffRamp(r["to"], _text(doc, ("off_ramps", j, "description")), _source(doc, ("off_ramps", j)))
              for j, r in enumerate(data.get("off_ramps", []))
              if r["to"] in visible_tracks]  # an off-ramp to a track this audience cannot see is not shown
-    return Track(data["id"], data["title"], data["kind"], data.get("order", 0), _text(doc, ("summary",)),
+    return Track(data["id"], data["title"], data["kind"], data.get("order", 0), data.get("expectations"),
+                 _text(doc, ("summary",)),
                  data.get("opens_at_grade"), data.get("time_box_months"), ramps, levels, _internal(data),
                  _source(doc, ()))
 
@@ -152,10 +161,11 @@ def _level(doc: Document, i: int, data: dict[str, Any], competency_order: list[s
                  doc.data["id"], _internal(data), _source(doc, at))
 
 
-def _pay(doc: Document | None, keep: Keep, level_ids: set[str]) -> tuple[list[Zone], list[Band]]:
+def _pay(doc: Document | None, keep: Keep, level_ids: set[str], language: str) -> tuple[list[Zone], list[Band]]:
     if doc is None:
         return [], []
-    zones = [Zone(z["id"], z["title"], z["currency"], _internal(z), _source(doc, ("zones", i)))
+    zones = [Zone(z["id"], z["title"], z["currency"], z.get("locale", language), _internal(z),
+                  _source(doc, ("zones", i)))
              for i, z in enumerate(doc.data["zones"]) if keep(z)]
     zone_ids = {z.id for z in zones}
     bands = []
@@ -195,4 +205,5 @@ def _withheld(raw: RawHandbook, tracks: list[Track], competencies: list[Competen
     kept = ({("track", t.id) for t in tracks} | {("level", lv.id) for t in tracks for lv in t.levels}
             | {("competency", c.id) for c in competencies} | {("zone", z.id) for z in zones}
             | {("page", p.rel) for p in pages})
-    return frozenset(written - kept)
+    drafts = {("draft", p.rel) for p in raw.pages if p.meta.data.get("draft")} - {("draft", p.rel) for p in pages}
+    return frozenset((written - kept) | drafts)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Hashable
 
-from ladderdocs.model.entities import Band, Handbook
+from ladderdocs.model.entities import Band, Handbook, Level
 
 Dep = tuple[str, ...]
 ALL: Dep = ("all",)
@@ -47,13 +47,20 @@ def page_dep(rel: str) -> Dep:
     return ("page", rel)
 
 
+def up_to(hb: Handbook, level: Level) -> frozenset[Dep]:
+    """A level and every level below it on its track: on a cumulative track all of them say what
+    applies at it, and marks everywhere compare with the level below."""
+    levels = hb.track_of(level).levels
+    return frozenset(level_dep(lv.id) for lv in levels[:levels.index(level) + 1])
+
+
 def skeleton(hb: Handbook) -> Hashable:
     """What navigation, links and every page's frame are made of: ids, titles, grades, order, settings."""
     return (
         hb.settings, hb.audience, hb.root, tuple(hb.assets), hb.mobility is None,
         tuple((g.id, g.title, g.description) for g in hb.groups),
         tuple((z.id, z.title, z.currency, z.internal) for z in hb.zones),
-        tuple((t.id, t.title, t.kind, t.order, t.opens_at_grade, t.time_box_months, t.internal,
+        tuple((t.id, t.title, t.kind, t.order, t.expectations, t.opens_at_grade, t.time_box_months, t.internal,
                tuple((lv.id, lv.title, lv.grade, lv.internal) for lv in t.levels)) for t in hb.tracks),
         tuple((c.id, c.title, c.group, c.track_ids, c.internal) for c in hb.competencies),
         tuple((p.rel, p.title, p.order, p.nav, p.internal, p.description) for p in hb.pages),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ladderdocs import addresses
 
@@ -61,6 +62,11 @@ class Settings:
     cname: str | None
     as_of: dt.date
     parity: ParitySettings
+    expectations: str  # how the ladder is written: "cumulative" or "restated" (model/diff.py)
+    repo_url: str | None  # the repository, for "Edit this page" links
+    edit_uri: str         # from repo_url to the handbook folder's files, e.g. "edit/main/content/"
+    extra: dict[str, Any]  # handbook.yml's `extra:`, for themes of the handbook's own
+    strings: dict[str, str]  # the handbook's own wording of any of the theme's strings (English -> its text)
     source: Source
 
     @property
@@ -117,6 +123,7 @@ class Track:
     title: str
     kind: str  # ic | management | hybrid
     order: int
+    expectations: str | None  # "cumulative" or "restated", when the track differs from the handbook
     summary: Text
     opens_at_grade: int | None
     time_box_months: int | None
@@ -158,6 +165,7 @@ class Zone:
     id: str
     title: str
     currency: str
+    locale: str  # how its money is written (Babel/CLDR): the zone's `locale`, else the handbook's language
     internal: bool
     source: Source
 
@@ -203,6 +211,10 @@ class Page:
     internal: bool
     body: Text
     source: Source  # the front matter
+    date: dt.date | None = None          # as the author dates it
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()        # old addresses, each a page that sends the reader here
+    last_updated: dt.date | None = None  # the last commit that changed its file (none outside git)
 
     @property
     def url(self) -> str:

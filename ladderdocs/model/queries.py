@@ -141,7 +141,7 @@ def ancestors(folder: str) -> list[str]:
     return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def folders(handbook: Handbook) -> dict[str, Folder]:
+def folders(handbook: Handbook, root_title: str = "All pages") -> dict[str, Folder]:
     """Every folder of pages/ holding pages, directly or below, with the title readers know it
     by: the title of its index.md when it has one, else its name."""
     counts: dict[str, int] = {"": 0}
@@ -149,6 +149,6 @@ def folders(handbook: Handbook) -> dict[str, Folder]:
         for folder in ancestors(folder_of(page)):
             counts[folder] = counts.get(folder, 0) + 1
     titles = {folder_of(p): p.title for p in handbook.pages if p.rel.endswith("/index.md")}
-    return {path: Folder(path, "All pages" if not path else titles.get(path, path.rsplit("/", 1)[-1]),
+    return {path: Folder(path, root_title if not path else titles.get(path, path.rsplit("/", 1)[-1]),
                          listing_url(path), count)
             for path, count in sorted(counts.items())}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Iterable
+from typing import Callable, Iterable
 
 from mdit_py_plugins.anchors.index import slugify
 
@@ -167,7 +167,8 @@ def _column(values: Iterable[str]) -> str:
     return "\n".join(value.replace("\n", " ") for value in values)
 
 
-def index_data(entries: list[SearchEntry], english: bool) -> tuple[dict[str, object], str]:
+def index_data(entries: list[SearchEntry], english: bool,
+               translate: Callable[[str], str] = str) -> tuple[dict[str, object], str]:
     """The index as plain data, and the excerpts of prose sections as one column.
 
     `groups` are [label, text weight] of what results are listed under; each entry is [group,
@@ -206,7 +207,7 @@ def index_data(entries: list[SearchEntry], english: bool) -> tuple[dict[str, obj
         "version": FORMAT_VERSION,
         "english": english,
         "stopWords": " ".join(sorted(STOP_WORDS)) if english else "",
-        "groups": [[group.label, group.text_weight] for group in groups],
+        "groups": [[translate(group.label), group.text_weight] for group in groups],
         "entries": [[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries],
         "docCounts": encode_numbers(len(e.docs) for e in entries),
         "anchors": _column(stored_anchor(doc.anchor, doc.heading) for _, doc in docs),
@@ -219,9 +220,11 @@ def index_data(entries: list[SearchEntry], english: bool) -> tuple[dict[str, obj
     return core, _column(text if is_prose else "" for text, is_prose in zip(shown, prose))
 
 
-def index_files(entries: list[SearchEntry], language: str) -> dict[str, bytes]:
-    """The two index scripts, each one statement assigning its data to one global."""
-    core, excerpts = index_data(entries, language.lower().startswith("en"))
+def index_files(entries: list[SearchEntry], language: str,
+                translate: Callable[[str], str] = str) -> dict[str, bytes]:
+    """The two index scripts, each one statement assigning its data to one global; `translate`
+    gives the group labels in the handbook's language."""
+    core, excerpts = index_data(entries, language.lower().startswith("en"), translate)
     return {
         INDEX_FILE: _assignment(GLOBAL, core),
         EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),

@@ -51,7 +51,8 @@ Job = Union[PageJob, FileJob]
 @dataclass(frozen=True)
 class NavEntry:
     url: str
-    label: str
+    label: str       # the theme's English (translated by `navigation`), or a page's own title
+    ui: bool = True  # False: a page's title, shown as written
 
     @property
     def section(self) -> str:

@@ -35,7 +35,6 @@ class Bar:
     x_min: float
     x_max: float
     x_mid: float | None
-    label: str        # the <title> a pointer shows: level, track, grade and the numbers
 
     @property
     def width(self) -> float:
@@ -89,8 +88,6 @@ class Chart:
     bars: list[Bar]
     ticks: list[Tick]
     legend: list[LegendItem]
-    axis_title: str
-    description: str
 
     @property
     def axis_x(self) -> float:
@@ -104,7 +101,7 @@ def nice_step(span: float, count: int) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
-def _ticks(low: float, high: float, currency: str, plot_width: float) -> tuple[float, float, list[float]]:
+def _ticks(low: float, high: float, zone: Zone, plot_width: float) -> tuple[float, float, list[float]]:
     """The axis domain (the data, padded a little) and as many round ticks inside it as fit
     without their labels colliding."""
     pad = (high - low) * 0.03 or max(abs(high) * 0.05, 1)
@@ -113,7 +110,7 @@ def _ticks(low: float, high: float, currency: str, plot_width: float) -> tuple[f
     for count in range(6, 1, -1):
         step = nice_step(end - start, count)
         values = [round(i * step, 6) for i in range(math.ceil(start / step), math.floor(end / step) + 1)]
-        widest = max((len(format_money(v, currency)) for v in values), default=0) * CHAR
+        widest = max((len(format_money(v, zone.currency, zone.locale)) for v in values), default=0) * CHAR
         if len(values) < 2 or plot_width * step / (end - start) >= widest + 12:
             break
     return start, end, values
@@ -134,7 +131,7 @@ def band_chart(handbook: Handbook, grid: list[GridRow], zone: Zone) -> Chart | N
     plot_right = WIDTH - RIGHT_PAD
     low = min(band.min for _, bars in placed for *_, band in bars)
     high = max(band.max for _, bars in placed for *_, band in bars)
-    start, end, values = _ticks(low, high, zone.currency, plot_right - plot_left)
+    start, end, values = _ticks(low, high, zone, plot_right - plot_left)
 
     def x(amount: float) -> float:
         return round(plot_left + (amount - start) / (end - start) * (plot_right - plot_left), 1)
@@ -156,24 +153,12 @@ def band_chart(handbook: Handbook, grid: list[GridRow], zone: Zone) -> Chart | N
         y += ROW_PAD
         for series, track, level, band in members:
             bars.append(Bar(level, track, band, series, y, x(band.min), x(band.max),
-                            x(band.mid) if band.mid is not None else None, _bar_label(level, track, band, zone)))
+                            x(band.mid) if band.mid is not None else None))
             y += BAR_HEIGHT + BAR_GAP
         y += ROW_PAD - BAR_GAP
         rows.append(Row(grade, top, y))
     return Chart(
         zone=zone, width=WIDTH, height=y + AXIS_HEIGHT, plot_left=plot_left, plot_right=plot_right,
         plot_top=plot_top, plot_bottom=y, rows=rows, bars=bars,
-        ticks=[Tick(x(v), format_money(v, zone.currency)) for v in values], legend=legend,
-        axis_title=f"Annual base salary in {zone.currency}",
-        description=(f"Range bars of the base salary band of each level in {zone.title}, in {zone.currency}, "
-                     f"grouped by grade from grade {placed[0][0]} at the top to grade {placed[-1][0]} at the bottom. "
-                     "Each bar runs from the band's minimum to its maximum; a tick marks the midpoint. "
-                     "The table below gives the same numbers."))
-
-
-def _bar_label(level: Level, track: Track, band: Band, zone: Zone) -> str:
-    money = lambda amount: format_money(amount, zone.currency)  # noqa: E731
-    mid = f", midpoint {money(band.mid)}" if band.mid is not None else ""
-    return (f"{level.title} ({track.title}), grade {level.grade}: {money(band.min)} to {money(band.max)}{mid}; "
-            f"as of {band.as_of}")
+        ticks=[Tick(x(v), format_money(v, zone.currency, zone.locale)) for v in values], legend=legend)
 

@@ -14,6 +14,7 @@ from ladderdocs.model.queries import Absence
 from ladderdocs.pages.base import NavEntry, PageJob, PageType
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.zones import zone_pages, zone_tabs, zone_url
+from ladderdocs.text.i18n import N_
 
 URL = "compare/"
 
@@ -60,7 +61,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, "Compare tracks")]
+    return [NavEntry(URL, N_("Compare tracks"))]
 
 
 PAGE = PageType("compare", ("compare",), ("compare.html",), jobs, nav, index=URL)

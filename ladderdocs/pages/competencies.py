@@ -6,19 +6,24 @@ from __future__ import annotations
 from typing import Iterator
 
 from ladderdocs.model.deps import competency_dep, level_dep
-from ladderdocs.model.diff import MarkedExpectation
+from ladderdocs.model.diff import CUMULATIVE, LevelExpectations, expectations_model
 from ladderdocs.model.entities import Competency, Handbook, Level, Track
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
 from ladderdocs.pages.facts import Facts
+from ladderdocs.text.i18n import N_
 
 URL = "competencies/"
 
-COMPETENCIES = SearchGroup("Competencies")
+COMPETENCIES = SearchGroup(N_("Competencies"))
 
 
-def growth(facts: Facts, competency: Competency) -> list[tuple[Track, list[tuple[Level, list[MarkedExpectation]]]]]:
-    """Per track the competency applies to: each level with its marked expectations."""
-    return [(track, [(level, facts.marked(level).get(competency.id, [])) for level in track.levels])
+def growth(facts: Facts, competency: Competency
+           ) -> list[tuple[Track, bool, list[tuple[Level, LevelExpectations]]]]:
+    """Per track the competency applies to: whether the track is cumulative, and each level
+    with what it states and what still applies from below."""
+    nothing = LevelExpectations([], [])
+    return [(track, expectations_model(facts.handbook, track) == CUMULATIVE,
+             [(level, facts.marked(level).get(competency.id, nothing)) for level in track.levels])
             for track in facts.handbook.tracks if track.id in competency.track_ids]
 
 
@@ -31,13 +36,13 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     group_by_id = {g.id: g for g in hb.groups}
     for competency in hb.competencies:
         rows = growth(facts, competency)
-        shows = {competency_dep(competency.id), *(level_dep(lv.id) for _, levels in rows for lv, _ in levels)}
+        shows = {competency_dep(competency.id), *(level_dep(lv.id) for _, _, levels in rows for lv, _ in levels)}
         yield PageJob(f"{competency.url}index.html", "competency.html", {
             "competency": competency, "group": group_by_id[competency.group], "growth": rows}, frozenset(shows))
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, "Competencies")]
+    return [NavEntry(URL, N_("Competencies"))]
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:

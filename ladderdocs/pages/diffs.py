@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ladderdocs.addresses import pair_url
-from ladderdocs.model.deps import level_dep
-from ladderdocs.model.diff import adjacent_pairs, same_grade_pairs, static_pairs
+from ladderdocs.model.deps import level_dep, up_to
+from ladderdocs.model.diff import (
+    CUMULATIVE, Stated, adjacent_pairs, expectations_model, same_grade_pairs, stated_at, static_pairs)
 from ladderdocs.model.entities import Handbook, Level, Track
 from ladderdocs.pages.base import PageJob, PageType
 from ladderdocs.pages.facts import Facts
@@ -35,6 +36,12 @@ def _linked(hb: Handbook, pairs: list[tuple[Level, Level]]) -> list[Pair]:
     return [Pair(a, b, hb.track_of(a), hb.track_of(b)) for a, b in pairs]
 
 
+def stated(facts: Facts, level: Level) -> dict[str, list[Stated]]:
+    """What the level itself states, per competency, each with its lineage (model/diff.py)."""
+    here = facts.applying(facts.handbook.track_of(level))[level.id]
+    return {cid: stated_at(level, cid, here) for cid in level.expectations}
+
+
 def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
     yield PageJob(f"{URL}index.html", "diffs.html", {
@@ -44,15 +51,17 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     every_level = frozenset(level_dep(lv) for lv in hb.level_by_id)
     pairs = static_pairs(hb)
     yield PageJob("diff/levels.js", "diff-data.js", {
-        "competencies": hb.competencies, "levels": [(lv, hb.track_of(lv)) for lv in hb.level_by_id.values()],
+        "competencies": hb.competencies,
+        "tracks": [(track, expectations_model(hb, track) == CUMULATIVE) for track in hb.tracks],
+        "levels": [(lv, hb.track_of(lv), stated(facts, lv)) for lv in hb.level_by_id.values()],
         "pairs": _linked(hb, pairs)}, every_level)
     for lower, upper in pairs:
         diff = facts.diff(lower, upper)
         yield PageJob(pair_url(lower.id, upper.id) + "index.html", "diff.html", {
             "lower": lower, "upper": upper, "lower_track": hb.track_of(lower), "upper_track": hb.track_of(upper),
-            "counts": diff.counts,
+            "counts": diff.counts, "cumulative": diff.cumulative, "same_track": lower.track_id == upper.track_id,
             "competencies": [(hb.competency_by_id[cd.competency_id], cd) for cd in diff.competencies]},
-            frozenset({level_dep(lower.id), level_dep(upper.id)}))
+            up_to(hb, lower) | up_to(hb, upper))
 
 
 PAGE = PageType("diffs", ("diff",), ("diffs.html", "diff-data.js", "diff.html"), jobs, index=URL)

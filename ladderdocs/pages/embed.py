@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from ladderdocs.model.deps import BANDS, level_dep, track_dep
+from ladderdocs.model.deps import BANDS, level_dep, track_dep, up_to
 from ladderdocs.model.entities import Band, Handbook, Level, Track, Zone
-from ladderdocs.model.queries import bands_of, equivalents, level_below
+from ladderdocs.model.queries import bands_of, equivalents
 from ladderdocs.pages.base import PageJob, PageType
 from ladderdocs.pages.chart import band_chart
 from ladderdocs.pages.facts import Facts
+from ladderdocs.text.i18n import N_, Messages
 
 URL = "embed/"
 
@@ -33,11 +34,12 @@ class GradeRow:
     cells: list[tuple[Track, list[tuple[Level, Band | None]]]]  # per track: its levels at this grade
 
 
-def widgets(handbook: Handbook) -> list[Widget]:
-    found = [Widget("embed/compare/", "Levels by grade and track", "Comparison")]
-    found += [Widget(f"embed/parity/{zone.id}/", f"Pay bands by grade: {zone.title}", "Pay bands per zone")
-              for zone in handbook.zones]
-    found += [Widget(f"embed/levels/{level.id}/", f"{level.title} ({track.title})", f"Level cards: {track.title}")
+def widgets(handbook: Handbook, say: Messages) -> list[Widget]:
+    found = [Widget("embed/compare/", say.gettext(N_("Levels by grade and track")), say.gettext(N_("Comparison")))]
+    found += [Widget(f"embed/parity/{zone.id}/", say.gettext(N_("Pay bands by grade: %(zone)s"), zone=zone.title),
+                     say.gettext(N_("Pay bands per zone"))) for zone in handbook.zones]
+    found += [Widget(f"embed/levels/{level.id}/", f"{level.title} ({track.title})",
+                     say.gettext(N_("Level cards: %(track)s"), track=track.title))
               for track in handbook.tracks for level in track.levels]
     return found
 
@@ -52,7 +54,7 @@ def grade_rows(facts: Facts, zone: Zone | None) -> list[GradeRow]:
 
 def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
-    listed = widgets(hb)
+    listed = widgets(hb, facts.messages)
     groups = [(name, [w for w in listed if w.group == name]) for name in dict.fromkeys(w.group for w in listed)]
     every_level = frozenset(level_dep(lv) for lv in hb.level_by_id)
     yield PageJob(f"{URL}index.html", "embed/index.html",
@@ -65,12 +67,13 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
             "chart": band_chart(hb, facts.grid, zone)}, every_level | {BANDS})
     for track in hb.tracks:
         for level in track.levels:
-            below = level_below(hb, level)  # "new" is marked against the level below
-            marked = [e for items in facts.marked(level).values() for e in items]
-            shows = {level_dep(level.id), track_dep(track.id)} | ({level_dep(below.id)} if below else set())
+            marked = facts.marked(level)
+            stated = [e for items in marked.values() for e in items.stated]
+            shows = up_to(hb, level) | {track_dep(track.id)}  # "new" is marked against the levels below
             yield PageJob(f"embed/levels/{level.id}/index.html", "embed/level.html", {
-                "level": level, "track": track, "expectation_count": len(marked),
-                "competency_count": len(facts.marked(level)), "new_count": sum(e.change == "new" for e in marked),
+                "level": level, "track": track,
+                "expectation_count": len(stated) + sum(len(items.inherited) for items in marked.values()),
+                "competency_count": len(marked), "new_count": sum(e.change == "new" for e in stated),
                 "bands": bands_of(hb, level),
                 "equivalents": [(other, levels) for other, levels in equivalents(hb, level) if levels]},
                 frozenset(shows))

@@ -12,18 +12,20 @@ import json
 from typing import Any, Iterator
 
 from ladderdocs.model.deps import BANDS, MOBILITY, competency_dep, level_dep, track_dep
+from ladderdocs.model.diff import Applying, expectations_model
 from ladderdocs.model.entities import INTERNAL, PUBLIC, Handbook, Level, Track
 from ladderdocs.pages.base import FileJob, PageType
 from ladderdocs.pages.facts import Facts
 from ladderdocs.source.schema import published_schema
+from ladderdocs.text.i18n import N_
 
 LADDER_FORMAT = "ladderdocs-ladder/1"
 BAND_COLUMNS = ["track", "level", "grade", "zone", "currency", "min", "mid", "max", "as_of", "source"]
 EXPORTS = {  # site path -> what it holds, for the page that links them
-    "ladder.json": "The whole ladder: tracks, levels with expectations, competencies, zones, bands, mobility.",
-    "ladder.schema.json": "JSON Schema of ladder.json.",
-    "bands.csv": "One row per pay band, for spreadsheets.",
-    "schema.json": "JSON Schema of the handbook's content files (handbook.yml, ladder/, page front matter).",
+    "ladder.json": N_("The whole ladder: tracks, levels with expectations, competencies, zones, bands, mobility."),
+    "ladder.schema.json": N_("JSON Schema of ladder.json."),
+    "bands.csv": N_("One row per pay band, for spreadsheets."),
+    "schema.json": N_("JSON Schema of the handbook's content files (handbook.yml, ladder/, page front matter)."),
 }
 
 
@@ -31,7 +33,7 @@ def jobs(facts: Facts) -> Iterator[FileJob]:
     hb = facts.handbook
     ladder = {MOBILITY, BANDS, *(track_dep(t.id) for t in hb.tracks), *(level_dep(lv) for lv in hb.level_by_id),
               *(competency_dep(c.id) for c in hb.competencies)}  # everything but the prose pages
-    yield FileJob("ladder.json", lambda: _json(ladder_data(hb)), frozenset(ladder))
+    yield FileJob("ladder.json", lambda: _json(ladder_data(facts)), frozenset(ladder))
     yield FileJob("ladder.schema.json", lambda: _json(LADDER_SCHEMA), frozenset())
     yield FileJob("schema.json", lambda: _json(published_schema()), frozenset())
     yield FileJob("bands.csv", lambda: bands_csv(hb), frozenset({BANDS}))
@@ -47,8 +49,9 @@ def _audience(item: Any) -> str:
     return INTERNAL if item.internal else PUBLIC
 
 
-def ladder_data(handbook: Handbook) -> dict[str, Any]:
+def ladder_data(facts: Facts) -> dict[str, Any]:
     """The whole ladder of this audience, in the shape LADDER_SCHEMA documents."""
+    handbook = facts.handbook
     settings = handbook.settings
     return {
         "$schema": "ladder.schema.json",
@@ -62,7 +65,7 @@ def ladder_data(handbook: Handbook) -> dict[str, Any]:
         "competencies": [{"id": c.id, "title": c.title, "group": c.group, "description": c.description.text,
                           "tracks": list(c.track_ids), "audience": _audience(c), "path": c.url}
                          for c in handbook.competencies],
-        "tracks": [_track(handbook, track) for track in handbook.tracks],
+        "tracks": [_track(facts, track) for track in handbook.tracks],
         "zones": [{"id": z.id, "title": z.title, "currency": z.currency, "audience": _audience(z)}
                   for z in handbook.zones],
         "bands": [{"track": row["track"], "level": row["level"], "grade": row["grade"], "zone": row["zone"],
@@ -79,23 +82,27 @@ def ladder_data(handbook: Handbook) -> dict[str, Any]:
     }
 
 
-def _track(handbook: Handbook, track: Track) -> dict[str, Any]:
+def _track(facts: Facts, track: Track) -> dict[str, Any]:
+    applying = facts.applying(track)
     return {
         "id": track.id, "title": track.title, "kind": track.kind, "order": track.order,
+        "expectations_model": expectations_model(facts.handbook, track),
         "summary": track.summary.text, "opens_at_grade": track.opens_at_grade,
         "time_box_months": track.time_box_months,
         "off_ramps": [{"to": r.to, "description": r.description.text} for r in track.off_ramps],
         "audience": _audience(track), "path": track.url,
-        "levels": [_level(level) for level in track.levels],
+        "levels": [_level(level, applying[level.id]) for level in track.levels],
     }
 
 
-def _level(level: Level) -> dict[str, Any]:
+def _level(level: Level, applying: Applying) -> dict[str, Any]:
     return {
         "id": level.id, "title": level.title, "grade": level.grade, "summary": level.summary.text,
         "scope": level.scope.text, "audience": _audience(level), "path": level.url,
         "expectations": {comp_id: [{"text": e.text, "key": e.key, "audience": _audience(e)} for e in items]
                          for comp_id, items in level.expectations.items()},
+        "applying": {comp_id: [{"text": s.text, "key": s.expectation.key, "audience": _audience(s),
+                                 "from_level": s.level.id} for s in items] for comp_id, items in applying.items()},
         "examples": [x.text for x in level.examples],
     }
 
@@ -165,7 +172,11 @@ LADDER_SCHEMA: dict[str, Any] = {
         "tracks": {"type": "array", "items": _obj({
             "id": _ID, "title": {"type": "string"},
             "kind": {"enum": ["ic", "management", "hybrid"]},
-            "order": {"type": "integer"}, "summary": _MD,
+            "order": {"type": "integer"},
+            "expectations_model": {"enum": ["cumulative", "restated"],
+                                   "description": "cumulative: a level states what it adds to the levels below; "
+                                                  "restated: a level states its whole set again."},
+            "summary": _MD,
             "opens_at_grade": _nullable({"type": "integer"}),
             "time_box_months": _nullable({"type": "integer"}),
             "off_ramps": {"type": "array", "items": _obj({"to": _ID, "description": _MD})},
@@ -180,6 +191,13 @@ LADDER_SCHEMA: dict[str, Any] = {
                         "text": _MD,
                         "key": _nullable(_ID),
                         "audience": _AUDIENCE})}},
+                "applying": {
+                    "type": "object", "propertyNames": _ID,
+                    "description": ("Competency id -> everything expected at the level: on a restated track what it "
+                                    "states; on a cumulative one also what the levels below state and no level since "
+                                    "has grown. from_level is the level that states it."),
+                    "additionalProperties": {"type": "array", "items": _obj({
+                        "text": _MD, "key": _nullable(_ID), "audience": _AUDIENCE, "from_level": _ID})}},
                 "examples": {"type": "array", "items": _MD},
             }, "A level, lowest first.")},
         })},

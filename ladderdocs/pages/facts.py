@@ -10,16 +10,23 @@ from __future__ import annotations
 from functools import cached_property
 
 from ladderdocs.checks.parity import Finding, Summary, findings, summarise
-from ladderdocs.model.diff import LevelDiff, MarkedExpectation, diff_levels, marked_expectations
-from ladderdocs.model.entities import Handbook, Level
+from ladderdocs.model.diff import Applying, LevelDiff, LevelExpectations, applying, diff_levels, level_expectations
+from ladderdocs.model.entities import Handbook, Level, Track
 from ladderdocs.model.queries import Folder, GridRow, folders, grade_grid, level_below
+from ladderdocs.text.i18n import N_, Messages
 
 
 class Facts:
     def __init__(self, handbook: Handbook):
         self.handbook = handbook
-        self._marked: dict[str, dict[str, list[MarkedExpectation]]] = {}
+        self._marked: dict[str, dict[str, LevelExpectations]] = {}
         self._diffs: dict[tuple[str, str], LevelDiff] = {}
+        self._applying: dict[str, dict[str, Applying]] = {}
+
+    @cached_property
+    def messages(self) -> Messages:
+        """The theme's words in the handbook's language, for what pages make in Python."""
+        return Messages(self.handbook.settings.language, self.handbook.settings.strings)
 
     @cached_property
     def grid(self) -> list[GridRow]:
@@ -35,16 +42,25 @@ class Facts:
 
     @cached_property
     def folders(self) -> dict[str, Folder]:
-        return folders(self.handbook)
+        return folders(self.handbook, self.messages.text(N_("All pages")))
 
-    def marked(self, level: Level) -> dict[str, list[MarkedExpectation]]:
-        """The level's expectations per competency, marked new or grown against the level below."""
+    def applying(self, track: Track) -> dict[str, Applying]:
+        """What applies at each level of a track (on a cumulative one, with what comes from below)."""
+        if track.id not in self._applying:
+            self._applying[track.id] = applying(self.handbook, track)
+        return self._applying[track.id]
+
+    def marked(self, level: Level) -> dict[str, LevelExpectations]:
+        """Per competency: what the level states, marked new or grown against the levels below,
+        and on a cumulative track what still applies from them."""
         if level.id not in self._marked:
-            self._marked[level.id] = marked_expectations(self.handbook, level, level_below(self.handbook, level))
+            track = self.handbook.track_of(level)
+            self._marked[level.id] = level_expectations(self.handbook, level, level_below(self.handbook, level),
+                                                        self.applying(track))
         return self._marked[level.id]
 
     def diff(self, lower: Level, upper: Level) -> LevelDiff:
         key = (lower.id, upper.id)
         if key not in self._diffs:
-            self._diffs[key] = diff_levels(self.handbook, lower, upper)
+            self._diffs[key] = diff_levels(self.handbook, lower, upper, self._applying)
         return self._diffs[key]

@@ -6,20 +6,21 @@ from __future__ import annotations
 from typing import Iterator
 
 from ladderdocs.addresses import expectation_anchor, pair_url
-from ladderdocs.model.deps import MOBILITY, level_dep
-from ladderdocs.model.diff import MarkedExpectation, same_grade_pair
+from ladderdocs.model.deps import MOBILITY, up_to
+from ladderdocs.model.diff import CUMULATIVE, LevelExpectations, expectations_model, same_grade_pair
 from ladderdocs.model.entities import Competency, CompetencyGroup, Level
 from ladderdocs.model.queries import bands_of, equivalents, level_above, level_below, switch_options
 from ladderdocs.pages.base import PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
 from ladderdocs.pages.facts import Facts
+from ladderdocs.text.i18n import N_
 
-LEVELS = SearchGroup("Levels", text_weight=4)
+LEVELS = SearchGroup(N_("Levels"), text_weight=4)
 SECTION_IDS = {"scope": "scope", "examples": "examples"}  # headings of a level page that search links to
 
 
 def expectations_by_group(facts: Facts, level: Level
-                          ) -> list[tuple[CompetencyGroup, list[tuple[Competency, list[MarkedExpectation]]]]]:
-    """The level's marked expectations under their competency groups, in the handbook's order."""
+                          ) -> list[tuple[CompetencyGroup, list[tuple[Competency, LevelExpectations]]]]:
+    """The level's expectations under their competency groups, in the handbook's order."""
     marked = facts.marked(level)
     groups = []
     for group in facts.handbook.groups:
@@ -36,30 +37,32 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
             below, above = level_below(hb, level), level_above(hb, level)
             same_grade = [(other, [(eq, pair_url(*(lv.id for lv in same_grade_pair(hb, level, eq)))) for eq in levels])
                           for other, levels in equivalents(hb, level)]
-            shows = {level_dep(level.id), MOBILITY} | ({level_dep(below.id)} if below else set())
+            shows = up_to(hb, level) | {MOBILITY}
             yield PageJob(f"{level.url}index.html", "level.html", {
                 "level": level, "track": track, "below": below, "above": above,
                 "next_url": pair_url(level.id, above.id) if above else None,
                 "groups": expectations_by_group(facts, level),
                 "bands": bands_of(hb, level), "equivalents": same_grade,
                 "options": switch_options(hb, level), "keep_grade": hb.mobility.keep_grade if hb.mobility else False,
+                "cumulative": expectations_model(hb, track) == CUMULATIVE,
                 "ids": SECTION_IDS}, frozenset(shows))
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
     competency_url = {c.id: c.url for c in facts.handbook.competencies}
+    say = facts.messages.gettext
     for track in facts.handbook.tracks:
         for level in track.levels:
             docs = [SearchDoc("", "", sources.plain(level.summary.text))]
             if level.scope:
-                docs.append(SearchDoc(SECTION_IDS["scope"], "Scope", sources.plain(level.scope.text)))
+                docs.append(SearchDoc(SECTION_IDS["scope"], say(N_("Scope")), sources.plain(level.scope.text)))
             docs += [SearchDoc(expectation_anchor(comp_id, n), "", sources.plain(e.text, inline=True),
                                competency_url[comp_id])
                      for comp_id, items in level.expectations.items() for n, e in enumerate(items, 1)]
             if level.examples:
-                docs.append(SearchDoc(SECTION_IDS["examples"], "Examples",
+                docs.append(SearchDoc(SECTION_IDS["examples"], say(N_("Examples")),
                                       " ".join(sources.plain(x.text, inline=True) for x in level.examples)))
-            yield SearchEntry(LEVELS, level.url, level.title, f"{track.title} · grade {level.grade}", docs)
+            yield SearchEntry(LEVELS, level.url, level.title, say(N_("%(track)s · grade %(grade)s"), track=track.title, grade=level.grade), docs)
 
 
 PAGE = PageType("levels", ("levels",), ("level.html",), jobs, search=search)

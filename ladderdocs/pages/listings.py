@@ -17,6 +17,7 @@ from ladderdocs.model.queries import Folder, ancestors, folder_of
 from ladderdocs.pages.base import NavEntry, PageJob, PageType
 from ladderdocs.pages.exports import EXPORTS
 from ladderdocs.pages.facts import Facts
+from ladderdocs.text.i18n import N_
 
 LISTING_LIMIT = 150  # pages on one part of a listing
 
@@ -71,7 +72,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(listing_url(""), "All pages")] if len(handbook.pages) > 1 else []
+    return [NavEntry(listing_url(""), N_("All pages"))] if len(handbook.pages) > 1 else []
 
 
 PAGE = PageType("listings", ("pages",), ("pages.html",), jobs, nav, index=listing_url(""))

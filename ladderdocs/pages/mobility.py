@@ -11,9 +11,10 @@ from ladderdocs.model.queries import move_floor
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchSources
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.prose import PAGES
+from ladderdocs.text.i18n import N_
 
 URL = "mobility/"
-TITLE = "Mobility rules"
+TITLE = N_("Mobility rules")
 
 
 def jobs(facts: Facts) -> Iterator[PageJob]:
@@ -38,7 +39,7 @@ def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
     if mobility is None:
         return
     words = [sources.plain(mobility.notes.text), *(sources.plain(m.description.text, inline=True) for m in mobility.moves)]
-    yield SearchEntry(PAGES, URL, TITLE, "", [SearchDoc("", "", " ".join(filter(None, words)))])
+    yield SearchEntry(PAGES, URL, facts.messages.text(TITLE), "", [SearchDoc("", "", " ".join(filter(None, words)))])
 
 
 PAGE = PageType("mobility", ("mobility",), ("mobility.html",), jobs, nav, search, index=URL)

@@ -14,6 +14,7 @@ from ladderdocs.pages.base import NavEntry, PageJob, PageType
 from ladderdocs.pages.chart import band_chart
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.zones import zone_pages, zone_tabs, zone_url
+from ladderdocs.text.i18n import N_
 
 URL = "parity/"
 
@@ -68,7 +69,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, "Pay parity")] if handbook.zones else []
+    return [NavEntry(URL, N_("Pay parity"))] if handbook.zones else []
 
 
 PAGE = PageType("parity", ("parity",), ("parity.html", "parity-chart.html"), jobs, nav, index=URL)

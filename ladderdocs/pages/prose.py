@@ -9,31 +9,43 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ladderdocs.addresses import edit_url
 from ladderdocs.model.deps import page_dep
 from ladderdocs.model.entities import Handbook, Page
 from ladderdocs.model.queries import folder_of
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.listings import trail
+from ladderdocs.text.i18n import N_
 
 NAV_PAGE_LIMIT = 3  # prose pages in the top navigation; the rest are on the "All pages" index
-PAGES = SearchGroup("Pages", excerpts_later=True)
+PAGES = SearchGroup(N_("Pages"), excerpts_later=True)
 
 
 def page_job(facts: Facts, page: Page) -> PageJob:
-    return PageJob(f"{page.url}index.html", "page.html", {"page": page, "trail": trail(facts.folders, folder_of(page))},
-                   frozenset({page_dep(page.rel)}), prose=page)
+    settings = facts.handbook.settings
+    return PageJob(f"{page.url}index.html", "page.html", {
+        "page": page, "trail": trail(facts.folders, folder_of(page)), "description": page.description,
+        "edit_url": edit_url(settings.repo_url, settings.edit_uri, page.rel) if settings.repo_url else None},
+        frozenset({page_dep(page.rel)}), prose=page)
+
+
+def alias_jobs(page: Page) -> Iterator[PageJob]:
+    """A page at each old address of `page`, sending the reader on (without a script)."""
+    for alias in page.aliases:
+        yield PageJob(f"{alias}index.html", "redirect.html", {"target": page}, frozenset({page_dep(page.rel)}))
 
 
 def jobs(facts: Facts) -> Iterator[PageJob]:
     for page in facts.handbook.pages:
         if page.rel != "index.md":  # the home page has a type of its own
             yield page_job(facts, page)
+        yield from alias_jobs(page)
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
     listed = [p for p in handbook.pages if p.nav][:NAV_PAGE_LIMIT]
-    return [NavEntry(p.url, p.title) for p in listed]
+    return [NavEntry(p.url, p.title, ui=False) for p in listed]
 
 
 def page_entry(page: Page, path: str, sources: SearchSources) -> SearchEntry:
@@ -42,6 +54,8 @@ def page_entry(page: Page, path: str, sources: SearchSources) -> SearchEntry:
     sections = list(sources.sections(path))
     if not sections[0][2]:
         sections[0] = ("", "", sources.plain(page.description))
+    if page.tags:  # a tag is found as a word of the page
+        sections[0] = (sections[0][0], sections[0][1], " ".join([sections[0][2], *page.tags]).strip())
     return SearchEntry(PAGES, page.url, page.title, "", [SearchDoc(*section) for section in sections])
 
 
@@ -51,4 +65,4 @@ def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
             yield page_entry(page, f"{page.url}index.html", sources)
 
 
-PAGE = PageType("prose", None, ("page.html",), jobs, nav, search)
+PAGE = PageType("prose", None, ("page.html", "redirect.html"), jobs, nav, search)

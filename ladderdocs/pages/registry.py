@@ -6,6 +6,8 @@ type is a module, a template and a line here (the README's "Adding a page type")
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ladderdocs.model.entities import Handbook
 from ladderdocs.pages import (
     compare,
@@ -24,6 +26,7 @@ from ladderdocs.pages import (
     tracks,
 )
 from ladderdocs.pages.base import NavEntry, PageType
+from ladderdocs.text.i18n import Messages
 
 PAGE_TYPES: list[PageType] = [
     home.PAGE,
@@ -44,8 +47,10 @@ PAGE_TYPES: list[PageType] = [
 
 
 def navigation(handbook: Handbook, page_types: list[PageType]) -> list[NavEntry]:
-    """The main navigation: each page type's entries, in registry order."""
-    return [entry for page_type in page_types for entry in page_type.nav(handbook)]
+    """The main navigation: each page type's entries, in registry order, in the handbook's language."""
+    say = Messages(handbook.settings.language, handbook.settings.strings)
+    return [replace(entry, label=say.text(entry.label)) if entry.ui else entry
+            for page_type in page_types for entry in page_type.nav(handbook)]
 
 
 def index_pages(page_types: list[PageType]) -> dict[str, str]:

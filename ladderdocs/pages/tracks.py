@@ -12,10 +12,11 @@ from ladderdocs.model.diff import MarkedExpectation
 from ladderdocs.model.entities import Competency, Handbook, Level, OffRamp, Track
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
 from ladderdocs.pages.facts import Facts
+from ladderdocs.text.i18n import N_
 
 URL = "tracks/"
 
-TRACKS = SearchGroup("Tracks")
+TRACKS = SearchGroup(N_("Tracks"))
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class MatrixCell:
 
     level: Level
     shown: list[MarkedExpectation]  # in full: everything at the first level, then what is new or grown
-    carried: int                    # unchanged from the level below: a count linking to the level page
+    carried: int                    # as on the level below, or still applying from it: counted, linked
     carried_url: str                # where the level page lists them
 
 
@@ -35,10 +36,11 @@ def matrix(facts: Facts, track: Track) -> list[tuple[Competency, list[MatrixCell
     for competency in facts.handbook.competencies_for(track):
         cells = []
         for index, level in enumerate(track.levels):
-            items = facts.marked(level).get(competency.id, [])
-            shown = items if index == 0 else [e for e in items if e.change]
-            cells.append(MatrixCell(level, shown, len(items) - len(shown),
-                                    f"{level.url}#{competency_anchor(competency.id)}"))
+            marked = facts.marked(level).get(competency.id)
+            stated = marked.stated if marked else []
+            shown = stated if index == 0 else [e for e in stated if e.change]
+            carried = len(stated) - len(shown) + (len(marked.inherited) if marked else 0)
+            cells.append(MatrixCell(level, shown, carried, f"{level.url}#{competency_anchor(competency.id)}"))
         rows.append((competency, cells))
     return rows
 
@@ -55,13 +57,13 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, "Tracks")]
+    return [NavEntry(URL, N_("Tracks"))]
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
     for track in facts.handbook.tracks:
         words = [sources.plain(track.summary.text), *(sources.plain(r.description.text, inline=True) for r in track.off_ramps)]
-        yield SearchEntry(TRACKS, track.url, track.title, "Track", [SearchDoc("", "", " ".join(filter(None, words)))])
+        yield SearchEntry(TRACKS, track.url, track.title, facts.messages.text(N_("Track")), [SearchDoc("", "", " ".join(filter(None, words)))])
 
 
 PAGE = PageType("tracks", ("tracks",), ("tracks.html", "track.html"), jobs, nav, search, index=URL)

@@ -9,6 +9,7 @@ per use, because a relative link depends on the page holding it.
 
 from __future__ import annotations
 
+from functools import cache
 from posixpath import dirname, normpath
 from typing import Any, Protocol
 
@@ -23,15 +24,16 @@ from jinja2 import (
 )
 from jinja2.bccache import Bucket
 from jinja2.runtime import Context as JinjaContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ladderdocs.addresses import competency_anchor, expectation_anchor, relative_url
 from ladderdocs.errors import Problem
-from ladderdocs.model.entities import Handbook, Source
+from ladderdocs.model.entities import Handbook, Source, Zone
 from ladderdocs.model.queries import ref_target
 from ladderdocs.pages.base import FileJob, Job, NavEntry, PageJob
 from ladderdocs.render.themes import theme_layers
 from ladderdocs.text.highlight import word_diff
+from ladderdocs.text.i18n import Messages
 from ladderdocs.text.markdown import Context, make_markdown, render_block, render_inline
 from ladderdocs.text.money import format_money, number
 from ladderdocs.text.plain import Section, page_sections
@@ -42,6 +44,11 @@ class Markdown(Protocol):
 
     text: str
     source: Source
+
+
+def _money(amount: float, zone: Zone) -> str:
+    """`{{ band.min | money(zone) }}`: as the zone's locale writes its currency."""
+    return format_money(amount, zone.currency, zone.locale)
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -75,11 +82,18 @@ class Engine:
                 FileSystemLoader([str(layer / "templates") for layer in self.layers]),
                 PrefixLoader({"default": FileSystemLoader(str(self.layers[-1] / "templates"))})]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            bytecode_cache=bytecode_cache, auto_reload=False)  # one Environment per build: no stat per include
-        self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter, money=format_money,
-                                number=number)
+            bytecode_cache=bytecode_cache, auto_reload=False,  # one Environment per build: no stat per include
+            extensions=["jinja2.ext.i18n"])
+        self.messages = Messages(handbook.settings.language, handbook.settings.strings)
+        # Jinja takes what gettext returns as markup: escaped, a handbook's `strings:` stay text
+        html_text = cache(lambda message: escape(self.messages.text(message)))  # a page asks ~17 times
+        self.env.install_gettext_callables(  # type: ignore[attr-defined]
+            html_text, lambda singular, plural, n: escape(self.messages.plural(singular, plural, n)), newstyle=True)
+        self.env.filters.update(md=self._md_filter, md_inline=self._md_inline_filter, money=_money, number=number,
+                                date=self.messages.date, decimal=self.messages.decimal, phrase=self.messages.phrase)
         self.env.globals.update(url=self._url, settings=handbook.settings, nav=nav, index=index,
                                 internal_build=handbook.internal, has_pay=bool(handbook.zones), word_diff=word_diff,
+                                extra=handbook.settings.extra,
                                 competency_anchor=competency_anchor, expectation_anchor=expectation_anchor)
         self._markdown_cache: dict[tuple[str, int, bool], str] = {}
 

@@ -7,6 +7,7 @@ author sees them all at once together with what validation finds next.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -17,6 +18,7 @@ from typing import Any, Callable, TypeVar
 import yaml
 
 from ladderdocs.errors import Problem, display_path
+from ladderdocs.source.history import page_dates
 
 Key = str | int
 Position = tuple[int, int]
@@ -112,6 +114,7 @@ class RawHandbook:
     pages: list[PageSource]
     assets: list[str]  # posix paths under assets/
     problems: list[Problem]
+    page_dates: dict[str, dt.date] = field(default_factory=dict)  # rel -> its last commit's date (history.py)
 
     def documents(self) -> list[tuple[Document, str]]:
         """Every YAML document read, with the schema kind it is checked against."""
@@ -121,8 +124,10 @@ class RawHandbook:
         return [(doc, kind) for doc, kind in found if doc is not None]
 
 
-def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
-    """Read every file the content contract names; collect what cannot be read."""
+def load_handbook(root: Path, read: Reader = read_fresh,
+                  dates: Callable[[Path], dict[str, dt.date]] = page_dates) -> RawHandbook:
+    """Read every file the content contract names; collect what cannot be read. `dates` tells
+    when each page last changed (history.py; serve passes one that remembers)."""
     problems: list[Problem] = []
     ladder = root / "ladder"
     pages_dir = root / "pages"
@@ -158,6 +163,7 @@ def load_handbook(root: Path, read: Reader = read_fresh) -> RawHandbook:
         pages=pages,
         assets=assets,
         problems=problems,
+        page_dates=dates(pages_dir),
     )
 
 

@@ -24,6 +24,11 @@ DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYY
 AUDIENCE = {"enum": ["public", "internal"],
             "description": "internal: left out of a public build entirely."}
 AMOUNT = {"type": "number", "minimum": 0}
+LOCALE = {"type": "string", "pattern": "^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]+)*$",
+          "description": "a language and optional region, such as en, de or en-IN."}
+EXPECTATIONS_MODEL = {"enum": ["cumulative", "restated"],
+                      "description": "cumulative: each level states what it adds, everything below still applies; "
+                                     "restated: each level states its whole set again."}
 
 
 def _object(properties: dict[str, Any], required: list[str], **extra: Any) -> dict[str, Any]:
@@ -36,12 +41,20 @@ HANDBOOK = _object({
     "organisation": TEXT,
     "description": {"type": "string"},
     "base_url": {"type": "string", "pattern": "^https?://[^\\s]+$"},
-    "language": {"type": "string", "pattern": "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$"},
+    "language": LOCALE,
     "theme": {"type": "string", "minLength": 1},
     "logo": {"type": "string", "minLength": 1},
     "allow_html": {"type": "boolean"},
     "cname": {"type": "string", "pattern": "^[a-z0-9.-]+$"},
+    "repo_url": {"type": "string", "pattern": "^https?://[^\\s]+$",
+                 "description": "the repository the handbook lives in, for 'Edit this page' links"},
+    "edit_uri": {"type": "string", "description": "path from repo_url to the handbook folder's files, "
+                                                  "e.g. edit/main/content/"},
+    "extra": {"type": "object", "description": "anything a theme of your own reads (the template global `extra`)"},
+    "strings": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
+                "description": "the theme's words as you want them: its English text -> yours"},
     "as_of": DATE,
+    "expectations": EXPECTATIONS_MODEL,
     "parity": _object({
         "tolerance_percent": {"type": "number", "minimum": 0, "maximum": 100},
         "max_overlap_percent": {"type": "number", "minimum": 0, "maximum": 100},
@@ -79,6 +92,7 @@ TRACK = _object({
     "id": ID, "title": TEXT,
     "kind": {"enum": ["ic", "management", "hybrid"]},
     "order": {"type": "integer"},
+    "expectations": EXPECTATIONS_MODEL,
     "summary": TEXT,
     "opens_at_grade": {"type": "integer", "minimum": 0},
     "time_box_months": {"type": "integer", "minimum": 1},
@@ -93,6 +107,7 @@ COMP = _object({
     "zones": {"type": "array", "minItems": 1, "items": _object({
         "id": ID, "title": TEXT,
         "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code."},
+        "locale": LOCALE,
         "audience": AUDIENCE,
     }, ["id", "title", "currency"])},
     "band_sets": {"type": "array", "items": _object({
@@ -114,9 +129,14 @@ MOBILITY = _object({
 PAGE = _object({
     "title": TEXT,
     "order": {"type": "integer"},
-    "description": {"type": "string"},
+    "description": {"type": "string", "description": "one line: the page's meta description and its line in listings"},
     "audience": AUDIENCE,
     "nav": {"type": "boolean"},
+    "date": DATE,
+    "tags": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 60}},
+    "aliases": {"type": "array", "items": {"type": "string", "pattern": r"^[^/\s:#?%\\][^\s:#?%\\]*$",
+                                           "description": "an old address of the page, e.g. guides/old-name/"}},
+    "draft": {"type": "boolean", "description": "true: left out of builds unless --drafts"},
 }, ["title"])
 
 SCHEMAS: dict[str, dict[str, Any]] = {

@@ -10,8 +10,12 @@ import datetime as dt
 import posixpath
 import re
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.pofile import read_po
 
 from ladderdocs.addresses import page_url
 from ladderdocs.errors import Problem, display_path
@@ -45,6 +49,8 @@ def validate(raw: RawHandbook,
 MAX_LEVELS_PER_GRADE = 5     # on one track
 MAX_SAME_GRADE_PAGES = 5_000  # comparison pages of same-grade levels on different tracks, in all
 
+THEME_STRINGS = Path(__file__).resolve().parent.parent / "locale" / "ladderdocs.pot"  # the theme's English
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 URL_BREAKING = re.compile(r"[:#?%\\\x00-\x1f\x7f]")
 NAME_RULE = "expected a name without : # ? % \\ or control characters"
 
@@ -64,6 +70,47 @@ def _check_page_names(raw: RawHandbook) -> list[Problem]:
                                     f"the file name holds {_shown(found.group())}, which cannot stand in an "
                                     f"address; {NAME_RULE}"))
     return problems
+
+
+def _check_strings(handbook: Document) -> list[Problem]:
+    """A handbook's own wording of the theme's strings: strings the theme has (with a theme of the
+    handbook's own, any may be its own), and placeholders the theme fills there."""
+    known = theme_messages()
+    problems = []
+    for english, own in (handbook.data.get("strings") or {}).items():
+        if english in known:
+            problem = wording_problem(own, known[english])
+            if problem:
+                problems.append(handbook.problem(("strings", english), problem))
+        elif not handbook.data.get("theme"):
+            problems.append(handbook.problem(("strings", english), f"'{english}' is not a string of the theme; "
+                                             "expected its English text as in ladderdocs/locale/ladderdocs.pot",
+                                             "warning"))
+    return problems
+
+
+@cache
+def theme_messages() -> dict[str, frozenset[str]]:
+    """Every English string of the theme (ladderdocs.pot), each with the placeholders it may use."""
+    with THEME_STRINGS.open("rb") as file:
+        found: dict[str, frozenset[str]] = {}
+        for entry in read_po(file):
+            sources = [entry.id] if isinstance(entry.id, str) else list(entry.id)
+            names = frozenset(name for source in sources for name in _PLACEHOLDER.findall(source)) | {"num"}
+            found.update({source: names for source in sources if source})
+        return found
+
+
+def wording_problem(own: str, names: frozenset[str]) -> str | None:
+    """What is wrong with a handbook's wording of a theme string whose placeholders are `names`:
+    a % that is no placeholder, or a placeholder the theme does not fill there."""
+    for found in re.finditer(r"%(?:\((\w*)\)s|%)?", own):
+        if found.group() == "%":
+            return f"'{own}' has a % that is not a placeholder; expected %% for a percent sign"
+        if found.group(1) is not None and found.group(1) not in names:
+            return (f"'{own}' uses %({found.group(1)})s, which the theme does not fill here; expected one of: "
+                    + ", ".join(f"%({name})s" for name in sorted(names)))
+    return None
 
 
 def _shown(char: str) -> str:
@@ -109,7 +156,8 @@ def check_references(raw: RawHandbook) -> list[Problem]:
                                              f"unknown track '{t}'; expected one of: {', '.join(sorted(track_ids))}"))
 
     for doc in raw.tracks:
-        problems += _check_track(doc, competencies, track_ids)
+        default_model = raw.handbook.data.get("expectations", "restated") if raw.handbook else "restated"
+        problems += _check_track(doc, competencies, track_ids, doc.data.get("expectations", default_model))
     problems += _check_comparison_pages(raw)
     level_ids = {lv["id"] for doc in raw.tracks for lv in doc.data["levels"]}
     if raw.comp is not None:
@@ -123,6 +171,11 @@ def check_references(raw: RawHandbook) -> list[Problem]:
             problems.append(page.meta.problem((), f"another page also becomes '/{page_url(page.rel)}'; "
                                                   "expected one page per address"))
     if raw.handbook is not None:
+        language = raw.handbook.data.get("language", "en")
+        if not known_locale(language):
+            problems.append(raw.handbook.problem(("language",), f"language '{language}' is unknown to the "
+                                                               "locale data (CLDR); expected a code such as en, de or en-GB"))
+        problems += _check_strings(raw.handbook)
         logo = raw.handbook.data.get("logo")
         if logo and posixpath.normpath(logo).removeprefix("assets/") not in raw.assets:
             # only assets/ is published: a logo elsewhere would be a broken image on every page
@@ -143,7 +196,8 @@ def check_references(raw: RawHandbook) -> list[Problem]:
     return problems
 
 
-def _check_track(doc: Document, competencies: dict[str, dict[str, Any]], track_ids: set[str]) -> list[Problem]:
+def _check_track(doc: Document, competencies: dict[str, dict[str, Any]], track_ids: set[str],
+                 model: str) -> list[Problem]:
     data = doc.data
     problems: list[Problem] = []
     applies = [cid for cid, c in competencies.items() if data["id"] in c.get("tracks", [data["id"]])]
@@ -169,8 +223,9 @@ def _check_track(doc: Document, competencies: dict[str, dict[str, Any]], track_i
             elif comp_id not in applies:
                 problems.append(doc.problem(path, f"competency '{comp_id}' does not apply to track "
                                                   f"'{data['id']}'; expected one of: {', '.join(applies)}"))
-        for comp_id in applies:
-            if comp_id not in lv["expectations"]:
+        for comp_id in applies:  # on a cumulative track, what a level below states applies to it too
+            stated = [lv] if model == "restated" else data["levels"][:i + 1]
+            if not any(comp_id in level["expectations"] for level in stated):
                 problems.append(doc.problem(("levels", i, "expectations"),
                                             f"level '{lv['id']}' states nothing for competency '{comp_id}'; "
                                             "expected at least one expectation", "warning"))
@@ -206,6 +261,10 @@ def _check_comparison_pages(raw: RawHandbook) -> list[Problem]:
 def _check_comp(doc: Document, level_ids: set[str]) -> list[Problem]:
     problems = _duplicates(((z["id"], doc, ("zones", i, "id")) for i, z in enumerate(doc.data["zones"])), "zone")
     zone_ids = {z["id"] for z in doc.data["zones"]}
+    for i, zone in enumerate(doc.data["zones"]):
+        if "locale" in zone and not known_locale(zone["locale"]):
+            problems.append(doc.problem(("zones", i, "locale"), f"locale '{zone['locale']}' is unknown to the locale "
+                                                                "data (CLDR); expected a code such as en-IN or de-DE"))
     seen: set[tuple[str, str, str]] = set()
     for s, band_set in enumerate(doc.data.get("band_sets", [])):
         if band_set["zone"] not in zone_ids:
@@ -243,6 +302,15 @@ def _check_theme_inside(raw: RawHandbook, theme: Path) -> list[Problem]:
     return [Problem(display_path(path), 1, 1, f"is a link to '{path.resolve()}', outside the handbook; "
                                               "expected a file inside the handbook folder (copy it in instead)")
             for path in sorted(static.rglob("*")) if path.is_file() and not path.resolve().is_relative_to(root)]
+
+
+def known_locale(name: str) -> bool:
+    """A language (and region) the locale data (CLDR, through Babel) has: money is written by it."""
+    try:
+        Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def _is_date(text: str) -> bool:

@@ -21,6 +21,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors.index import slugify
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ladderdocs.addresses import join_page_path, page_url, relative_url
 from ladderdocs.errors import Problem
@@ -82,16 +84,73 @@ def _slug(title: str) -> str:
 
 
 def make_markdown(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    """CommonMark with what authors bring from GitHub: tables, strikethrough, alerts (`> [!NOTE]`),
+    task lists, footnotes, and definition lists; and our `[[kind:id]]` references."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "alerts": True, "tasklists": True})
     md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False).use(deflist_plugin)
     md.inline.ruler.before("link", "ladder_ref", _ref_rule)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.core.ruler.push("ladder_links", _resolve_links)
     md.core.ruler.push("align_classes", _align_classes)
+    md.core.ruler.push("asides", _alerts_as_asides)
+    md.core.ruler.push("foreign_syntax", _warn_foreign_syntax)
     md.add_render_rule("ladder_ref", _render_ref)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
+    md.add_render_rule("list_item_open", _render_list_item_open)
     return md
+
+
+ALERTS = {"NOTE": "Note", "TIP": "Tip", "IMPORTANT": "Important", "WARNING": "Warning", "CAUTION": "Caution"}
+
+
+def _alerts_as_asides(state) -> None:  # type: ignore[no-untyped-def]
+    """GitHub's alerts (`> [!NOTE]`) become <aside role="note"> with their title, which a
+    screen reader announces as a note; the theme styles them by kind."""
+    for token in state.tokens:
+        if token.type in ("alert_open", "alert_close"):
+            token.tag = "aside"
+        if token.type == "alert_open":
+            kind = str(token.meta.get("kind", "NOTE")).lower()
+            token.attrs = {"class": f"alert alert-{kind}", "role": "note"}
+        elif token.type == "alert_title_open":
+            token.attrs = {"class": "alert-title"}
+
+
+# What other tools write for a callout: shown as plain text here, so the author is told.
+FOREIGN = [(re.compile(r"(!!!|\?\?\?\+?) ?\w"), "an admonition as MkDocs writes it"),
+           (re.compile(r":::+ ?\w"), "a container as Docusaurus or pandoc writes it")]
+
+
+def _warn_foreign_syntax(state) -> None:  # type: ignore[no-untyped-def]
+    ctx: Context | None = state.env.get("ctx")
+    if ctx is None:
+        return
+    for i, token in enumerate(state.tokens):
+        text = state.tokens[i + 1].content if token.type == "paragraph_open" else token.info if token.type == "fence" else ""
+        if token.type == "fence" and text.startswith("{"):
+            what = "a directive as MyST writes it"
+        else:
+            what = next((name for pattern, name in FOREIGN if pattern.match(text)), "")
+        if what:
+            line = ctx.source_line + (token.map[0] if token.map else 0)
+            ctx.problems.append(Problem(ctx.source_file, line, 1, f"'{text.splitlines()[0][:40]}' looks like {what}, "
+                                                                  "which shows here as plain text; expected a GitHub "
+                                                                  "alert such as '> [!NOTE]'", "warning"))
+
+
+def _render_list_item_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                           env: EnvType) -> str:
+    """A task list item shows its state as a sign and says it in words to a screen reader: a
+    disabled checkbox would be a form control with no label."""
+    token = tokens[idx]
+    if not (token.meta and "checked" in token.meta):
+        return self.renderToken(tokens, idx, options, env)
+    done = token.meta["checked"]
+    sign, words = ("☑", "Done:") if done else ("☐", "To do:")
+    return (f'<li class="task-list-item task-{"done" if done else "open"}"><span class="task-sign" '
+            f'aria-hidden="true">{sign}</span> <span class="visually-hidden">{words}</span> ')
 
 
 HEADING_LEVELS = (2, 3, 4)  # the headings that get an id: a page's h1 is its title
@@ -151,6 +210,8 @@ def _resolve_links(state) -> None:  # type: ignore[no-untyped-def]
 
 def _withheld_or_missing(ctx: Context, kind: str, ident: str) -> str:
     """Why a reference fails: a typo, or an internal item linked from what a public build shows."""
+    if kind == "page" and {("draft", ident), ("draft", ident + ".md")} & ctx.withheld:
+        return "a draft, which a build leaves out unless --drafts; expected a published page"
     if (kind, ident) in ctx.withheld or (kind == "page" and (kind, ident + ".md") in ctx.withheld):
         return (f"a {kind} marked internal, which a public build leaves out; expected a public {kind}, "
                 f"or 'audience: internal' on the text that links to it")

@@ -22,7 +22,7 @@ _SPACE = re.compile(r"\s+")
 # A string without any character an inline rule could start at, and no block marker at its
 # start, parses to one paragraph of itself (tests/test_search.py checks it against the parser).
 _NO_MARKUP = re.compile(r"[^\\`*_\[\]!<>&~|#\n\t]*")
-_BLOCK_START = re.compile(r" {0,3}(?:[-+]|\d{1,9}[.)])(?: |$)| {4}")
+_BLOCK_START = re.compile(r" {0,3}(?:[-+]|\d{1,9}[.)])(?: |$)| {4}| {0,3}(?:-[ \t]*){3,}$")  # lists, code, rules
 
 
 def collapse(text: str) -> str:

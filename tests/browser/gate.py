@@ -299,8 +299,12 @@ def body_colours(page: Page) -> tuple[str, str]:
 def tag_focusables(page: Page) -> list[str]:
     """Mark every element a keyboard user should reach; returns their descriptions by mark."""
     return page.evaluate("""(selector) => {
+      // folded in a closed <details>: reached by opening it (its summary is checked), not by Tab;
+      // Chromium still gives such content boxes, so getClientRects alone would count it as shown
+      const folded = el => { const d = el.closest('details:not([open])'), s = el.closest('summary');
+                             return d !== null && !(s && s.parentElement === d); };
       const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
-        && !el.closest('[inert], [hidden]') && !el.disabled;
+        && !el.closest('[inert], [hidden]') && !el.disabled && !folded(el);
       const out = [];
       for (const el of document.querySelectorAll(selector)) {
         if (!visible(el) && !el.classList.contains('skip-link')) continue;

@@ -1,24 +1,38 @@
 /* ladderdocs level picker: compare any two levels in the browser.
  *
  * Uses the data of diff/levels.js (window.ladderdocsDiffData) and the same steps as
- * ladderdocs/diff.py: expectations are matched by key, then identical text, then similar
- * wording (difflib's ratio on lower-cased words, at least 0.6); changed ones get word-level
- * <del>/<ins> marks. A pair with a page of its own is opened; any other is shown in place
+ * ladderdocs/model/diff.py: on a cumulative track, what applies at a level is what the levels
+ * up to it state (by lineage); two levels are matched by key, identical text, then the best
+ * assignment by word likeness; matched pairs get word-level <del>/<ins> marks. A pair with a page of its own is opened; any other is shown in place
  * and kept in the address (#from=a&to=b). No request, no inline script: CSP- and file://-safe.
  * Under Node (tests) the functions are exported instead of started.
  */
 (function (root, factory) {
   "use strict";
-  var api = factory();
+  var api = factory(root.LADDERDOCS_MESSAGES || {});
   if (typeof module === "object" && module.exports) {
     module.exports = api;
   } else if (root.document) {
     api.start(root.document, root.ladderdocsDiffData, root);
   }
-}(this, function () {
+}(this, function (MESSAGES) {
   "use strict";
 
-  var SIMILAR = 0.6;
+  // The theme's words in the handbook's language, from static/messages.js (as search.js).
+  function fill(text, values) {
+    return text.replace(/%%|%\((\w+)\)s/g, function (all, name) {
+      return all === "%%" ? "%" : values && name in values ? String(values[name]) : all;
+    });
+  }
+  function _(message, values) {
+    return fill(typeof MESSAGES[message] === "string" ? MESSAGES[message] : message, values);
+  }
+  function ngettext(one, many, n, values) {
+    var forms = Array.isArray(MESSAGES[one]) ? MESSAGES[one] : [one, many];
+    return fill(forms[n === 1 ? 0 : 1], Object.assign({ num: n }, values));
+  }
+
+  var SIMILAR = 0.6;  // as model/diff.py
   var TOKEN = /<[^>]*>|[^\s<]+\s*|\s+/g;
 
   // -- difflib.SequenceMatcher without junk (autojunk=False), as far as we use it --------
@@ -84,46 +98,142 @@
     return codes;
   }
 
-  // -- diff.py: diff_expectations and diff_levels ------------------------------------------
-  function words(text) { return text.toLowerCase().split(/\s+/).filter(Boolean); }
+  // -- model/diff.py: likeness, best_assignment, diff_expectations, applying, diff_levels ------
+  var NEAR = 0.4, CONTAINS = 0.8, ADDS = 3, LONG = 5;
+  var WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
+
+  function words(text) { return text.toLowerCase().match(WORD) || []; }
+
+  function likeness(before, after) {
+    var a = words(before), b = words(after);
+    var shared = matchingBlocks(a, b).reduce(function (sum, blk) { return sum + blk[2]; }, 0);
+    var total = a.length + b.length, added = b.length - shared;
+    var like = { ratio: total ? 2.0 * shared / total : 1.0, contained: a.length ? shared / a.length : 0.0,
+                 long: a.length >= LONG, adds: added >= ADDS && added * 4 >= a.length };
+    like.score = like.long ? Math.max(like.ratio, like.contained * 0.95) : like.ratio;
+    like.grows = like.long && like.adds && like.contained >= CONTAINS;
+    return like;
+  }
+
+  // The Hungarian method, step for step as best_assignment in model/diff.py.
+  function bestAssignment(scores) {
+    var rows = scores.length, cols = rows ? scores[0].length : 0;
+    if (!rows || !cols) { return []; }
+    var transposed = rows > cols;
+    if (transposed) {
+      scores = scores[0].map(function (_, j) { return scores.map(function (row) { return row[j]; }); });
+      var swap = rows; rows = cols; cols = swap;
+    }
+    var big = Math.max.apply(null, scores.map(function (row) { return Math.max.apply(null, row); }));
+    var cost = scores.map(function (row) { return row.map(function (s) { return big - s; }); });
+    var u = new Array(rows + 1).fill(0), v = new Array(cols + 1).fill(0);
+    var owner = new Array(cols + 1).fill(0), way = new Array(cols + 1).fill(0);
+    for (var i = 1; i <= rows; i++) {
+      owner[0] = i;
+      var j0 = 0, least = new Array(cols + 1).fill(Infinity), used = new Array(cols + 1).fill(false);
+      for (;;) {
+        used[j0] = true;
+        var i0 = owner[j0], delta = Infinity, j1 = 0;
+        for (var j = 1; j <= cols; j++) {
+          if (!used[j]) {
+            var reduced = cost[i0 - 1][j - 1] - u[i0] - v[j];
+            if (reduced < least[j]) { least[j] = reduced; way[j] = j0; }
+            if (least[j] < delta) { delta = least[j]; j1 = j; }
+          }
+        }
+        for (j = 0; j <= cols; j++) {
+          if (used[j]) { u[owner[j]] += delta; v[j] -= delta; } else { least[j] -= delta; }
+        }
+        j0 = j1;
+        if (owner[j0] === 0) { break; }
+      }
+      while (j0) { j1 = way[j0]; owner[j0] = owner[j1]; j0 = j1; }
+    }
+    var pairs = [];
+    for (j = 1; j <= cols; j++) {
+      if (owner[j] && scores[owner[j] - 1][j - 1] > 0) {
+        pairs.push(transposed ? [j - 1, owner[j] - 1] : [owner[j] - 1, j - 1]);
+      }
+    }
+    return pairs.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
+  }
+
+  function emptyDiff(competencyId) {
+    return { competency: competencyId, added: [], grown: [], reworded: [], maybe: [], notRestated: [], kept: [] };
+  }
 
   function diffExpectations(competencyId, before, after) {
-    var result = { competency: competencyId, added: [], changed: [], dropped: [], kept: [] };
-    var left = before.slice(), right = after.slice();
-    function take(old, now) { left.splice(left.indexOf(old), 1); right.splice(right.indexOf(now), 1); }
+    var result = emptyDiff(competencyId), left = before.slice(), right = after.slice(), pairs = [];
+    function take(old, now) {
+      pairs.push([old, now, likeness(old.text, now.text)]);
+      left.splice(left.indexOf(old), 1);
+      right.splice(right.indexOf(now), 1);
+    }
     right.slice().forEach(function (now) {
       var old = left.find(function (o) { return now.key && o.key === now.key; });
-      if (old) {
-        if (old.text === now.text) { result.kept.push(now); } else { result.changed.push([old, now]); }
-        take(old, now);
-      }
+      if (old) { take(old, now); }
     });
     right.slice().forEach(function (now) {
       var old = left.find(function (o) { return o.text === now.text; });
-      if (old) { result.kept.push(now); take(old, now); }
+      if (old) { take(old, now); }
     });
-    var scored = [];
-    left.forEach(function (o, i) {
-      right.forEach(function (n, j) { scored.push([ratio(words(o.text), words(n.text)), i, j]); });
+    var table = left.map(function (o) { return right.map(function (n) { return likeness(o.text, n.text); }); });
+    bestAssignment(table.map(function (row) {
+      return row.map(function (cell) { return cell.score >= NEAR ? cell.score : 0.0; });
+    })).forEach(function (ij) { pairs.push([left[ij[0]], right[ij[1]], table[ij[0]][ij[1]]]); });
+    pairs.sort(function (x, y) { return after.indexOf(x[1]) - after.indexOf(y[1]); });
+    pairs.forEach(function (p) {
+      var old = p[0], now = p[1], like = p[2];
+      if (old.text === now.text) { result.kept.push(now); }
+      else if (like.grows) { result.grown.push([old, now]); }
+      else if (like.score >= SIMILAR || (old.key && old.key === now.key)) { result.reworded.push([old, now]); }
+      else { result.maybe.push([old, now]); }
     });
-    scored.sort(function (x, y) { return y[0] - x[0] || x[1] - y[1] || x[2] - y[2]; });
-    var matched = new Map(), used = new Set();
-    scored.forEach(function (s) {
-      if (s[0] >= SIMILAR && !matched.has(s[1]) && !used.has(s[2])) { matched.set(s[1], s[2]); used.add(s[2]); }
-    });
-    matched.forEach(function (j, i) { result.changed.push([left[i], right[j]]); });
-    result.added = result.added.concat(right.filter(function (n, j) { return !used.has(j); }));
-    result.dropped = result.dropped.concat(left.filter(function (o, i) { return !matched.has(i); }));
-    result.changed.sort(function (x, y) { return after.indexOf(x[1]) - after.indexOf(y[1]); });
+    var inLeft = pairs.map(function (p) { return p[0]; }), inRight = pairs.map(function (p) { return p[1]; });
+    result.added = after.filter(function (n) { return inRight.indexOf(n) < 0; });
+    result.notRestated = before.filter(function (o) { return inLeft.indexOf(o) < 0; });
     return result;
   }
 
-  function diffLevels(data, lower, upper) {
-    return data.competencies.filter(function (c) {
-      return c.id in lower.expectations || c.id in upper.expectations;
-    }).map(function (c) {
-      return diffExpectations(c.id, lower.expectations[c.id] || [], upper.expectations[c.id] || []);
+  // What applies at a level: on a cumulative track, what the levels up to it stated, each
+  // expectation in the place of the one it grew (the same lineage).
+  function applying(data, level) {
+    var track = data.tracks[level.trackId], running = {};
+    var levels = track.cumulative ? track.levels.slice(0, track.levels.indexOf(level.id) + 1) : [level.id];
+    levels.forEach(function (id) {
+      var stated = data.byId[id].expectations;
+      Object.keys(stated).forEach(function (cid) {
+        var list = running[cid] || (running[cid] = []);
+        stated[cid].forEach(function (e) {
+          var at = list.findIndex(function (x) { return x.lineage === e.lineage; });
+          if (at >= 0) { list[at] = e; } else { list.push(e); }
+        });
+      });
     });
+    return running;
+  }
+
+  function diffLevels(data, lower, upper) {
+    if (!data.byId) {
+      data.byId = {};
+      data.levels.forEach(function (level) { data.byId[level.id] = level; });
+    }
+    var low = applying(data, lower), high = applying(data, upper), track = data.tracks[lower.trackId];
+    var byLineage = lower.trackId === upper.trackId && track.cumulative &&
+      track.levels.indexOf(lower.id) < track.levels.indexOf(upper.id);
+    var diffs = data.competencies.filter(function (c) { return c.id in low || c.id in high; }).map(function (c) {
+      var before = low[c.id] || [], after = high[c.id] || [];
+      if (!byLineage) { return diffExpectations(c.id, before, after); }
+      var result = emptyDiff(c.id), earlier = {};
+      before.forEach(function (e) { earlier[e.lineage] = e; });
+      after.forEach(function (e) {
+        var old = earlier[e.lineage];
+        if (!old) { result.added.push(e); } else if (old === e) { result.kept.push(e); } else { result.grown.push([old, e]); }
+      });
+      return result;
+    });
+    diffs.cumulative = byLineage;
+    return diffs;
   }
 
   // -- diff.py: word_diff ------------------------------------------------------------------
@@ -177,26 +287,53 @@
   }
 
   function render(doc, data, lower, upper, target) {
-    var diffs = diffLevels(data, lower, upper);
-    var total = { added: 0, changed: 0, dropped: 0, kept: 0 };
-    diffs.forEach(function (d) { Object.keys(total).forEach(function (k) { total[k] += d[k].length; }); });
+    var diffs = diffLevels(data, lower, upper), cumulative = diffs.cumulative;
+    var sameTrack = lower.trackId === upper.trackId;
+    var missingLabel = sameTrack ? _("Not restated") : _("Not stated for %(level)s", { level: upper.title });
+    // each kind: its key and its words for a count n (as diff.html); `shown` stands in for n
+    function num(n, shown) { return { num: shown === undefined ? n : shown, level: upper.title }; }
+    var keptWords = cumulative
+      ? function (n, shown) { return ngettext("%(num)s still applies", "%(num)s still apply", n, num(n, shown)); }
+      : function (n, shown) { return ngettext("%(num)s unchanged", "%(num)s unchanged", n, num(n, shown)); };
+    var kinds = [
+      ["added", function (n, shown) { return ngettext("%(num)s added", "%(num)s added", n, num(n, shown)); }],
+      ["grown", function (n, shown) { return ngettext("%(num)s grown", "%(num)s grown", n, num(n, shown)); }]];
+    if (!cumulative) {
+      kinds.push(
+        ["reworded", function (n, shown) { return ngettext("%(num)s reworded", "%(num)s reworded", n, num(n, shown)); }],
+        ["maybe", function (n, shown) { return ngettext("%(num)s reworded?", "%(num)s reworded?", n, num(n, shown)); }],
+        ["notRestated", sameTrack
+          ? function (n, shown) { return ngettext("%(num)s not restated", "%(num)s not restated", n, num(n, shown)); }
+          : function (n, shown) {
+            return ngettext("%(num)s not stated for %(level)s", "%(num)s not stated for %(level)s", n, num(n, shown));
+          }]);
+    }
+    kinds.push(["kept", keptWords]);
+    var total = {};
+    kinds.forEach(function (k) { total[k[0]] = 0; });
+    diffs.forEach(function (d) { kinds.forEach(function (k) { total[k[0]] += d[k[0]].length; }); });
     target.textContent = "";
-    var heading = el(doc, "h2", "", "What changes from " + lower.title + " to " + upper.title);
+    var heading = el(doc, "h2", "", _("What changes from %(lower)s to %(upper)s", { lower: lower.title, upper: upper.title }));
     heading.id = "diff-result-heading";
     heading.tabIndex = -1;
     target.appendChild(heading);
-    var kicker = el(doc, "p", "kicker");
-    kicker.appendChild(link(doc, lower.url, lower.title));
-    kicker.appendChild(doc.createTextNode(" (" + lower.track + ", grade " + lower.grade + ") → "));
-    kicker.appendChild(link(doc, upper.url, upper.title));
-    kicker.appendChild(doc.createTextNode(" (" + upper.track + ", grade " + upper.grade + ")"));
+    var kicker = el(doc, "p", "kicker");  // the sentence's words around the two links, in its order
+    var words = _("%(lower)s (%(lower_track)s, grade %(lower_grade)s) → %(upper)s (%(upper_track)s, grade %(upper_grade)s)",
+      { lower_track: lower.track, lower_grade: lower.grade, upper_track: upper.track, upper_grade: upper.grade });
+    words.split(/(%\((?:lower|upper)\)s)/).forEach(function (part) {
+      var level = part === "%(lower)s" ? lower : part === "%(upper)s" ? upper : null;
+      kicker.appendChild(level ? link(doc, level.url, level.title) : doc.createTextNode(part));
+    });
     target.appendChild(kicker);
     var counts = el(doc, "ul", "diff-counts");
-    counts.setAttribute("aria-label", "Changes in all competencies");
-    [["added", "added"], ["changed", "changed"], ["dropped", "dropped"], ["kept", "unchanged"]].forEach(function (k) {
-      var li = el(doc, "li");
-      li.appendChild(el(doc, "strong", "", String(total[k[0]])));
-      li.appendChild(doc.createTextNode(" " + k[1]));
+    counts.setAttribute("aria-label", _("Changes in all competencies"));
+    kinds.forEach(function (k) {
+      if (k[0] === "maybe" && !total.maybe) { return; }
+      var li = el(doc, "li"), n = total[k[0]];  // the number in bold, where the words put it
+      k[1](n, "\u0000").split("\u0000").forEach(function (part, i) {
+        if (i) { li.appendChild(el(doc, "strong", "", String(n))); }
+        li.appendChild(doc.createTextNode(part));
+      });
       counts.appendChild(li);
     });
     target.appendChild(counts);
@@ -207,33 +344,37 @@
       var h = el(doc, "h3");
       h.appendChild(link(doc, competency.url, competency.title));
       section.appendChild(h);
-      section.appendChild(el(doc, "p", "diff-tally", d.added.length + " added · " + d.changed.length + " changed · " +
-        d.dropped.length + " dropped · " + d.kept.length + " unchanged"));
+      section.appendChild(el(doc, "p", "diff-tally", kinds.filter(function (k) {
+        return k[0] !== "maybe" || d.maybe.length;
+      }).map(function (k) { return k[1](d[k[0]].length); }).join(" · ")));
       var list = el(doc, "ul", "diff-list");
       function item(kind, label, e) {
         var li = el(doc, "li", "diff-" + kind);
         li.appendChild(badge(doc, kind, label));
-        if (e.internal) { li.appendChild(badge(doc, "internal", "Internal")); }
+        if (e.internal) { li.appendChild(badge(doc, "internal", _("Internal"))); }
         li.insertAdjacentHTML("beforeend", e.html);
         list.appendChild(li);
       }
-      d.added.forEach(function (e) { item("added", "Added", e); });
-      d.changed.forEach(function (pair) {
-        var li = el(doc, "li", "diff-changed"), sides = wordDiff(pair[0].html, pair[1].html);
-        li.appendChild(badge(doc, "changed", "Changed"));
-        if (pair[1].internal) { li.appendChild(badge(doc, "internal", "Internal")); }
-        [["diff-before", "Before:", sides[0]], ["diff-after", "After:", sides[1]]].forEach(function (side) {
-          var p = fragment(doc, "p", side[0], " " + side[2]);
-          p.insertBefore(el(doc, "span", "diff-side", side[1]), p.firstChild);
-          li.appendChild(p);
+      function pair(kind, label, p) {
+        var li = el(doc, "li", "diff-" + kind), sides = wordDiff(p[0].html, p[1].html);
+        li.appendChild(badge(doc, kind, label));
+        if (p[1].internal) { li.appendChild(badge(doc, "internal", _("Internal"))); }
+        [["diff-before", _("Before:"), sides[0]], ["diff-after", _("After:"), sides[1]]].forEach(function (side) {
+          var para = fragment(doc, "p", side[0], " " + side[2]);
+          para.insertBefore(el(doc, "span", "diff-side", side[1]), para.firstChild);
+          li.appendChild(para);
         });
         list.appendChild(li);
-      });
-      d.dropped.forEach(function (e) { item("dropped", "Dropped", e); });
+      }
+      d.added.forEach(function (e) { item("added", _("Added"), e); });
+      d.grown.forEach(function (p) { pair("grown", _("Grown"), p); });
+      d.reworded.forEach(function (p) { pair("reworded", _("Reworded"), p); });
+      d.maybe.forEach(function (p) { pair("maybe", _("Reworded?"), p); });
+      d.notRestated.forEach(function (e) { item("not-restated", missingLabel, e); });
       if (list.children.length) { section.appendChild(list); }
       if (d.kept.length) {
         var details = el(doc, "details", "diff-kept"), kept = el(doc, "ul");
-        details.appendChild(el(doc, "summary", "", d.kept.length + " unchanged"));
+        details.appendChild(el(doc, "summary", "", keptWords(d.kept.length)));
         d.kept.forEach(function (e) { kept.appendChild(fragment(doc, "li", "", e.html)); });
         details.appendChild(kept);
         section.appendChild(details);
@@ -266,7 +407,7 @@
       event.preventDefault();
       if (from.value === to.value) {
         target.textContent = "";
-        var note = el(doc, "p", "diff-note", "Pick two different levels.");
+        var note = el(doc, "p", "diff-note", _("Pick two different levels."));
         note.setAttribute("role", "status");
         target.appendChild(note);
         return;
@@ -283,5 +424,6 @@
     showFromAddress();
   }
 
-  return { ratio: ratio, opcodes: opcodes, diffLevels: diffLevels, wordDiff: wordDiff, start: start };
+  return { ratio: ratio, opcodes: opcodes, likeness: likeness, bestAssignment: bestAssignment,
+           diffLevels: diffLevels, wordDiff: wordDiff, start: start };
 }));

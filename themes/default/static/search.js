@@ -22,13 +22,29 @@
   var BOX_LIMIT = 8;
   var PAGE_LIMIT = 100;
   var MAX_WORDS = 10;
-  var PROMPT = "Type a word or two: a skill, a level, a question.";
   // Ranking: an exact word in an entry's title, then in a page heading, then in a level's
   // expectations, then elsewhere (each group of results says what a word in its text is
   // worth: a level's more than a page's); a prefix counts half. Words found only in the title
   // of the level or competency a doc belongs to count a little, once the doc matched itself.
   var W_TITLE = 10, W_HEADING = 8, W_EXPECTATION = 5, W_CONTEXT = 2;
   var PREFIX = 0.5;
+
+  // The theme's words in the handbook's language: static/messages.js, written by the build
+  // from the catalogue, holds the translations; without it the English here is shown.
+  var MESSAGES = window.LADDERDOCS_MESSAGES || {};
+  function fill(text, values) {
+    return text.replace(/%%|%\((\w+)\)s/g, function (all, name) {
+      return all === "%%" ? "%" : values && name in values ? String(values[name]) : all;
+    });
+  }
+  function _(message, values) {
+    return fill(typeof MESSAGES[message] === "string" ? MESSAGES[message] : message, values);
+  }
+  function ngettext(one, many, n, values) {  // languages whose plural rule is n == 1, as English
+    var forms = Array.isArray(MESSAGES[one]) ? MESSAGES[one] : [one, many];
+    return fill(forms[n === 1 ? 0 : 1], Object.assign({ num: n }, values));
+  }
+  var PROMPT = _("Type a word or two: a skill, a level, a question.");
 
   // Links in the index are relative to the site root. The root link of this page tells how
   // deep it sits and, ending in index.html, that this is a --file-mode build.
@@ -76,9 +92,9 @@
       tag.src = src;
       tag.onload = function () {
         if (window[name] !== undefined) resolve(window[name]);
-        else reject(new Error("the search index is empty"));
+        else reject(new Error(_("the search index is empty")));
       };
-      tag.onerror = function () { reject(new Error("the search index could not be loaded")); };
+      tag.onerror = function () { reject(new Error(_("the search index could not be loaded"))); };
       document.head.appendChild(tag);
     });
   }
@@ -372,7 +388,7 @@
     if (result.text) target.appendChild(highlighted(element("span", "search-result-text"), result.text, words, shown));
     var unseen = words.filter(function (w, i) { return (result.found & (1 << i)) && !shown.has(i); });
     if (unseen.length) {
-      var also = target.appendChild(element("span", "search-result-also", "Further on: "));
+      var also = target.appendChild(element("span", "search-result-also", _("Further on:") + " "));
       unseen.forEach(function (w, i) {
         if (i) also.appendChild(document.createTextNode(", "));
         also.appendChild(element("mark", "", w.word));
@@ -382,7 +398,7 @@
     return target;
   }
 
-  function plural(n) { return n === 1 ? "1 result" : n + " results"; }
+  function plural(n) { return ngettext("%(num)s result", "%(num)s results", n); }
 
   function searchPageLink(query) {
     return siteLink("search/") + "?q=" + encodeURIComponent(query.trim());
@@ -404,7 +420,7 @@
 
     listbox.id = input.id + "-results";
     listbox.setAttribute("role", "listbox");
-    listbox.setAttribute("aria-label", "Search results");
+    listbox.setAttribute("aria-label", _("Search results"));
     status.setAttribute("role", "status");
     popup.hidden = true;
     note.hidden = true;
@@ -474,14 +490,14 @@
       });
       if (total > BOX_LIMIT) {
         listbox.appendChild(option(searchPageLink(query), "search-option search-all"))
-          .textContent = "Show all " + plural(total);
+          .textContent = ngettext("Show all %(num)s result", "Show all %(num)s results", total);
       }
-      note.textContent = total ? "" : "No results for “" + query.trim() + "”.";
+      note.textContent = total ? "" : _("No results for “%(query)s”.", { query: query.trim() });
       note.hidden = total > 0;
       open(true);
       if (place >= 0 && place < options.length) setActive(place);
-      announce(total === 0 ? "No results" : total > BOX_LIMIT
-        ? plural(total) + ", " + BOX_LIMIT + " shown" : plural(total));
+      announce(total === 0 ? _("No results") : total > BOX_LIMIT
+        ? _("%(results)s, %(shown)s shown", { results: plural(total), shown: BOX_LIMIT }) : plural(total));
     }
 
     function update() {
@@ -496,7 +512,7 @@
           }, function () {});
         }
       }, function (error) {
-        note.textContent = "Search is unavailable: " + error.message + ".";
+        note.textContent = _("Search is unavailable: %(reason)s.", { reason: error.message });
         note.hidden = false;
         open(true);
       });
@@ -542,7 +558,7 @@
     var status = document.querySelector("[data-search-status]");
     var results = document.querySelector("[data-search-results]");
     var timer = 0, generation = 0;
-    var title = document.title;
+    var title = document.title, site = title.indexOf(" · ") >= 0 ? title.slice(title.indexOf(" · ")) : "";
 
     function render(index, query) {
       var found = search(index, query, PAGE_LIMIT);
@@ -553,9 +569,10 @@
         return;
       }
       var total = found.total;
-      status.textContent = (total ? plural(total) : "No results") + " for “" + query.trim() + "”" +
-        (total > PAGE_LIMIT ? "; the first " + PAGE_LIMIT + " are shown." : ".");
-      document.title = "Search: " + query.trim() + " · " + title.replace(/^Search · /, "");
+      var said = { results: plural(total), query: query.trim(), shown: PAGE_LIMIT };
+      status.textContent = !total ? _("No results for “%(query)s”.", said) : total > PAGE_LIMIT
+        ? _("%(results)s for “%(query)s”; the first %(shown)s are shown.", said) : _("%(results)s for “%(query)s”.", said);
+      document.title = _("Search: %(query)s", said) + site;
       grouped(index, found.hits).forEach(function (group, g) {
         var section = element("section", "search-page-group");
         var heading = element("h2", "", index.groups[group.kind]);
@@ -581,7 +598,7 @@
           }, function () {});
         }
       }, function (error) {
-        status.textContent = "Search is unavailable: " + error.message + ".";
+        status.textContent = _("Search is unavailable: %(reason)s.", { reason: error.message });
       });
       try {  // keep the address shareable; some browsers refuse this on file:// pages
         history.replaceState(null, "", query.trim() ? "?q=" + encodeURIComponent(query.trim()) : location.pathname);

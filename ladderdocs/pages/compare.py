@@ -61,7 +61,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, N_("Compare tracks"))]
+    return [NavEntry(URL, N_("Compare"), also=("diff",))]  # tracks side by side, and two levels
 
 
 PAGE = PageType("compare", ("compare",), ("compare.html",), jobs, nav, index=URL)

@@ -61,6 +61,7 @@ def test_the_zone_chosen_once_follows_the_reader(fresh: Page, base_url: str, ori
     assert shown_zone(page) == "au"
     assert page.get_by_label("Your zone").input_value() == "au"
     assert "A$" in page.locator(".glance [data-zone]:visible").inner_text()
+    assert page.locator("table.bands tbody.reader-zone").get_attribute("id") == "band-au"  # marked below too
     assert seen.problems == []
 
 

@@ -2,7 +2,7 @@
  *
  * The page renders every zone's band line, all but the handbook's first zone `hidden`, and a
  * `hidden` zone picker; this script shows the picker and the zone chosen last, on any page,
- * kept in localStorage. Without it (or without storage) the first zone shows. No request, no
+ * kept in localStorage, and marks that zone's rows in the full band table. Without it (or without storage) the first zone shows. No request, no
  * inline script: CSP- and file://-safe.
  */
 (function (doc) {
@@ -16,7 +16,14 @@
     try { window.localStorage.setItem(KEY, zone); } catch (e) { /* the choice lasts this page */ }
   }
   function show(lines, zone) {
-    lines.forEach(function (line) { line.hidden = line.getAttribute("data-zone") !== zone; });
+    lines.forEach(function (line) {
+      var id = line.getAttribute("data-zone");
+      var group = doc.getElementById("band-" + id);  // the zone's rows in the full band table
+      line.hidden = id !== zone;
+      if (group) {
+        group.classList.toggle("reader-zone", id === zone);
+      }
+    });
   }
 
   var picker = doc.querySelector("[data-zone-pick]");
@@ -26,10 +33,11 @@
     return;
   }
   var zone = remembered();
-  if (zone && lines.some(function (line) { return line.getAttribute("data-zone") === zone; })) {
-    select.value = zone;
-    show(lines, zone);
+  if (!(zone && lines.some(function (line) { return line.getAttribute("data-zone") === zone; }))) {
+    zone = select.value;  // nothing remembered (or a zone this handbook no longer has)
   }
+  select.value = zone;
+  show(lines, zone);
   picker.hidden = false;
   select.addEventListener("change", function () {
     remember(select.value);

@@ -118,8 +118,9 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
     yield PageJob(f"{URL}index.html", "diffs.html", {
         "tracks": hb.tracks,
-        "adjacent": [(track, _linked(hb, pairs)) for track, pairs in adjacent_pairs(hb)],
-        "same_grade": [(grade, _linked(hb, pairs)) for grade, pairs in same_grade_pairs(hb)]}, frozenset())
+        # highest grade first, as every list of grades reads
+        "adjacent": [(track, _linked(hb, pairs[::-1])) for track, pairs in adjacent_pairs(hb)],
+        "same_grade": [(grade, _linked(hb, pairs)) for grade, pairs in same_grade_pairs(hb)[::-1]]}, frozenset())
     every_level = frozenset(level_dep(lv) for lv in hb.level_by_id)
     pairs = static_pairs(hb)
     yield PageJob("diff/levels.js", "diff-data.js", {

@@ -84,3 +84,23 @@ def test_the_printed_matrix_keeps_words_whole(page: Page, base_url: str, origin:
             return a.getClientRects().length > words;  // a line per word at most
           }).map(a => a.textContent.trim())""")
         assert broken == [], f"{track}: level names broken inside a word"
+
+
+def test_a_grid_wider_than_a_phone_shows_it_scrolls_and_keeps_its_grades(page: Page, base_url: str,
+                                                                         origin: str) -> None:
+    """The tracks' grade grid may not fit 375 px: its box then casts an edge shadow (a scroll
+    cue) and the grade column stays in view while the tracks scroll under it."""
+    page.set_viewport_size(gate.PHONE)
+    gate.visit(page, gate.page_url(base_url, "tracks/index.html"), origin)
+    assert gate.page_overflow(page) <= 0
+    state = page.evaluate("""() => {
+        const box = document.querySelector('.table-scroll');
+        const wide = box.scrollWidth > box.clientWidth + 1;
+        box.scrollLeft = box.scrollWidth;
+        const grade = box.querySelector('tbody th').getBoundingClientRect();
+        return {wide, cue: getComputedStyle(box).backgroundImage.includes('radial-gradient'),
+                gradeLeft: grade.left - box.getBoundingClientRect().left};
+      }""")
+    if state["wide"]:
+        assert state["cue"], "a table that scrolls sideways shows no cue"
+        assert abs(state["gradeLeft"]) <= 1, "the grade column scrolls away with the tracks"

@@ -120,3 +120,22 @@ def test_new_pages_keep_to_a_strict_content_security_policy(example_site: Path) 
         assert not [t for t in page.find_all(True) if any(a.startswith("on") for a in t.attrs)], path
         assert not [t for t in page.find_all(["a", "link", "script", "img"])  # a canonical address is not loaded
                     if re.match(r"^(https?:)?//", t.get("href") or t.get("src") or "") and "canonical" not in t.get("rel", [])], path
+
+
+def test_bands_from_two_sources_each_say_their_own(tmp_path: Path) -> None:
+    """Said once per zone only when it is true of every band shown; otherwise beside each band."""
+    content = tmp_path / "handbook"
+    shutil.copytree(EXAMPLE, content)
+    comp_file = content / "ladder" / "comp.yml"
+    comp = yaml.safe_load(comp_file.read_text(encoding="utf-8"))
+    us = next(s for s in comp["band_sets"] if s["zone"] == "us")
+    moved = {"vp-engineering": us["bands"].pop("vp-engineering")}
+    comp["band_sets"].append({"zone": "us", "as_of": us["as_of"].replace(month=1), "source": "Earlier survey",
+                              "audience": "public", "bands": moved})
+    comp_file.write_text(yaml.safe_dump(comp, sort_keys=False), encoding="utf-8")
+    assert run_cli("build", "-c", str(content), "-o", str(tmp_path / "site")).returncode == 0
+    page = soup(tmp_path / "site" / "compare" / "index.html")
+    assert not page.select(".compare > .provenance")
+    bands = page.select(".compare-band")
+    assert all(b.select_one(".provenance") for b in bands)
+    assert sum("Earlier survey" in text(b) for b in bands) == 1

@@ -396,9 +396,9 @@ def _within(handbook: Handbook, gap: Gap) -> bool:
     return all(getattr(ours, end) >= getattr(theirs, end) * (1 - tolerance / 100) for end in ("min", "max"))
 
 
-TILT = N_("in %(zone)s, the %(track)s midpoint is below the %(other)s midpoint at %(below)s of %(num)s grades compared, by "
-          "up to %(largest)s%% (grade %(grade)s); expected neither track below the other at most grades "
-          "(parity.tilt_severity)")
+TILT = N_("in %(zone)s, the %(track)s midpoint is below the %(other)s midpoint at %(below)s of %(num)s grades "
+          "compared, by up to %(largest)s%% (grade %(grade)s); expected neither track below the other at most "
+          "grades (parity.tilt_severity)")
 
 
 def tilt(handbook: Handbook, zone: Zone) -> list[Finding]:

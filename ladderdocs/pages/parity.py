@@ -113,11 +113,15 @@ def band_rows(facts: Facts, zone: Zone) -> list[BandRow]:
     return rows
 
 
+def gap_row(gap: Gap) -> GapRow:
+    return GapRow(gap, tuple((end, getattr(gap, end), signed(getattr(gap, end))) for end in ("min", "mid", "max")))
+
+
 def grade_groups(facts: Facts, zone: Zone, zone_tallies: list[Tally]) -> list[GradeGroup]:
+    """Highest grade first, as every grid of grades; a grade with no level in this zone is left out."""
     rows = band_rows(facts, zone)
     return [GradeGroup(row.grade, [r for r in rows if r.grade == row.grade],
-                       [GapRow(g, tuple((end, getattr(g, end), signed(getattr(g, end))) for end in ("min", "mid", "max")))
-                        for t in zone_tallies for g in t.gaps if g.grade == row.grade])
+                       [gap_row(g) for t in zone_tallies for g in t.gaps if g.grade == row.grade])
             for row in facts.grid if any(r.grade == row.grade for r in rows)]
 
 

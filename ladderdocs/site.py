@@ -116,7 +116,8 @@ class Pipeline:
         assets = {f"assets/{name}": (handbook.root / "assets" / name).read_bytes() for name in handbook.assets}
         cname = assets.pop(ASSET_CNAME, None)
         files.update(assets)
-        crawled = [job.path for page_type, job in typed if page_type.crawled and job.path.endswith(".html")]
+        crawled = [job.path for page_type, job in typed if page_type.crawled and job.path.endswith(".html")
+                   and job.context.get("canonical", job.dir) == job.dir]  # a copy (compare/ of compare/us/) is not listed
         host, host_problems = host_files(handbook, crawled, cname, self.options.file_mode)
         files.update(host)
         problems += host_problems + self._address_problems(handbook, [job.path for job in jobs], list(files))

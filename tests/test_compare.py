@@ -99,6 +99,10 @@ def test_compare_is_in_the_navigation(example_site: Path) -> None:
     for page in ("compare/au/index.html", "diff/index.html", "diff/staff-engineer--engineering-manager/index.html"):
         current = soup(example_site / page).select_one("nav.site-nav a[aria-current]")
         assert text(current) == "Compare", page  # one entry for tracks side by side and two levels
+    for page, shown in (("compare/index.html", "Tracks side by side"), ("diff/index.html", "Two levels")):
+        views = soup(example_site / page).select(".compare-views a")
+        assert [text(a) for a in views] == ["Tracks side by side", "Two levels"]
+        assert [text(a) for a in views if a.get("aria-current")] == [shown]
 
 
 def test_without_bands_the_comparison_still_stands(tmp_path: Path) -> None:

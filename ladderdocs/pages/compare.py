@@ -72,16 +72,14 @@ def provenances(rows: list[GradeRow]) -> list[Provenance]:
 def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
     shows = frozenset({BANDS, *(level_dep(lv) for lv in hb.level_by_id)})
-    pages = list(zone_pages(hb, "compare"))
-    if hb.zones:  # the first zone lives at the section's address; it has its own one too
-        pages.append((f"{URL}{hb.zones[0].id}/index.html", hb.zones[0]))
-    for path, zone in pages:
+    for page in zone_pages(hb, "compare"):
+        zone = page.zone
         rows = comparison(facts, zone)
         sources = provenances(rows)
-        yield PageJob(path, "compare.html", {
+        yield PageJob(page.path, "compare.html", {
             "zone": zone, "tabs": zone_tabs(hb, "compare", zone), "tracks": hb.tracks, "rows": rows,
-            "sources": sources, "source_per_band": len(sources) > 1,
-            "parity_url": zone_url(hb, "parity", zone)}, shows)
+            "sources": sources, "source_per_band": len(sources) > 1, "canonical": page.canonical,
+            "parity_url": zone_url("parity", zone)}, shows)
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:

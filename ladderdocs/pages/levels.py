@@ -1,5 +1,6 @@
 """Level pages, `levels/<id>/`: what a level asks (marked against the level below), its pay band
-in each zone, the same grade on the other tracks and where one may switch to from it."""
+in each zone, the same grade on the other tracks and where one may switch to from it; and
+`levels/`, every level by grade, for the reader who types the folder's address."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ladderdocs.addresses import expectation_anchors, pair_url
-from ladderdocs.model.deps import MOBILITY, up_to
+from ladderdocs.model.deps import MOBILITY, level_dep, track_dep, up_to
 from ladderdocs.model.diff import CUMULATIVE, LevelDiff, LevelExpectations, expectations_model, same_grade_pair
 from ladderdocs.model.entities import Competency, CompetencyGroup, Level
 from ladderdocs.model.queries import bands_of, equivalents, level_above, level_below, switch_options
@@ -47,8 +48,13 @@ def next_level(diff: LevelDiff) -> NextLevel:
                      [(kind, counts[kind]) for kind in kinds if counts[kind]])
 
 
+URL = "levels/"
+
+
 def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
+    yield PageJob(f"{URL}index.html", "levels.html", {"rows": facts.grid, "tracks": hb.tracks},
+                  frozenset({*(track_dep(t.id) for t in hb.tracks), *(level_dep(lv) for lv in hb.level_by_id)}))
     for track in hb.tracks:
         for level in track.levels:
             below, above = level_below(hb, level), level_above(hb, level)
@@ -82,4 +88,4 @@ def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
             yield SearchEntry(LEVELS, level.url, level.title, say(N_("%(track)s · grade %(grade)s"), track=track.title, grade=level.grade), docs)
 
 
-PAGE = PageType("levels", ("levels",), ("level.html",), jobs, search=search)
+PAGE = PageType("levels", ("levels",), ("levels.html", "level.html"), jobs, search=search, index=URL)

@@ -15,7 +15,7 @@ from ladderdocs.model.entities import Band, Handbook, Level, Track, Zone
 from ladderdocs.pages.base import NavEntry, PageJob, PageType
 from ladderdocs.pages.chart import band_chart
 from ladderdocs.pages.facts import Facts
-from ladderdocs.pages.zones import ZoneTab, zone_url
+from ladderdocs.pages.zones import zone_pages, zone_tabs, zone_url
 from ladderdocs.text.i18n import N_, Nn_, Phrase
 
 URL = "parity/"
@@ -125,10 +125,6 @@ def grade_groups(facts: Facts, zone: Zone, zone_tallies: list[Tally]) -> list[Gr
             for row in facts.grid if any(r.grade == row.grade for r in rows)]
 
 
-def own_url(zone: Zone) -> str:
-    return f"{URL}{zone.id}/"
-
-
 def jobs(facts: Facts) -> Iterator[PageJob]:
     """One page per zone at its own address, and the first zone's again at `parity/`."""
     hb = facts.handbook
@@ -141,19 +137,20 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     anchors = {f: f"finding-{i}" for i, f in enumerate(found, 1)}
     where = {f: f.where(hb.root) for f in found}
     tolerance = hb.settings.parity.tolerance_percent
-    pages = [(URL, hb.zones[0])] + [(own_url(z), z) for z in hb.zones]
-    for path, zone in pages:
+    for page in zone_pages(hb, "parity"):
+        zone = page.zone
+        assert zone is not None  # a handbook with zones
         zone_tallies = tallies(hb, [zone])
         elsewhere = [(z, len(group)) for z, group in by_zone if group and z is not None and z.id != zone.id]
-        yield PageJob(path + "index.html", "parity.html", {
-            "zone": zone, "tabs": [ZoneTab(z, own_url(z), z is zone) for z in hb.zones],
+        yield PageJob(page.path, "parity.html", {
+            "zone": zone, "tabs": zone_tabs(hb, "parity", zone), "canonical": page.canonical,
             "chart": band_chart(hb, facts.grid, zone),
             "measured": [(t, measured(t, tolerance, False)) for t in zone_tallies],
             "groups": grade_groups(facts, zone, zone_tallies), "summary": facts.parity_summary,
             "findings": [(z, group) for z, group in by_zone if group and (z is None or z.id == zone.id)],
-            "elsewhere": [(z, count, own_url(z)) for z, count in elsewhere],
+            "elsewhere": [(z, count, zone_url("parity", z)) for z, count in elsewhere],
             "zone_counts": {z.id: len(group) for z, group in by_zone if z}, "anchors": anchors, "where": where,
-            "compare_url": zone_url(hb, "compare", zone)}, shows)
+            "compare_url": zone_url("compare", zone)}, shows)
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:

@@ -58,7 +58,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, N_("Tracks"))]
+    return [NavEntry(URL, N_("Tracks"), also=("levels",))]  # a level page is part of its track
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:

@@ -52,9 +52,23 @@ def edit_url(repo_url: str, edit_uri: str, rel: str) -> str:
     return "/".join(part for part in parts if part)
 
 
-def expectation_anchor(competency_id: str, n: int) -> str:
-    """The id of the n-th (from 1) expectation of a competency on a level page."""
-    return f"e-{competency_id}-{n}"
+def expectation_anchor(competency_id: str, n: int, key: str | None = None) -> str:
+    """The id of the n-th (from 1) expectation of a competency on a level page. With a `key` the
+    id comes from it, so a promotion case citing it keeps working when the wording changes;
+    '--' cannot occur in an id, so a keyed anchor never meets a numbered one."""
+    return f"e-{competency_id}--{key}" if key else f"e-{competency_id}-{n}"
+
+
+def expectation_anchors(competency_id: str, keys: list[str | None]) -> list[str]:
+    """The anchors of a competency's expectations on one level, in order; a key repeated on the
+    level names only its first expectation, the others keep their number."""
+    seen: set[str] = set()
+    anchors = []
+    for n, key in enumerate(keys, 1):
+        anchors.append(expectation_anchor(competency_id, n, None if key in seen else key))
+        if key:
+            seen.add(key)
+    return anchors
 
 
 def competency_anchor(competency_id: str) -> str:

@@ -25,7 +25,7 @@ from ladderdocs.outputs.write import OutputRefused, check_output, recover, stage
 from ladderdocs.pages import prose
 from ladderdocs.pages.base import Job, PageType
 from ladderdocs.pages.facts import Facts
-from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses
+from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses, views
 from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 from ladderdocs.render.parallel import in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
@@ -116,7 +116,8 @@ class Pipeline:
         assets = {f"assets/{name}": (handbook.root / "assets" / name).read_bytes() for name in handbook.assets}
         cname = assets.pop(ASSET_CNAME, None)
         files.update(assets)
-        crawled = [job.path for page_type, job in typed if page_type.crawled and job.path.endswith(".html")]
+        crawled = [job.path for page_type, job in typed if page_type.crawled and job.path.endswith(".html")
+                   and job.context.get("canonical", job.dir) == job.dir]  # a copy (compare/ of compare/us/) is not listed
         host, host_problems = host_files(handbook, crawled, cname, self.options.file_mode)
         files.update(host)
         problems += host_problems + self._address_problems(handbook, [job.path for job in jobs], list(files))
@@ -128,8 +129,9 @@ class Pipeline:
     def search_index(self, site: Site) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts."""
         hb = site.handbook
-        sources = _IndexSources(PlainText(make_markdown(hb.settings.allow_html),
-                                          lambda kind, ident: ref_target(hb, kind, ident)), site.sections)
+        named = views(hb, self.page_types)
+        sources = _IndexSources(PlainText(make_markdown(hb.settings.allow_html), lambda kind, ident: (
+            named.get(ident) if kind == "view" else ref_target(hb, kind, ident))), site.sections)
         entries = [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
         return index_files(entries, hb.settings.language, site.facts.messages.text)
 
@@ -165,7 +167,7 @@ class Pipeline:
 
     def _engine(self, handbook: Handbook) -> Engine:
         return Engine(handbook, navigation(handbook, self.page_types), index_pages(self.page_types),
-                      self.options.file_mode, self.bytecode)
+                      self.options.file_mode, self.bytecode, views(handbook, self.page_types))
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one

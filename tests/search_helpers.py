@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ladderdocs.model.entities import Handbook
+from ladderdocs.addresses import expectation_anchors
 from ladderdocs.outputs import search_index as search
 
 WORD = re.compile(r"[a-z]{7,}")
@@ -61,8 +62,8 @@ def shown_texts(handbook: Handbook) -> dict[str, str]:
             texts[f"level {level.id}"] = " ".join([level.title, level.summary.text, level.scope.text,
                                                          *(x.text for x in level.examples)])
             for competency_id, items in level.expectations.items():
-                for n, item in enumerate(items, 1):
-                    texts[f"expectation {level.id} e-{competency_id}-{n}"] = item.text
+                for item, anchor in zip(items, expectation_anchors(competency_id, [e.key for e in items])):
+                    texts[f"expectation {level.id} {anchor}"] = item.text
     for competency in handbook.competencies:
         texts[f"competency {competency.id}"] = f"{competency.title} {competency.description.text}"
     for group in handbook.groups:

@@ -36,7 +36,7 @@ def test_level_page_shows_what_a_reader_needs(example_site: Path) -> None:
     page = soup(example_site / level.url / "index.html")
     assert page.h1 and level.title in page.h1.get_text()
     assert page.select(".badge-new, .badge-grown"), "nothing marked as new against the level below"
-    zones = [row.th.get_text() for row in page.select("table.bands tbody tr")]
+    zones = [th.get_text() for th in page.select("table.bands tbody th[scope=rowgroup]")]
     assert len(zones) == len(handbook.zones)
     same_grade = page.find(id="equivalents").find_parent("section").get_text()
     for track in handbook.tracks:
@@ -49,12 +49,13 @@ def test_track_page_has_ladder_and_matrix(example_site: Path) -> None:
     handbook, _ = load_model(EXAMPLE)
     track = handbook.track_by_id["ic"]
     page = soup(example_site / track.url / "index.html")
-    matrix = page.select_one("table.matrix")
-    assert matrix is not None and matrix.caption is not None
-    header = [th.get_text(" ", strip=True) for th in matrix.thead.find_all("th")]
-    assert len(header) == 1 + len(track.levels)
-    rows = matrix.tbody.find_all("tr")
-    assert [r.th.get_text(strip=True) for r in rows] == [c.title for c in handbook.competencies_for(track)]
+    # the matrix: a table per competency, a row per level, highest level first, and a link to each table
+    tables = page.select("table.matrix")
+    assert [t.caption.get_text(strip=True) for t in tables] == [c.title for c in handbook.competencies_for(track)]
+    assert [a["href"] for a in page.select("nav.matrix-jump a")] == [f"#{t.caption.h3['id']}" for t in tables]
+    for table in tables:
+        rows = [tr.th.a.get_text(strip=True) for tr in table.tbody.find_all("tr")]
+        assert rows == [lv.title for lv in reversed(track.levels)]
     assert len(page.select("ol.ladder > li")) == len(track.levels)
 
 
@@ -92,8 +93,8 @@ def test_track_matrix_loses_nothing_a_reader_needs(example_site: Path, internal_
     for content, audience, site in sites:
         handbook, _ = load_model(content, audience)
         for track in handbook.tracks:
-            matrix = page_at(site / track.url).select_one("table.matrix")
-            cells = {tr.th.get_text(strip=True): tr.find_all("td", recursive=False) for tr in matrix.tbody.find_all("tr")}
+            tables = page_at(site / track.url).select("table.matrix")
+            cells = {t.caption.get_text(strip=True): [tr.td for tr in reversed(t.tbody.find_all("tr"))] for t in tables}
             for competency in handbook.competencies_for(track):
                 assert len(cells[competency.title]) == len(track.levels)
                 for index, (level, cell) in enumerate(zip(track.levels, cells[competency.title])):

@@ -30,22 +30,25 @@ def test_every_zone_is_a_link_away_without_javascript(example_site: Path) -> Non
     for zone, tab in zip(handbook.zones, tabs):
         page = example_site / "compare" / tab["href"] / "index.html"
         assert page.is_file(), tab["href"]
-        caption = soup(page).select_one("table.compare caption").get_text()
+        caption = soup(page).select_one(".compare-caption").get_text()
         assert zone.title in caption and zone.currency in caption
+    # every zone has its own address, the first one too (which also keeps the section's own)
+    assert [p.parent.name for p in sorted((example_site / "compare").glob("*/index.html"))] == \
+        sorted(z.id for z in handbook.zones)
     assert not first.main.find("script")  # the comparison itself needs no script (search is site-wide)
 
 
-def test_one_row_per_grade_one_column_per_track(example_site: Path) -> None:
+def test_one_card_per_grade_highest_first_with_every_track(example_site: Path) -> None:
     handbook, _ = load_model(EXAMPLE)
     page = soup(example_site / "compare" / "index.html")
-    table = page.select_one("table.compare")
-    assert [text(th) for th in table.thead.select("th")][1:] == [t.title for t in handbook.tracks]
-    rows = table.tbody.select("tr")
-    assert [int(text(tr.th)) for tr in rows] == sorted(handbook.grades, reverse=True)
+    cards = page.select("section.grade-card")
+    assert [text(card.h3) for card in cards] == [f"Grade {g}" for g in sorted(handbook.grades, reverse=True)]
     us = handbook.zones[0]
-    for tr in rows:
-        grade = int(text(tr.th))
-        for track, td in zip(handbook.tracks, tr.select("td")):
+    for card in cards:
+        grade = int(text(card.h3).split()[-1])
+        cells = card.select("li.grade-track")
+        assert [text(li.select_one(".compare-track")) for li in cells] == [t.title for t in handbook.tracks]
+        for track, td in zip(handbook.tracks, cells):
             levels = handbook.levels_at(track, grade)
             if not levels:
                 assert f"No level at grade {grade}" in text(td)
@@ -56,12 +59,22 @@ def test_one_row_per_grade_one_column_per_track(example_site: Path) -> None:
                 assert "Scope:" in cell
                 band = handbook.band_for(level, us)
                 assert f"{format_money(band.min, us.currency, us.locale)} – {format_money(band.max, us.currency, us.locale)}" in cell
-                assert f"As of {band.as_of:%B} {band.as_of.day}, {band.as_of.year}" in cell and band.provenance in cell
+
+
+def test_as_of_and_source_are_said_once_per_zone(example_site: Path) -> None:
+    handbook, _ = load_model(EXAMPLE)
+    page = soup(example_site / "compare" / "index.html")
+    provenance = page.select(".provenance")
+    band = handbook.band_for(handbook.tracks[0].levels[0], handbook.zones[0])
+    assert len(provenance) == 1
+    assert f"As of {band.as_of:%B} {band.as_of.day}, {band.as_of.year}" in text(provenance[0])
+    assert band.provenance in text(provenance[0])
+    assert not page.select(".grade-card .provenance")
 
 
 def test_absent_levels_say_why(example_site: Path) -> None:
     page = soup(example_site / "compare" / "index.html")
-    absent = [text(td) for td in page.select("td.compare-absent")]
+    absent = [text(p) for p in page.select(".compare-absent > p.muted")]
     assert "No level at grade 1: this track opens at grade 4." in absent  # management
     assert "No level at grade 7: this track ends at grade 4." in absent   # tech lead manager
 
@@ -70,8 +83,9 @@ def test_stale_bands_are_marked_where_they_appear(stale_example_site: Path) -> N
     example_site = stale_example_site / "site"
     comp = yaml.safe_load((stale_example_site / "content" / "ladder" / "comp.yml").read_text(encoding="utf-8"))
     nepal = soup(example_site / "compare" / "np" / "index.html")
-    provenance = nepal.select(".compare-band .provenance")
-    assert len(provenance) == len(next(s for s in comp["band_sets"] if s["zone"] == "np")["bands"])
+    provenance = nepal.select(".provenance")
+    assert len(next(s for s in comp["band_sets"] if s["zone"] == "np")["bands"]) > 1
+    assert len(provenance) == 1  # one band set: said once for the zone
     assert all("Stale" in text(p) and "September 1, 2025" in text(p) and p.time["datetime"] == "2025-09-01"
                for p in provenance)
     assert not any("Stale" in text(p) for p in soup(example_site / "compare" / "index.html").select(".provenance"))
@@ -81,9 +95,14 @@ def test_compare_is_in_the_navigation(example_site: Path) -> None:
     for page in ("index.html", "levels/staff-engineer/index.html", "compare/au/index.html"):
         nav = soup(example_site / page).select_one("nav.site-nav")
         labels = [text(a) for a in nav.select("a")]
-        assert "Compare tracks" in labels and "Pay parity" in labels
-    current = soup(example_site / "compare" / "au" / "index.html").select_one("nav.site-nav a[aria-current]")
-    assert text(current) == "Compare tracks"
+        assert "Compare" in labels and "Pay parity" in labels
+    for page in ("compare/au/index.html", "diff/index.html", "diff/staff-engineer--engineering-manager/index.html"):
+        current = soup(example_site / page).select_one("nav.site-nav a[aria-current]")
+        assert text(current) == "Compare", page  # one entry for tracks side by side and two levels
+    for page, shown in (("compare/index.html", "Tracks side by side"), ("diff/index.html", "Two levels")):
+        views = soup(example_site / page).select(".compare-views a")
+        assert [text(a) for a in views] == ["Tracks side by side", "Two levels"]
+        assert [text(a) for a in views if a.get("aria-current")] == [shown]
 
 
 def test_without_bands_the_comparison_still_stands(tmp_path: Path) -> None:
@@ -93,7 +112,7 @@ def test_without_bands_the_comparison_still_stands(tmp_path: Path) -> None:
     assert run_cli("build", "-c", str(handbook), "-o", str(tmp_path / "site")).returncode == 0
     page = soup(tmp_path / "site" / "compare" / "index.html")
     assert page.select_one("nav.zone-tabs") is None and page.select_one(".compare-band") is None
-    assert "Senior Developer" in text(page.select_one("table.compare")) and "Manager" in text(page)
+    assert "Senior Developer" in text(page.select_one("section.compare")) and "Manager" in text(page)
 
 
 def test_new_pages_keep_to_a_strict_content_security_policy(example_site: Path) -> None:
@@ -106,3 +125,22 @@ def test_new_pages_keep_to_a_strict_content_security_policy(example_site: Path) 
         assert not [t for t in page.find_all(True) if any(a.startswith("on") for a in t.attrs)], path
         assert not [t for t in page.find_all(["a", "link", "script", "img"])  # a canonical address is not loaded
                     if re.match(r"^(https?:)?//", t.get("href") or t.get("src") or "") and "canonical" not in t.get("rel", [])], path
+
+
+def test_bands_from_two_sources_each_say_their_own(tmp_path: Path) -> None:
+    """Said once per zone only when it is true of every band shown; otherwise beside each band."""
+    content = tmp_path / "handbook"
+    shutil.copytree(EXAMPLE, content)
+    comp_file = content / "ladder" / "comp.yml"
+    comp = yaml.safe_load(comp_file.read_text(encoding="utf-8"))
+    us = next(s for s in comp["band_sets"] if s["zone"] == "us")
+    moved = {"vp-engineering": us["bands"].pop("vp-engineering")}
+    comp["band_sets"].append({"zone": "us", "as_of": us["as_of"].replace(month=1), "source": "Earlier survey",
+                              "audience": "public", "bands": moved})
+    comp_file.write_text(yaml.safe_dump(comp, sort_keys=False), encoding="utf-8")
+    assert run_cli("build", "-c", str(content), "-o", str(tmp_path / "site")).returncode == 0
+    page = soup(tmp_path / "site" / "compare" / "index.html")
+    assert not page.select(".compare > .provenance")
+    bands = page.select(".compare-band")
+    assert all(b.select_one(".provenance") for b in bands)
+    assert sum("Earlier survey" in text(b) for b in bands) == 1

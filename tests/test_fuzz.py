@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
+from hypothesis import HealthCheck, Phase, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINI, render, run_cli, tree_bytes
@@ -25,8 +25,10 @@ from ladderdocs.site import build
 SECONDS_PER_EXAMPLE = 20  # generous for a loaded CI machine; a hang is minutes, not seconds
 # CI runs a fixed, bounded set; LADDERDOCS_FUZZ_EXAMPLES=2000 searches further, at random.
 EXAMPLES = int(os.environ.get("LADDERDOCS_FUZZ_EXAMPLES", "25"))
+# No explain phase: it re-runs a failing example under a tracer, minutes on a build, for a hint we do not need.
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="LADDERDOCS_FUZZ_EXAMPLES" not in os.environ,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], phases=PHASES)
 
 YAML_FILES = ["handbook.yml", "ladder/competencies.yml", "ladder/tracks/ic.yml", "ladder/tracks/mgmt.yml",
               "ladder/comp.yml", "ladder/mobility.yml"]
@@ -235,7 +237,7 @@ def test_pathological_markdown_ends(body: str) -> None:
         assert_site_or_problems(root)
 
 
-@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
 @given(rel=st.sampled_from(YAML_FILES + [PAGE]), text=HOSTILE_TEXT)
 def test_command_line_exits_cleanly_and_keeps_the_last_good_site(rel: str, text: str) -> None:
     """Through the real CLI: exit 0 or 1, no traceback, and a failed build leaves site/ as it was."""

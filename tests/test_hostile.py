@@ -21,7 +21,7 @@ PAYLOAD = (f'{MARK}<script>alert(1)</script><img src=x onerror=alert(1)><x-pwn>{
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data")
 INJECTED = ("x-pwn", "svg", "iframe", "object", "embed", "form", "base", "img[onerror]")
 # What the theme itself puts there: the search forms, the level picker, the parity chart, widget previews and widgets' <base>.
-THEME_ELEMENTS = "form[role='search'], form#diff-picker, svg.parity-chart, iframe.embed-preview, base[target='_top']"
+THEME_ELEMENTS = "form[role='search'], form#diff-picker, svg.chart-strip, iframe.embed-preview, base[target='_top']"
 
 # field -> (file, path of keys in that file's YAML)
 YAML_FIELDS: dict[str, tuple[str, tuple[Any, ...]]] = {

@@ -159,7 +159,7 @@ def test_a_german_build_speaks_german(tmp_path: Path) -> None:
     home = page("index.html")
     assert home.html["lang"] == "de"
     assert home.select_one("a.skip-link").get_text() == "Zum Inhalt springen"
-    assert [a.get_text() for a in home.select(".site-nav a")][:3] == ["Laufbahnen", "Kompetenzen", "Laufbahnen vergleichen"]
+    assert [a.get_text() for a in home.select(".site-nav a")][:3] == ["Laufbahnen", "Kompetenzen", "Vergleichen"]
     parity = page("parity/index.html")
     assert "Befunde" in parity.select_one("#findings").get_text()
     # a date as German writes it, machine-readable beside it

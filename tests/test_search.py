@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from search_helpers import doc_entries, doc_links, internal_only_word, read_index, read_script, unique_expectation_word
 
 from conftest import load_model
+from ladderdocs.addresses import expectation_anchors
 from ladderdocs.outputs import search_index as search
 from ladderdocs.text.markdown import make_markdown
 from ladderdocs.text.plain import PlainText, block_text
@@ -74,8 +75,8 @@ def test_expectation_anchors_are_unique_and_follow_the_competency(example_site: 
         assert not [i for i, n in every_id.items() if n > 1], level.id
         for competency_id, items in level.expectations.items():
             block = page.find(id=f"c-{competency_id}").find_parent("section")
-            assert [li.get("id") for li in block.select("ul.expectations > li")] == [
-                f"e-{competency_id}-{n}" for n in range(1, len(items) + 1)]
+            assert [li.get("id") for li in block.select("ul.expectations > li")] == expectation_anchors(
+                competency_id, [e.key for e in items])
 
 
 def test_public_index_holds_nothing_internal(example_site: Path, internal_site: Path) -> None:

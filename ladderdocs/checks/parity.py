@@ -27,14 +27,14 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)  # most serious first
 LABELS = {"below-management": N_("Below management"), "ladder-top": N_("Ladder ends low"),
           "no-counterpart": N_("No counterpart"), "overlap": N_("Overlap"), "goes-down": N_("Goes down"),
-          "stale": N_("Stale"), "no-band": N_("No band")}
+          "stale": N_("Stale"), "no-band": N_("No band"), "tilt": N_("Tilt")}
 
 
 @dataclass(frozen=True)
 class Finding:
     """One broken promise (or one thing worth knowing) about the pay bands."""
 
-    kind: str            # below-management, ladder-top, no-counterpart, overlap, goes-down, stale, no-band
+    kind: str            # below-management, ladder-top, no-counterpart, overlap, goes-down, stale, no-band, tilt
     severity: str
     text: Phrase         # written in English for `check`, in the handbook's language on the page
     source: Source
@@ -87,7 +87,7 @@ def findings(handbook: Handbook) -> list[Finding]:
     """Every parity finding, in a stable order: ladder-wide first, then zone by zone."""
     found = ladder_top(handbook) + no_counterpart(handbook)
     for zone in handbook.zones:
-        found += below_management(handbook, zone) + progression(handbook, zone)
+        found += below_management(handbook, zone) + tilt(handbook, zone) + progression(handbook, zone)
     found += stale_bands(handbook)
     zone_order = {z.id: i for i, z in enumerate(handbook.zones)}
     return sorted(found, key=lambda f: (-1 if f.zone_id is None else zone_order[f.zone_id],
@@ -162,16 +162,25 @@ def no_counterpart(handbook: Handbook) -> list[Finding]:
     return found
 
 
+def compared_tracks(handbook: Handbook) -> list[tuple[Track, Track]]:
+    """The pairs whose bands parity compares: each IC track against each management track."""
+    return [(ic, manager) for ic in _tracks(handbook, "ic") for manager in _tracks(handbook, "management")]
+
+
+def same_grade_levels(handbook: Handbook, pair: tuple[Track, Track]) -> list[tuple[int, Level, Level]]:
+    """(grade, IC level, management level) at every grade both tracks of `pair` have, highest first."""
+    ic, manager = pair
+    return [(grade, a, b) for grade in sorted(handbook.grades, reverse=True)
+            for a in handbook.levels_at(ic, grade) for b in handbook.levels_at(manager, grade)]
+
+
 def below_management(handbook: Handbook, zone: Zone) -> list[Finding]:
     """IC bands below the management band at the same grade by more than the tolerance."""
     tolerance = handbook.settings.parity.tolerance_percent
     found = []
-    for ic in _tracks(handbook, "ic"):
-        for manager in _tracks(handbook, "management"):
-            for grade in handbook.grades:
-                for a in handbook.levels_at(ic, grade):
-                    for b in handbook.levels_at(manager, grade):
-                        found += _compare_pair(handbook, zone, grade, a, b, tolerance)
+    for pair in compared_tracks(handbook):
+        for grade, a, b in sorted(same_grade_levels(handbook, pair), key=lambda c: c[0]):
+            found += _compare_pair(handbook, zone, grade, a, b, tolerance)
     return found
 
 
@@ -283,4 +292,131 @@ def stale_bands(handbook: Handbook) -> list[Finding]:
                       count=len(bands), zone=zone.title, source=provenance, date=first.as_of,
                       days=age_days(first, settings), as_of=settings.as_of, limit=settings.parity.stale_after_days),
             first.source, zone_id, tuple(sorted(b.level_id for b in bands))))
+    return found
+
+
+# -- gaps: what parity measures, beyond what it flags ----------------------------------------
+
+@dataclass(frozen=True)
+class Gap:
+    """At one grade in one zone, the IC band relative to the management band, in signed percent
+    (negative: the IC side is paid less), rounded to one place as a reader rounds."""
+
+    zone: Zone
+    grade: int
+    level: Level   # the IC side of the pair
+    other: Level   # the management side
+    min: Decimal
+    mid: Decimal
+    max: Decimal
+    mid_estimated: bool  # a side publishes no midpoint: the middle of its range stands in
+    side: int            # -1, 0 or 1: the IC midpoint below, equal to or above, on the exact amounts
+    same_band: bool      # minimum, midpoint and maximum all equal
+
+
+def midpoint(band: Band) -> float:
+    """The published midpoint, else the middle of the range: what a reader would take."""
+    return band.mid if band.mid is not None else (band.min + band.max) / 2
+
+
+def signed_percent(ours: float, theirs: float) -> Decimal:
+    """ours relative to theirs, rounded half away from zero so -2.35 reads as 2.4 below."""
+    size = percent(abs(ours - theirs), theirs) if theirs > 0 else Decimal("0.0")
+    return -size if ours < theirs else size
+
+
+def gaps(handbook: Handbook, zone: Zone, pair: tuple[Track, Track]) -> list[Gap]:
+    """Every same-grade gap of `pair` in `zone` where both levels have a band, highest grade first."""
+    found = []
+    for grade, ic, manager in same_grade_levels(handbook, pair):
+        ours, theirs = handbook.band_for(ic, zone), handbook.band_for(manager, zone)
+        if ours is None or theirs is None:
+            continue
+        mid, other_mid = midpoint(ours), midpoint(theirs)
+        found.append(Gap(zone, grade, ic, manager, signed_percent(ours.min, theirs.min),
+                         signed_percent(mid, other_mid), signed_percent(ours.max, theirs.max),
+                         ours.mid is None or theirs.mid is None, (mid > other_mid) - (mid < other_mid),
+                         (ours.min, mid, ours.max) == (theirs.min, other_mid, theirs.max)))
+    return found
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How the midpoints of a pair of tracks compare over some zones: the measured truth that
+    "0 errors" alone does not tell."""
+
+    track: Track
+    other: Track
+    gaps: tuple[Gap, ...]
+    beyond: tuple[Gap, ...]  # those with a minimum or maximum more than parity.tolerance_percent below
+
+    @property
+    def within_tolerance(self) -> bool:
+        return not self.beyond
+
+    @property
+    def below(self) -> int:
+        return sum(1 for g in self.gaps if g.side < 0)
+
+    @property
+    def above(self) -> int:
+        return sum(1 for g in self.gaps if g.side > 0)
+
+    @property
+    def equal(self) -> int:
+        return len(self.gaps) - self.below - self.above
+
+    @property
+    def largest(self) -> Gap | None:
+        """The gap of the largest size between midpoints; None when they all match."""
+        return max((g for g in self.gaps if g.side), key=lambda g: abs(g.mid), default=None)
+
+    @property
+    def tilted(self) -> bool:
+        """One side below the other at most (more than half) of at least two grades."""
+        return len(self.gaps) >= 2 and max(self.below, self.above) * 2 > len(self.gaps)
+
+
+def tallies(handbook: Handbook, zones: list[Zone]) -> list[Tally]:
+    """One tally per compared pair of tracks with any gap measured in `zones`."""
+    found = []
+    for pair in compared_tracks(handbook):
+        measured = tuple(g for zone in zones for g in gaps(handbook, zone, pair))
+        if measured:
+            found.append(Tally(*pair, measured, tuple(g for g in measured if not _within(handbook, g))))
+    return found
+
+
+def _within(handbook: Handbook, gap: Gap) -> bool:
+    """Judged on the exact bands, as below_management judges them: a rounded percent could hide
+    a breach by a hair."""
+    ours, theirs = handbook.band_for(gap.level, gap.zone), handbook.band_for(gap.other, gap.zone)
+    assert ours is not None and theirs is not None
+    tolerance = handbook.settings.parity.tolerance_percent
+    return all(getattr(ours, end) >= getattr(theirs, end) * (1 - tolerance / 100) for end in ("min", "max"))
+
+
+TILT = N_("in %(zone)s, the %(track)s midpoint is below the %(other)s midpoint at %(below)s of %(num)s grades "
+          "compared, by up to %(largest)s%% (grade %(grade)s); expected neither track below the other at most "
+          "grades (parity.tilt_severity)")
+
+
+def tilt(handbook: Handbook, zone: Zone) -> list[Finding]:
+    """A systematic tilt: one side's midpoint below the other's at most grades of the zone, even
+    when every single gap is within the tolerance."""
+    found = []
+    for tally in tallies(handbook, [zone]):
+        if not tally.tilted:
+            continue
+        ic_lower = tally.below > tally.above
+        lower, higher = (tally.track, tally.other) if ic_lower else (tally.other, tally.track)
+        tilted = [g for g in tally.gaps if g.side == (-1 if ic_lower else 1)]
+        worst = max(tilted, key=lambda g: abs(g.mid))
+        band = handbook.band_for(worst.level if ic_lower else worst.other, zone)
+        assert band is not None
+        found.append(Finding(
+            "tilt", handbook.settings.parity.tilt_severity,
+            Phrase.of(TILT, zone=zone.title, track=lower.title, other=higher.title, below=len(tilted),
+                      num=len(tally.gaps), largest=abs(worst.mid), grade=worst.grade),
+            band.source, zone.id, tuple(sorted({(g.level if ic_lower else g.other).id for g in tilted}))))
     return found

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from ladderdocs.addresses import expectation_anchor
+from ladderdocs.addresses import expectation_anchors
 from ladderdocs.model.entities import Expectation, Handbook, Level, Source, Track
 
 CUMULATIVE, RESTATED = "cumulative", "restated"
@@ -290,9 +290,9 @@ def level_expectations(handbook: Handbook, level: Level, below: Level | None,
         for comp in handbook.competencies:
             earlier = {s.lineage: s for s in before.get(comp.id, [])}
             stated = stated_at(level, comp.id, here)
+            anchors = expectation_anchors(comp.id, [s.expectation.key for s in stated])
             marked = [MarkedExpectation(s.expectation, "grown" if s.lineage in earlier else "new",
-                                        expectation_anchor(comp.id, n), earlier.get(s.lineage))
-                      for n, s in enumerate(stated, 1)]
+                                        anchor, earlier.get(s.lineage)) for s, anchor in zip(stated, anchors)]
             regrown = {s.lineage for s in stated}
             inherited = [s for s in here.get(comp.id, []) if s.level is not level and s.lineage not in regrown]
             if marked or inherited:
@@ -304,9 +304,10 @@ def level_expectations(handbook: Handbook, level: Level, below: Level | None,
         diff = comparison.get(comp_id)
         new = {id(e) for e in diff.added} | {id(n) for _, n in diff.maybe} if diff else set()
         grown = {id(n) for _, n in diff.grown} if diff else set()
+        anchors = expectation_anchors(comp_id, [e.key for e in items])
         result[comp_id] = LevelExpectations(
-            [MarkedExpectation(e, "new" if id(e) in new else "grown" if id(e) in grown else "",
-                               expectation_anchor(comp_id, n)) for n, e in enumerate(items, 1)], [])
+            [MarkedExpectation(e, "new" if id(e) in new else "grown" if id(e) in grown else "", anchor)
+             for e, anchor in zip(items, anchors)], [])
     return result
 
 

@@ -47,6 +47,7 @@ class ParitySettings:
     max_overlap_percent: float = 60.0
     stale_after_days: int = 365
     strict: bool = False
+    tilt_severity: str = "info"  # a systematic tilt is worth knowing; a handbook may make it a warning or an error
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,10 @@ class Terms:
 
     def __call__(self, text: str) -> set[str]:
         words = set(_WORD_SPLIT.split(fold(text)))  # split as the browser splits: on anything but letters and digits
-        for word in words - self._term_of.keys():
-            self._term_of[word] = self._term(word)
+        term_of = self._term_of
+        for word in words:  # not `words - term_of.keys()`: that copies every word seen so far, each call
+            if word not in term_of:
+                term_of[word] = self._term(word)
         found = set(map(self._term_of.__getitem__, words))
         found.discard("")
         return found

@@ -53,11 +53,12 @@ class NavEntry:
     url: str
     label: str       # the theme's English (translated by `navigation`), or a page's own title
     ui: bool = True  # False: a page's title, shown as written
+    also: tuple[str, ...] = ()  # further sections the entry stands for ("Compare": compare/ and diff/)
 
     @property
-    def section(self) -> str:
-        """The first segment of the address: the entry is current anywhere below it."""
-        return self.url.split("/")[0]
+    def sections(self) -> tuple[str, ...]:
+        """First segments of the addresses the entry is current anywhere below."""
+        return (self.url.split("/")[0], *self.also)
 
 
 @dataclass(frozen=True)

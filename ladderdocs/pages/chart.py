@@ -1,8 +1,10 @@
 """Geometry of the parity chart: range bars of pay bands per grade and track, in one zone.
 
-Drawn at build time so the chart needs no JavaScript; the template only places the shapes
-computed here. Coordinates are in the SVG's viewBox units and rounded, so the output is
-byte-identical from build to build.
+The chart is HTML: every label and value is real text at body size, so it reads on a phone as
+well as on a desk, and needs no pointer. Only the bars are drawn, each as a small SVG stretched
+to the width of the chart, with positions in thousandths of the axis (`x` 0-1000): the strict
+CSP allows no inline style, and attributes of an SVG need none. Positions are rounded, so the
+output is byte-identical from build to build.
 """
 
 from __future__ import annotations
@@ -14,15 +16,10 @@ from ladderdocs.model.entities import Band, Handbook, Level, Track, Zone
 from ladderdocs.model.queries import GridRow
 from ladderdocs.text.money import format_money
 
-WIDTH = 760
-CHAR = 7.2          # rough width of one character of 13-unit system-ui text, for layout only
-GRADE_GUTTER = 64   # "Grade 12" column
-BAR_HEIGHT = 16
-BAR_GAP = 6
-ROW_PAD = 10        # above and below the bars of one grade
-LEGEND_LINE = 24
-AXIS_HEIGHT = 58    # tick labels and the axis title under the plot
-RIGHT_PAD = 52      # half the widest tick label, so the last one is not cut
+SCALE = 1000      # the axis, in the viewBox units of a bar
+MAX_INTERVALS = 7
+CHAR_PX = 7.7     # about one character of a 14 px tick label, for spacing the labels only
+NARROW_PX, WIDE_PX = 288, 560  # the narrowest chart on a phone (320 px) and on a wider screen
 
 
 @dataclass(frozen=True)
@@ -31,67 +28,39 @@ class Bar:
     track: Track
     band: Band
     series: int       # colour class: the track's position among the tracks
-    y: float
     x_min: float
     x_max: float
     x_mid: float | None
 
     @property
     def width(self) -> float:
-        return max(self.x_max - self.x_min, 2.0)
-
-    @property
-    def height(self) -> int:
-        return BAR_HEIGHT
-
-    @property
-    def text_y(self) -> float:
-        """Baseline of the level's label, centred on the bar."""
-        return self.y + BAR_HEIGHT - 4
+        return round(max(self.x_max - self.x_min, 3.0), 1)
 
 
 @dataclass(frozen=True)
 class Row:
     grade: int
-    top: float
-    bottom: float
-
-    @property
-    def middle(self) -> float:
-        return round((self.top + self.bottom) / 2, 1)
+    bars: list[Bar]
 
 
 @dataclass(frozen=True)
 class Tick:
     x: float
     label: str
-
-
-@dataclass(frozen=True)
-class LegendItem:
-    track: Track
-    series: int
-    x: float
-    y: float  # top of the item's swatch
+    narrow: bool  # its label is shown on a phone
+    wide: bool    # its label is shown on a wider screen
 
 
 @dataclass(frozen=True)
 class Chart:
     zone: Zone
-    width: int
-    height: float
-    plot_left: float
-    plot_right: float
-    plot_top: float
-    plot_bottom: float
     rows: list[Row]
-    bars: list[Bar]
     ticks: list[Tick]
-    legend: list[LegendItem]
+    legend: list[tuple[Track, int]]  # (track, series) of the tracks drawn
 
     @property
-    def axis_x(self) -> float:
-        return round((self.plot_left + self.plot_right) / 2, 1)
+    def bars(self) -> list[Bar]:
+        return [bar for row in self.rows for bar in row.bars]
 
 
 def nice_step(span: float, count: int) -> float:
@@ -101,19 +70,25 @@ def nice_step(span: float, count: int) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
-def _ticks(low: float, high: float, zone: Zone, plot_width: float) -> tuple[float, float, list[float]]:
-    """The axis domain (the data, padded a little) and as many round ticks inside it as fit
-    without their labels colliding."""
-    pad = (high - low) * 0.03 or max(abs(high) * 0.05, 1)
-    start, end = max(low - pad, 0), high + pad
-    values: list[float] = []
-    for count in range(6, 1, -1):
-        step = nice_step(end - start, count)
-        values = [round(i * step, 6) for i in range(math.ceil(start / step), math.floor(end / step) + 1)]
-        widest = max((len(format_money(v, zone.currency, zone.locale)) for v in values), default=0) * CHAR
-        if len(values) < 2 or plot_width * step / (end - start) >= widest + 12:
+def axis(low: float, high: float) -> list[float]:
+    """Round tick values from at most `low` to at least `high`: the axis starts and ends on a
+    labelled tick, so its labels reach the largest amount drawn."""
+    if high <= low:
+        high = low + max(abs(low) * 0.1, 1)
+    for count in range(MAX_INTERVALS, 1, -1):  # as many ticks as fit in MAX_INTERVALS
+        step = nice_step(high - low, count)
+        first, last = math.floor(low / step), math.ceil(high / step)
+        if last - first <= MAX_INTERVALS:
             break
-    return start, end, values
+    return [round(i * step, 6) for i in range(first, last + 1)]
+
+
+def label_stride(labels: list[str], width: float) -> int:
+    """Label every k-th tick, counting down from the last, so that no two labels meet on a chart
+    `width` px wide: the end labels sit inside the chart, so a neighbour needs 1.5 labels of room."""
+    room = 1.5 * max(len(label) for label in labels) * CHAR_PX + 8
+    interval = width / max(len(labels) - 1, 1)
+    return max(1, math.ceil(room / interval))
 
 
 def band_chart(handbook: Handbook, grid: list[GridRow], zone: Zone) -> Chart | None:
@@ -126,39 +101,22 @@ def band_chart(handbook: Handbook, grid: list[GridRow], zone: Zone) -> Chart | N
     placed = [(grade, bars) for grade, bars in placed if bars]
     if not placed:
         return None
-    longest = max(len(level.title) for _, bars in placed for _, _, level, _ in bars)
-    plot_left = round(GRADE_GUTTER + min(longest, 30) * CHAR + 14, 1)
-    plot_right = WIDTH - RIGHT_PAD
-    low = min(band.min for _, bars in placed for *_, band in bars)
-    high = max(band.max for _, bars in placed for *_, band in bars)
-    start, end, values = _ticks(low, high, zone, plot_right - plot_left)
+    values = axis(min(band.min for _, bars in placed for *_, band in bars),
+                  max(band.max for _, bars in placed for *_, band in bars))
+    start, end = values[0], values[-1]
 
     def x(amount: float) -> float:
-        return round(plot_left + (amount - start) / (end - start) * (plot_right - plot_left), 1)
+        return round((amount - start) / (end - start) * SCALE, 1)
 
-    shown = [(series, track) for series, track in enumerate(handbook.tracks)
-             if any(t is track for _, bars_at in placed for _, t, _, _ in bars_at)]
-    legend, lx, ly = [], 0.0, 0.0
-    for series, track in shown:  # one line of swatches, wrapping when the tracks do not fit
-        item_width = 22 + len(track.title) * CHAR + 24
-        if lx and lx + item_width > WIDTH:
-            lx, ly = 0.0, ly + LEGEND_LINE
-        legend.append(LegendItem(track, series, lx, ly))
-        lx += item_width
-    plot_top = ly + LEGEND_LINE + 26  # room for the heading of the label column
-
-    rows, bars, y = [], [], plot_top
-    for grade, members in placed:
-        top = y
-        y += ROW_PAD
-        for series, track, level, band in members:
-            bars.append(Bar(level, track, band, series, y, x(band.min), x(band.max),
-                            x(band.mid) if band.mid is not None else None))
-            y += BAR_HEIGHT + BAR_GAP
-        y += ROW_PAD - BAR_GAP
-        rows.append(Row(grade, top, y))
-    return Chart(
-        zone=zone, width=WIDTH, height=y + AXIS_HEIGHT, plot_left=plot_left, plot_right=plot_right,
-        plot_top=plot_top, plot_bottom=y, rows=rows, bars=bars,
-        ticks=[Tick(x(v), format_money(v, zone.currency, zone.locale)) for v in values], legend=legend)
-
+    rows = [Row(grade, [Bar(level, track, band, series, x(band.min), x(band.max),
+                            x(band.mid) if band.mid is not None else None)
+                        for series, track, level, band in members])
+            for grade, members in placed]
+    labels = [format_money(v, zone.currency, zone.locale) for v in values]
+    narrow, wide = (label_stride(labels, width) for width in (NARROW_PX, WIDE_PX))
+    last = len(values) - 1
+    ticks = [Tick(x(v), label, (last - i) % narrow == 0, (last - i) % wide == 0)
+             for i, (v, label) in enumerate(zip(values, labels))]
+    legend = [(track, series) for series, track in enumerate(handbook.tracks)
+              if any(bar.track is track for row in rows for bar in row.bars)]
+    return Chart(zone, rows, ticks, legend)

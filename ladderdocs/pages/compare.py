@@ -1,9 +1,11 @@
-"""Compare tracks: the tracks side by side, a row per grade, each level with its summary, scope
-and band in one zone. Every zone has its own static page (zones.py), so the reader picks a
-zone with a plain link: no script needed."""
+"""Compare tracks: the tracks side by side, a card per grade (highest first), each level with its
+band in one zone, then its summary and scope. Every zone has its own static page, the first one
+at the section's address and at `compare/<zone>/` too, so the reader picks a zone with a plain
+link: no script needed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -39,8 +41,17 @@ class GradeRow:
     cells: list[TrackCell]
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """Where a zone's bands come from: said once for the zone, not in every cell."""
+
+    as_of: dt.date
+    provenance: str
+    stale: bool
+
+
 def comparison(facts: Facts, zone: Zone | None) -> list[GradeRow]:
-    """The grade grid with each level's band in `zone`."""
+    """The grade grid, highest grade first, with each level's band in `zone`."""
     hb = facts.handbook
 
     def cell(level: Level) -> LevelCell:
@@ -51,17 +62,28 @@ def comparison(facts: Facts, zone: Zone | None) -> list[GradeRow]:
             for row in facts.grid]
 
 
+def provenances(rows: list[GradeRow]) -> list[Provenance]:
+    """The distinct as-of dates and sources of the bands shown, newest first."""
+    found = {Provenance(item.band.as_of, item.band.provenance, item.stale)
+             for row in rows for cell in row.cells for item in cell.levels if item.band}
+    return sorted(found, key=lambda p: (-p.as_of.toordinal(), p.provenance))
+
+
 def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
     shows = frozenset({BANDS, *(level_dep(lv) for lv in hb.level_by_id)})
-    for path, zone in zone_pages(hb, "compare"):
-        yield PageJob(path, "compare.html", {
-            "zone": zone, "tabs": zone_tabs(hb, "compare", zone), "tracks": hb.tracks,
-            "rows": comparison(facts, zone), "parity_url": zone_url(hb, "parity", zone)}, shows)
+    for page in zone_pages(hb, "compare"):
+        zone = page.zone
+        rows = comparison(facts, zone)
+        sources = provenances(rows)
+        yield PageJob(page.path, "compare.html", {
+            "zone": zone, "tabs": zone_tabs(hb, "compare", zone), "tracks": hb.tracks, "rows": rows,
+            "sources": sources, "source_per_band": len(sources) > 1, "canonical": page.canonical,
+            "parity_url": zone_url("parity", zone)}, shows)
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, N_("Compare tracks"))]
+    return [NavEntry(URL, N_("Compare"), also=("diff",))]  # tracks side by side, and two levels
 
 
 PAGE = PageType("compare", ("compare",), ("compare.html",), jobs, nav, index=URL)

@@ -19,11 +19,12 @@ COMPETENCIES = SearchGroup(N_("Competencies"))
 
 def growth(facts: Facts, competency: Competency
            ) -> list[tuple[Track, bool, list[tuple[Level, LevelExpectations]]]]:
-    """Per track the competency applies to: whether the track is cumulative, and each level
-    with what it states and what still applies from below."""
+    """Per track the competency applies to: whether the track is cumulative, and each level,
+    highest grade first as every list of grades, with what it states and what still applies
+    from below."""
     nothing = LevelExpectations([], [])
     return [(track, expectations_model(facts.handbook, track) == CUMULATIVE,
-             [(level, facts.marked(level).get(competency.id, nothing)) for level in track.levels])
+             [(level, facts.marked(level).get(competency.id, nothing)) for level in reversed(track.levels)])
             for track in facts.handbook.tracks if track.id in competency.track_ids]
 
 

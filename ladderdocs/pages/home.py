@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ladderdocs.checks.parity import tallies
 from ladderdocs.model.deps import BANDS, page_dep, track_dep
 from ladderdocs.pages.base import PageJob, PageType, SearchEntry, SearchSources
 from ladderdocs.pages.facts import Facts
+from ladderdocs.pages.parity import measured
 from ladderdocs.pages.prose import page_entry
 
 PATH = "index.html"
@@ -19,7 +21,10 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
         shows.add(BANDS)
     yield PageJob(PATH, "home.html", {
         "page": hb.home, "tracks": hb.tracks, "zone_count": len(hb.zones),
-        "parity": facts.parity_summary if hb.zones else None}, frozenset(shows), prose=hb.home)
+        "parity": facts.parity_summary if hb.zones else None,
+        "parity_measured": [sentence for tally in tallies(hb, hb.zones)  # what the counts alone do not say
+                            for sentence in measured(tally, hb.settings.parity.tolerance_percent, True)]},
+        frozenset(shows), prose=hb.home)
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:

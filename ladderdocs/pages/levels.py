@@ -1,13 +1,15 @@
 """Level pages, `levels/<id>/`: what a level asks (marked against the level below), its pay band
-in each zone, the same grade on the other tracks and where one may switch to from it."""
+in each zone, the same grade on the other tracks and where one may switch to from it; and
+`levels/`, every level by grade, for the reader who types the folder's address."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
-from ladderdocs.addresses import expectation_anchor, pair_url
-from ladderdocs.model.deps import MOBILITY, up_to
-from ladderdocs.model.diff import CUMULATIVE, LevelExpectations, expectations_model, same_grade_pair
+from ladderdocs.addresses import expectation_anchors, pair_url
+from ladderdocs.model.deps import MOBILITY, level_dep, track_dep, up_to
+from ladderdocs.model.diff import CUMULATIVE, LevelDiff, LevelExpectations, expectations_model, same_grade_pair
 from ladderdocs.model.entities import Competency, CompetencyGroup, Level
 from ladderdocs.model.queries import bands_of, equivalents, level_above, level_below, switch_options
 from ladderdocs.pages.base import PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
@@ -30,17 +32,38 @@ def expectations_by_group(facts: Facts, level: Level
     return groups
 
 
+@dataclass(frozen=True)
+class NextLevel:
+    """The summary's answer to "what changes at the next level": how much, and where to read it."""
+
+    level: Level
+    url: str
+    counts: list[tuple[str, int]]  # (kind, how many), the kinds that occur, in the diff page's order
+
+
+def next_level(diff: LevelDiff) -> NextLevel:
+    counts = diff.counts
+    kinds = ("added", "grown") if diff.cumulative else ("added", "grown", "reworded", "maybe", "not_restated")
+    return NextLevel(diff.upper, pair_url(diff.lower.id, diff.upper.id),
+                     [(kind, counts[kind]) for kind in kinds if counts[kind]])
+
+
+URL = "levels/"
+
+
 def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
+    yield PageJob(f"{URL}index.html", "levels.html", {"rows": facts.grid, "tracks": hb.tracks},
+                  frozenset({*(track_dep(t.id) for t in hb.tracks), *(level_dep(lv) for lv in hb.level_by_id)}))
     for track in hb.tracks:
         for level in track.levels:
             below, above = level_below(hb, level), level_above(hb, level)
             same_grade = [(other, [(eq, pair_url(*(lv.id for lv in same_grade_pair(hb, level, eq)))) for eq in levels])
                           for other, levels in equivalents(hb, level)]
-            shows = up_to(hb, level) | {MOBILITY}
+            shows = up_to(hb, above or level) | {MOBILITY}  # the summary counts what the next level changes
             yield PageJob(f"{level.url}index.html", "level.html", {
                 "level": level, "track": track, "below": below, "above": above,
-                "next_url": pair_url(level.id, above.id) if above else None,
+                "next": next_level(facts.diff(level, above)) if above else None,
                 "groups": expectations_by_group(facts, level),
                 "bands": bands_of(hb, level), "equivalents": same_grade,
                 "options": switch_options(hb, level), "keep_grade": hb.mobility.keep_grade if hb.mobility else False,
@@ -56,13 +79,13 @@ def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
             docs = [SearchDoc("", "", sources.plain(level.summary.text))]
             if level.scope:
                 docs.append(SearchDoc(SECTION_IDS["scope"], say(N_("Scope")), sources.plain(level.scope.text)))
-            docs += [SearchDoc(expectation_anchor(comp_id, n), "", sources.plain(e.text, inline=True),
-                               competency_url[comp_id])
-                     for comp_id, items in level.expectations.items() for n, e in enumerate(items, 1)]
+            docs += [SearchDoc(anchor, "", sources.plain(e.text, inline=True), competency_url[comp_id])
+                     for comp_id, items in level.expectations.items()
+                     for e, anchor in zip(items, expectation_anchors(comp_id, [e.key for e in items]))]
             if level.examples:
                 docs.append(SearchDoc(SECTION_IDS["examples"], say(N_("Examples")),
                                       " ".join(sources.plain(x.text, inline=True) for x in level.examples)))
             yield SearchEntry(LEVELS, level.url, level.title, say(N_("%(track)s · grade %(grade)s"), track=track.title, grade=level.grade), docs)
 
 
-PAGE = PageType("levels", ("levels",), ("level.html",), jobs, search=search)
+PAGE = PageType("levels", ("levels",), ("levels.html", "level.html"), jobs, search=search, index=URL)

@@ -14,7 +14,7 @@ from ladderdocs.pages.prose import PAGES
 from ladderdocs.text.i18n import N_
 
 URL = "mobility/"
-TITLE = N_("Mobility rules")
+TITLE = N_("Switching tracks")
 
 
 def jobs(facts: Facts) -> Iterator[PageJob]:

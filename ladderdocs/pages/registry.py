@@ -53,6 +53,14 @@ def navigation(handbook: Handbook, page_types: list[PageType]) -> list[NavEntry]
             for page_type in page_types for entry in page_type.nav(handbook)]
 
 
+def views(handbook: Handbook, page_types: list[PageType]) -> dict[str, tuple[str, str]]:
+    """What `[[view:name]]` in prose links to: each page type whose index is in this build's
+    navigation, by its name, with the navigation's label (`[[view:mobility]]`)."""
+    labels = {entry.url: entry.label for entry in navigation(handbook, page_types)}
+    return {page_type.name: (page_type.index, labels[page_type.index])
+            for page_type in page_types if page_type.index is not None and page_type.index in labels}
+
+
 def index_pages(page_types: list[PageType]) -> dict[str, str]:
     """Page type name -> the address of its index page, for templates (`url(index.tracks)`)."""
     return {page_type.name: page_type.index for page_type in page_types if page_type.index is not None}

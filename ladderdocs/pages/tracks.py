@@ -30,8 +30,9 @@ class MatrixCell:
 
 
 def matrix(facts: Facts, track: Track) -> list[tuple[Competency, list[MatrixCell]]]:
-    """Per competency of the track, a cell per level. Carried-over expectations are counted,
-    not repeated: in a cumulative ladder they would make the page grow with every level."""
+    """Per competency of the track, a cell per level, highest level first (as the ladder reads).
+    Carried-over expectations are counted, not repeated: in a cumulative ladder they would make
+    the page grow with every level."""
     rows = []
     for competency in facts.handbook.competencies_for(track):
         cells = []
@@ -41,7 +42,7 @@ def matrix(facts: Facts, track: Track) -> list[tuple[Competency, list[MatrixCell
             shown = stated if index == 0 else [e for e in stated if e.change]
             carried = len(stated) - len(shown) + (len(marked.inherited) if marked else 0)
             cells.append(MatrixCell(level, shown, carried, f"{level.url}#{competency_anchor(competency.id)}"))
-        rows.append((competency, cells))
+        rows.append((competency, cells[::-1]))
     return rows
 
 
@@ -57,7 +58,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, N_("Tracks"))]
+    return [NavEntry(URL, N_("Tracks"), also=("levels",))]  # a level page is part of its track
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:

@@ -1,7 +1,8 @@
 """Sections with one static page per pay zone (compare, parity): addresses and zone tabs.
 
-The first zone's page is the section's own address (`compare/`), the others sit under it
-(`compare/au/`): the reader switches zone with a plain link, no script needed.
+Every zone has its own page (`compare/us/`, `compare/au/`); the section's own address
+(`compare/`) shows the first zone again, with a canonical link to that zone's page. The reader
+switches zone with a plain link, no script needed.
 """
 
 from __future__ import annotations
@@ -15,23 +16,32 @@ from ladderdocs.model.entities import Handbook, Zone
 @dataclass(frozen=True)
 class ZoneTab:
     zone: Zone
-    url: str      # site path of this zone's page, e.g. 'compare/' or 'compare/au/'
+    url: str      # site path of this zone's page, e.g. 'compare/au/'
     current: bool
 
 
-def zone_url(handbook: Handbook, section: str, zone: Zone | None) -> str:
-    """The first zone's page is the section's own address; the others sit under it."""
-    if zone is None or not handbook.zones or zone is handbook.zones[0]:
-        return f"{section}/"
-    return f"{section}/{zone.id}/"
+@dataclass(frozen=True)
+class ZonePage:
+    path: str             # output file, e.g. 'compare/index.html'
+    zone: Zone | None     # None: a handbook without pay zones
+    canonical: str        # the address search engines should keep: the zone's own
+
+
+def zone_url(section: str, zone: Zone | None) -> str:
+    """A zone's own page in a section; the section's address when there are no zones."""
+    return f"{section}/" if zone is None else f"{section}/{zone.id}/"
 
 
 def zone_tabs(handbook: Handbook, section: str, current: Zone | None) -> list[ZoneTab]:
-    return [ZoneTab(z, zone_url(handbook, section, z), z is current) for z in handbook.zones]
+    return [ZoneTab(z, zone_url(section, z), z is current) for z in handbook.zones]
 
 
-def zone_pages(handbook: Handbook, section: str) -> Iterator[tuple[str, Zone | None]]:
-    """(output path, zone) for every zone of a per-zone section; one page when there are no zones."""
-    zones: list[Zone | None] = [*handbook.zones] or [None]
-    for zone in zones:
-        yield zone_url(handbook, section, zone) + "index.html", zone
+def zone_pages(handbook: Handbook, section: str) -> Iterator[ZonePage]:
+    """Every zone's page, and the section's address showing the first zone."""
+    if not handbook.zones:
+        yield ZonePage(f"{section}/index.html", None, f"{section}/")
+        return
+    first = handbook.zones[0]
+    yield ZonePage(f"{section}/index.html", first, zone_url(section, first))
+    for zone in handbook.zones:
+        yield ZonePage(zone_url(section, zone) + "index.html", zone, zone_url(section, zone))

@@ -70,8 +70,9 @@ class Engine:
     search sections of the Markdown bodies it renders."""
 
     def __init__(self, handbook: Handbook, nav: list[NavEntry], index: dict[str, str], file_mode: bool = False,
-                 bytecode_cache: BytecodeCache | None = None):
+                 bytecode_cache: BytecodeCache | None = None, views: dict[str, tuple[str, str]] | None = None):
         self.handbook = handbook
+        self.views = views or {}  # what `[[view:name]]` names: the site's own pages (registry.views)
         self.file_mode = file_mode
         self.md = make_markdown(handbook.settings.allow_html)
         self.problems: list[Problem] = []
@@ -98,7 +99,7 @@ class Engine:
         self._markdown_cache: dict[tuple[str, int, bool], str] = {}
 
     def resolve(self, kind: str, ident: str) -> tuple[str, str] | None:
-        return ref_target(self.handbook, kind, ident)
+        return self.views.get(ident) if kind == "view" else ref_target(self.handbook, kind, ident)
 
     @pass_context
     def _url(self, ctx: JinjaContext, target: str) -> str:

@@ -60,6 +60,9 @@ HANDBOOK = _object({
         "max_overlap_percent": {"type": "number", "minimum": 0, "maximum": 100},
         "stale_after_days": {"type": "integer", "minimum": 1},
         "strict": {"type": "boolean"},
+        "tilt_severity": {"enum": ["error", "warning", "info"],
+                          "description": "how a systematic tilt is reported: one track's midpoints below "
+                                         "the other's at most grades of a zone"},
     }, []),
 }, ["title", "organisation"])
 

@@ -29,7 +29,7 @@ from ladderdocs.errors import Problem
 
 # Bounded, so that a page of unclosed `[[level:` costs linear time, not quadratic: ids are at
 # most 80 characters (schema.py) and page paths a few hundred.
-REF = re.compile(r"\[\[(level|track|competency|page):([^\]|\s\[]{1,300})(?:\|([^\]]{1,500}))?\]\]")
+REF = re.compile(r"\[\[(level|track|competency|page|view):([^\]|\s\[]{1,300})(?:\|([^\]]{1,500}))?\]\]")
 
 # (kind, id) -> (site url, title) or None when it does not exist in this build
 Resolver = Callable[[str, str], "tuple[str, str] | None"]
@@ -215,6 +215,9 @@ def _withheld_or_missing(ctx: Context, kind: str, ident: str) -> str:
     if (kind, ident) in ctx.withheld or (kind == "page" and (kind, ident + ".md") in ctx.withheld):
         return (f"a {kind} marked internal, which a public build leaves out; expected a public {kind}, "
                 f"or 'audience: internal' on the text that links to it")
+    if kind == "view":
+        return ("no page of the site by that name; expected the name of one in the navigation: "
+                "tracks, competencies, compare, parity, mobility or pages")
     return f"no {kind} of this build; expected the id of an existing {kind}"
 
 

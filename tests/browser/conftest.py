@@ -44,7 +44,10 @@ def template_examples(pages: list[str]) -> dict[str, str]:
     candidates = {"home": "index.html", "tracks": "tracks/index.html", "track": first("tracks/"),
                   "level": first("levels/"), "competencies": "competencies/index.html",
                   "competency": first("competencies/"), "mobility": "mobility/index.html",
-                  "pages": "pages/index.html", "prose": prose}
+                  "pages": "pages/index.html", "prose": prose, "levels": "levels/index.html",
+                  "compare": "compare/index.html", "parity": "parity/index.html", "diffs": "diff/index.html",
+                  "diff": "diff/engineer-1--engineer-2/index.html",
+                  "diff-tracks": "diff/staff-engineer--engineering-manager/index.html"}
     return {name: page for name, page in candidates.items() if page in pages}
 
 

@@ -317,12 +317,16 @@
     heading.id = "diff-result-heading";
     heading.tabIndex = -1;
     target.appendChild(heading);
-    var kicker = el(doc, "p", "kicker");  // the sentence's words around the two links, in its order
-    var words = _("%(lower)s (%(lower_track)s, grade %(lower_grade)s) → %(upper)s (%(upper_track)s, grade %(upper_grade)s)",
-      { lower_track: lower.track, lower_grade: lower.grade, upper_track: upper.track, upper_grade: upper.grade });
-    words.split(/(%\((?:lower|upper)\)s)/).forEach(function (part) {
-      var level = part === "%(lower)s" ? lower : part === "%(upper)s" ? upper : null;
-      kicker.appendChild(level ? link(doc, level.url, level.title) : doc.createTextNode(part));
+    var kicker = el(doc, "p", "kicker");  // each level linked, with its track unless they share a title
+    [lower, upper].forEach(function (level, i) {
+      var words = level.title === level.track
+        ? _("%(level)s (grade %(grade)s)", { grade: level.grade })
+        : _("%(level)s (%(track)s, grade %(grade)s)", { track: level.track, grade: level.grade });
+      if (i) { kicker.appendChild(doc.createTextNode(" → ")); }
+      words.split("%(level)s").forEach(function (part, j) {
+        if (j) { kicker.appendChild(link(doc, level.url, level.title)); }
+        kicker.appendChild(doc.createTextNode(part));
+      });
     });
     target.appendChild(kicker);
     var counts = el(doc, "ul", "diff-counts");

@@ -388,7 +388,7 @@
     if (result.text) target.appendChild(highlighted(element("span", "search-result-text"), result.text, words, shown));
     var unseen = words.filter(function (w, i) { return (result.found & (1 << i)) && !shown.has(i); });
     if (unseen.length) {
-      var also = target.appendChild(element("span", "search-result-also", _("Further on:") + " "));
+      var also = target.appendChild(element("span", "search-result-also", _("Also mentions:") + " "));
       unseen.forEach(function (w, i) {
         if (i) also.appendChild(document.createTextNode(", "));
         also.appendChild(element("mark", "", w.word));

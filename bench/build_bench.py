@@ -159,9 +159,9 @@ def measure_interleaved(contestants: list[Contestant], runs: int, repo: Path) ->
                     c.peak_mb = peak / 1024
 
 
-def paired_ratio(a: Contestant, b: Contestant) -> float:
+def paired_ratio(a: list[float], b: list[float]) -> float:
     """Median of a's time over b's, round by round (the rounds both ran)."""
-    return statistics.median(x / y for x, y in zip(a.times, b.times))
+    return statistics.median(x / y for x, y in zip(a, b))
 
 
 def cold(site: Path, argv: Callable[[Path], list[str]]) -> Callable[[int], list[str]]:
@@ -211,13 +211,14 @@ def mkdocs_config(workdir: Path, handbook: Path, pages: int) -> Path:
 
 
 def table(rows: list[Contestant], yardstick: dict[int, Contestant]) -> str:
-    header = (f"{'tool':<11}{'pages':>7}{'median s':>10}{'best s':>8}{'cpu s':>7}{'peak MB':>9}{'x hugo':>8}"
+    header = (f"{'tool':<11}{'pages':>7}{'median s':>10}{'best s':>8}{'cpu s':>7}{'peak MB':>9}{'x hugo':>8}{'cpu x':>7}"
               f"{'largest KB':>12}  largest page")
     lines = [header, "-" * len(header)]
     for c in rows:
         size, path, count = largest_html(c.site)
         hugo = yardstick.get(c.pages)
-        ratio = f"{paired_ratio(c, hugo):>8.2f}" if hugo else f"{'':>8}"
+        ratio = (f"{paired_ratio(c.times, hugo.times):>8.2f}{paired_ratio(c.cpu, hugo.cpu):>7.2f}" if hugo
+                 else f"{'':>15}")
         lines.append(f"{c.tool:<11}{c.pages:>7}{c.median:>10.2f}{min(c.times):>8.2f}{statistics.median(c.cpu):>7.2f}"
                      f"{c.peak_mb:>9.0f}{ratio}{size / 1024:>12.1f}  {path} (of {count} HTML files)")
     return "\n".join(lines)
@@ -305,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         if no_cache:
             print("ladderdocs cold builds ran with --no-cache")
         print(table(rows, yardstick))
-        print(f"x hugo: median of the round-by-round ratios to Hugo without the page list, same size")
+        print("x hugo, cpu x: median of the round-by-round ratios of wall and CPU time to Hugo without "
+              "the page list, same size")
         print(f"largest page per section, KB ({large} pages): {largest_by_section(rows[1].site)}")
         ratio = rows[1].median / rows[0].median
         print(f"scaling: {large} pages take {ratio:.1f}x as long as {small} (target: at most 10x)")

@@ -30,6 +30,7 @@ from ladderdocs.outputs.search_index import INDEX_FILES
 from ladderdocs.outputs.write import update_site, write_site
 from ladderdocs.render.themes import theme_layers
 from ladderdocs.serve.http import Channel, PreviewServer, Status, url_host
+from ladderdocs.serve.indexer import IndexJob, can_fork
 from ladderdocs.serve.watch import Watcher
 from ladderdocs.site import Options, Pipeline, Site, check_output_folder
 
@@ -52,6 +53,8 @@ class Preview:
         self._stopping = False
         self._wake = threading.Condition()
         self._warnings: list[Problem] = []
+        self._disk = threading.RLock()  # the site on disk and what we know of it: rebuilds and the index writer
+        self._indexing: IndexJob | None = None  # the search index being made of self.site, if any
         self.on_rebuilt: Callable[[], None] = lambda: None  # serve() follows a new theme folder here
 
     # -- the rebuild loop ------------------------------------------------------------------
@@ -79,16 +82,28 @@ class Preview:
         with self._wake:
             self._stopping = True
             self._wake.notify_all()
+        with self._disk:
+            self._cancel_index()
         self.channel.close()
 
     def rebuild(self, paths: Iterable[Path] = ()) -> None:
-        """Run the pipeline again and publish the outcome; never raises, whatever the content holds."""
+        """Run the pipeline again and publish the outcome; never raises, whatever the content holds.
+        A search index still being made is of the last site: it is dropped."""
+        with self._disk:
+            self._cancel_index()
+            self._rebuild(paths)
+
+    def _rebuild(self, paths: Iterable[Path]) -> None:
         started = time.perf_counter()
+        paths = set(paths)
+        read = {path for path in paths if not unread(self.content, self.site, path)}
+        if paths and not read:  # an editor's temporary file came (and went): nothing the site is made of
+            return
         self.pipeline.parsed.forget(paths)
         _, before = self.channel.current()
         quick_ms = None
         try:
-            if not before.problems and self._write_ahead(paths):
+            if not before.problems and self._write_ahead(read):
                 quick_ms = (time.perf_counter() - started) * 1000
                 _, before = self.channel.current()  # the full rebuild reloads again only if more changed
             site = self._run_retrying()
@@ -139,14 +154,40 @@ class Preview:
         return True
 
     def index(self) -> None:
-        """The search index of the last good site, written after its pages: it changes no page,
-        so no reload waits for it, and on a large handbook it takes longer than they do."""
-        site = self.site
-        if site is None or self.indexed:
-            return
-        started = time.perf_counter()
+        """Make the search index of the last good site and write it after its pages: it changes
+        no page, so no reload waits for it. Where it can, in a forked process (indexer.py), so
+        the next edit does not wait either; the next rebuild cancels it."""
+        with self._disk:
+            site = self.site
+            if site is None or self.indexed or (self._indexing is not None and self._indexing.site is site):
+                return
+            self._cancel_index()
+            if can_fork():
+                self._indexing = IndexJob(self.pipeline, site, self._indexed)
+            else:
+                self._write_index(site, None, time.perf_counter())
+
+    def wait_for_index(self, timeout: float | None = None) -> None:
+        """Until the search index being made is written (or dropped)."""
+        job = self._indexing
+        if job is not None:
+            job.join(timeout)
+
+    def _indexed(self, job: IndexJob, files: dict[str, bytes] | None) -> None:
+        """From the job's thread: write its index if its site is still the one on disk."""
+        with self._disk:
+            if job is self._indexing and job.site is self.site:
+                self._write_index(job.site, files, job.started)
+
+    def _cancel_index(self) -> None:
+        if self._indexing is not None:
+            self._indexing.cancel()
+            self._indexing = None
+
+    def _write_index(self, site: Site, index: dict[str, bytes] | None, started: float) -> None:
+        """Write `index` (made here when None: the child failed, and the error is told here)."""
         try:
-            files = {**site.files, **self.pipeline.search_index(site)}
+            files = {**site.files, **(self.pipeline.search_index(site) if index is None else index)}
             written = update_site(files, self.out_dir, self.on_disk)
         except Exception as err:  # our bug, or the disk
             traceback.print_exc()
@@ -196,6 +237,23 @@ class Preview:
             return False
         top = path.relative_to(out.parent).parts[0]  # the site, or write_site's .site.new-* / .site.old-*
         return top == out.name or top.startswith(f".{out.name}.")
+
+
+def unread(content: Path, last: Site | None, path: Path) -> bool:
+    """Whether the pipeline never reads `path`: in pages/, a hidden file or folder, or a file
+    that is no Markdown page, such as the temporary file an editor saves to before renaming
+    it over the page (`faq.md.tmp123`, vim's `4913`). Such a path in a burst of changes must
+    not keep the page's edit from the fast path; alone, it needs no rebuild at all."""
+    pages = content / "pages"
+    if last is None or not path.is_relative_to(pages) or path == pages:
+        return False
+    rel = path.relative_to(pages)
+    if any(part.startswith(".") for part in rel.parts):
+        return True  # markdown_files() skips these
+    if path.suffix == ".md" or path.is_dir():
+        return False
+    prefix = rel.as_posix() + "/"
+    return not any(page.rel.startswith(prefix) for page in last.handbook.pages)  # not a folder that went
 
 
 def serve(content: Path, out: Path | None, options: Options, host: str, port: int, open_browser: bool) -> int:

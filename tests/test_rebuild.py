@@ -95,7 +95,8 @@ def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook
     builder, site = first_build(handbook)
     EDITS["level summary"](handbook)  # the 'dev' level, below 'senior-dev' on the ic track
     rendered = set(builder.run(site).rendered)
-    assert rendered == {"levels/dev/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html",
+    assert rendered == {"levels/index.html",  # lists every level with its summary
+                        "levels/dev/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html",
                         "competencies/coding/index.html", "compare/index.html", "compare/us/index.html", "parity/index.html",
                         "parity/us/index.html", "diff/levels.js", "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html",
                         "embed/levels/senior-dev/index.html", "embed/compare/index.html", "embed/parity/us/index.html",

@@ -99,7 +99,9 @@ class Preview:
         read = {path for path in paths if not unread(self.content, self.site, path)}
         if paths and not read:  # an editor's temporary file came (and went): nothing the site is made of
             return
-        self.pipeline.parsed.forget(paths)
+        # The watcher reports every change: the files it names are all that need reading again.
+        # An empty report (a watch (re)started, or a rebuild asked for) checks every file.
+        self.pipeline.parsed.forget(paths, only_these=self.site is not None)
         _, before = self.channel.current()
         quick_ms = None
         try:

@@ -92,16 +92,24 @@ def test_a_prose_edit_renders_that_page_alone(handbook: Path) -> None:
     assert builder.run(site).rendered == ["faq/index.html"]
 
 
-def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path) -> None:
+ABOUT_DEV = {"levels/index.html",  # lists every level with its summary
+             "levels/dev/index.html", "tracks/ic/index.html", "competencies/coding/index.html", "compare/index.html",
+             "compare/us/index.html", "parity/index.html", "parity/us/index.html", "diff/levels.js",
+             "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html", "embed/compare/index.html",
+             "embed/parity/us/index.html", "ladder.json"}
+ABOVE_DEV = {"levels/senior-dev/index.html", "embed/levels/senior-dev/index.html",
+             "diff/senior-dev--manager/index.html"}  # senior-dev's marks and comparisons look below it
+
+
+@pytest.mark.parametrize("change, rendered", [("level summary", ABOUT_DEV),
+                                              ("level expectation", ABOUT_DEV | ABOVE_DEV)])
+def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path, change: str,
+                                                                         rendered: set[str]) -> None:
+    """The 'dev' level, below 'senior-dev' on the ic track: what the level above shows of it is
+    its expectations, so a summary edit leaves the pages about senior-dev alone."""
     builder, site = first_build(handbook)
-    EDITS["level summary"](handbook)  # the 'dev' level, below 'senior-dev' on the ic track
-    rendered = set(builder.run(site).rendered)
-    assert rendered == {"levels/index.html",  # lists every level with its summary
-                        "levels/dev/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html",
-                        "competencies/coding/index.html", "compare/index.html", "compare/us/index.html", "parity/index.html",
-                        "parity/us/index.html", "diff/levels.js", "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html",
-                        "embed/levels/senior-dev/index.html", "embed/compare/index.html", "embed/parity/us/index.html",
-                        "ladder.json", "diff/senior-dev--manager/index.html"}  # senior-dev's comparisons look below it
+    EDITS[change](handbook)
+    assert set(builder.run(site).rendered) == rendered
 
 
 def test_a_title_change_renders_every_page(handbook: Path) -> None:

@@ -3,7 +3,8 @@
 A loop around the one pipeline (site.py). Three threads share one `Preview`: the watcher
 reports changed files, the rebuild loop runs the pipeline again (which reuses what the edit did
 not change) and writes what differs, and the HTTP server (http.py) hands the files out and
-tells every open page when to reload or which problems to show.
+tells every open page when to reload or which problems to show. The search index is made
+in a forked process (indexer.py) that the next edit cancels.
 
 Why not livereload (2.7.1): it injects an inline <script> (breaks a strict CSP), accepts any
 Host header and a WebSocket from any Origin (DNS rebinding), polls every 800 ms and ignores a

@@ -93,20 +93,21 @@ def test_a_prose_edit_renders_that_page_alone(handbook: Path) -> None:
 
 
 ABOUT_DEV = {"levels/index.html",  # lists every level with its summary
-             "levels/dev/index.html", "tracks/ic/index.html", "competencies/coding/index.html", "compare/index.html",
+             "levels/dev/index.html", "tracks/ic/index.html", "compare/index.html",
              "compare/us/index.html", "parity/index.html", "parity/us/index.html", "diff/levels.js",
              "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html", "embed/compare/index.html",
              "embed/parity/us/index.html", "ladder.json"}
 ABOVE_DEV = {"levels/senior-dev/index.html", "embed/levels/senior-dev/index.html",
-             "diff/senior-dev--manager/index.html"}  # senior-dev's marks and comparisons look below it
+             "diff/senior-dev--manager/index.html",  # senior-dev's marks and comparisons look below it
+             "competencies/coding/index.html", "competencies/leading/index.html"}  # they show expectations alone
 
 
 @pytest.mark.parametrize("change, rendered", [("level summary", ABOUT_DEV),
                                               ("level expectation", ABOUT_DEV | ABOVE_DEV)])
 def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path, change: str,
                                                                          rendered: set[str]) -> None:
-    """The 'dev' level, below 'senior-dev' on the ic track: what the level above shows of it is
-    its expectations, so a summary edit leaves the pages about senior-dev alone."""
+    """The 'dev' level, below 'senior-dev' on the ic track: what the level above and the
+    competency pages show of it is its expectations, so a summary edit leaves them alone."""
     builder, site = first_build(handbook)
     EDITS[change](handbook)
     assert set(builder.run(site).rendered) == rendered

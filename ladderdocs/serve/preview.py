@@ -36,6 +36,9 @@ from ladderdocs.serve.watch import Watcher
 from ladderdocs.site import Options, Pipeline, Site, check_output_folder
 
 
+INDEX_QUIET_S = 0.25  # after a rebuild, how long no edit comes before the search index is made
+
+
 class Preview:
     """The served site: rebuilt on every burst of changes, and the status that goes with it."""
 
@@ -76,6 +79,8 @@ class Preview:
                 paths, self._pending, self._dirty = self._pending, set(), False
             self.rebuild(paths)
             self.on_rebuilt()
+            with self._wake:  # the open pages fetch the rebuilt ones before a process competes for the cores
+                self._wake.wait_for(lambda: self._dirty or self._stopping, INDEX_QUIET_S)
             if not self._dirty:  # an edit that came meanwhile goes first: its page before any index
                 self.index()
 

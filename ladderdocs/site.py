@@ -95,12 +95,14 @@ class Pipeline:
         """Every file of the site but the search index, or ContentError. Given the last good
         site, pages that show nothing changed since are kept instead of rendered."""
         handbook, warnings = self.model()
-        facts = Facts(handbook)
-        typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
-        jobs = [job for _, job in typed]
         layers = theme_layers(handbook.settings.theme)
         templates = template_sources(layers)
         changed = {ALL} if last is None or templates != last.templates else changed_deps(last.handbook, handbook)
+        facts = Facts(handbook)
+        if last is not None:
+            facts.carry(last.facts, changed)  # a level edit works out its own track's diffs alone
+        typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
+        jobs = [job for _, job in typed]
         kept = {job.path: last.files[job.path] for job in jobs if last is not None and _unchanged(job, changed, last)}
         fresh = [job for job in jobs if job.path not in kept]
 

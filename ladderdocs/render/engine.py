@@ -38,7 +38,7 @@ from ladderdocs.text.highlight import word_diff
 from ladderdocs.text.i18n import Messages
 from ladderdocs.text.markdown import Context, make_markdown, render_block, render_inline
 from ladderdocs.text.money import format_money, number
-from ladderdocs.text.plain import page_sections
+from ladderdocs.text.plain import render_page
 
 
 class Markdown(Protocol):
@@ -121,7 +121,7 @@ class Engine:
             ctx = Context(self.resolve, page_dir, item.source.file, item.source.line, "", self.file_mode,
                           self.problems, self.handbook.withheld, asset_base="")
             self._markdown_cache[key] = (render_inline(self.md, item.text, ctx) if inline
-                                         else render_block(self.md, item.text, ctx).html)
+                                         else render_block(self.md, item.text, ctx))
         return self._markdown_cache[key]
 
     @pass_context
@@ -169,8 +169,7 @@ class Engine:
             return found
 
         problems: list[Problem] = []
-        rendered = render_block(self.md, body.text, Context(
+        html, headings, sections = render_page(self.md, body.text, Context(
             resolve, job.dir, body.source.file, body.source.line, folder, self.file_mode, problems,
             self.handbook.withheld, asset_base=normpath(f"pages/{folder}")))
-        return Body(key, tuple(lookups.items()), rendered.html, rendered.headings, page_sections(rendered.tokens),
-                    problems)
+        return Body(key, tuple(lookups.items()), html, headings, sections, problems)

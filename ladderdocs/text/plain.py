@@ -29,21 +29,22 @@ def collapse(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _words(child: Token) -> str:
-    """What one inline token shows as words."""
-    kind = child.type
-    if kind in ("text", "code_inline", "image"):  # an image: its alt text
-        return child.content
-    if kind in ("softbreak", "hardbreak", "html_inline"):  # raw HTML shows no words of its own
-        return " "
-    if kind == "ladder_ref":
-        return child.meta.get("label") or child.meta.get("title") or child.meta["id"]  # type: ignore[no-any-return]
-    return ""
+_WORDS = frozenset(("text", "code_inline", "image"))  # an image shows its alt text
+_SPACES = frozenset(("softbreak", "hardbreak", "html_inline"))  # raw HTML shows no words of its own
 
 
 def inline_text(inline: Token) -> str:
     """The words of an inline token as the page shows them."""
-    return collapse("".join(_words(child) for child in inline.children or []))
+    parts = []
+    for child in inline.children or []:
+        kind = child.type
+        if kind in _WORDS:
+            parts.append(child.content)
+        elif kind in _SPACES:
+            parts.append(" ")
+        elif kind == "ladder_ref":
+            parts.append(child.meta.get("label") or child.meta.get("title") or child.meta["id"])
+    return collapse("".join(parts))
 
 
 def block_text(tokens: Sequence[Token]) -> str:
@@ -74,10 +75,16 @@ def render_page(md: MarkdownIt, text: str, ctx: Context) -> tuple[str, list[Head
         if kind == "inline":
             children = token.children or []
             words = []
-            for j, child in enumerate(children):
-                rule = rules.get(child.type)
+            for j, child in enumerate(children):  # inline_text's rules, inlined: this loop is hot
+                child_kind = child.type
+                rule = rules.get(child_kind)
                 html.append(rule(children, j, options, env) if rule else renderer.renderToken(children, j, options, env))
-                words.append(_words(child))
+                if child_kind in _WORDS:
+                    words.append(child.content)
+                elif child_kind in _SPACES:
+                    words.append(" ")
+                elif child_kind == "ladder_ref":
+                    words.append(child.meta.get("label") or child.meta.get("title") or child.meta["id"])
             if heading is None:
                 sections[-1][2].append(collapse("".join(words)))
                 continue

@@ -18,7 +18,7 @@ import pytest
 from conftest import EXAMPLE, REPO, run_cli, tree_bytes
 from ladderdocs.outputs.write import MARKER, TEMP
 from ladderdocs.render.cache import CACHE_DIR, TAG
-from ladderdocs.site import Options, build
+from ladderdocs.site import Options, Pipeline, build
 
 
 def copy(tmp_path: Path) -> Path:
@@ -161,7 +161,7 @@ import os, signal, sys
 from pathlib import Path
 from ladderdocs import site as pipeline
 from ladderdocs.outputs import write
-from ladderdocs.site import Options, build
+from ladderdocs.site import Options, Pipeline, build
 pipeline.in_background = lambda function, *args: lambda: function(*args)  # no indexing process left orphaned
 content, site, cache, at, when = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 real_replace, calls = os.replace, [0]
@@ -205,3 +205,14 @@ def test_a_killed_build_leaves_each_file_old_or_new_and_the_next_build_repairs_i
         assert "new-page/index.html" in left and all(left[rel] == new[rel] for rel in new)
     assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
     assert tree_bytes(site) == new
+
+
+def test_a_pipeline_with_the_cache_starts_warm_as_serve_does(tmp_path: Path) -> None:
+    """serve keeps one Pipeline; given the cache, its first run renders only what an edit made
+    since the last build changed, and its site is the one a cold run makes."""
+    content = copy(tmp_path)
+    build(content, tmp_path / "site", cached(content))
+    EDITS["prose page"](content)
+    first = Pipeline(content, cached(content)).run()
+    assert first.rendered == ["faq/index.html"]
+    assert first.files == Pipeline(content, Options(workers=1)).run().files

@@ -123,8 +123,8 @@ class BuildCache:
             return None
 
     def _write(self, name: str, value: Any) -> None:
-        """Best effort: a cache that cannot be written makes the next build slower, never wrong."""
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        """Best effort: a cache that cannot be written makes the next build slower, never wrong.
+        Pickled straight into the file, never whole in memory: a site's pages are most of it."""
         tmp = self.folder / f".{name}.tmp-{os.getpid()}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -133,8 +133,11 @@ class BuildCache:
                 (self.folder / ".gitignore").write_text("# written by ladderdocs: never commit the cache\n*\n",
                                                         encoding="utf-8")
             with open(tmp, "wb") as f:
-                f.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "big"))
-                f.write(payload)
+                f.write(_MAGIC + bytes(4))  # the checksum, once it is known
+                checked = _Checksummed(f)
+                pickle.dump(value, checked, protocol=pickle.HIGHEST_PROTOCOL)
+                f.seek(len(_MAGIC))
+                f.write(checked.crc.to_bytes(4, "big"))
             os.replace(tmp, self.folder / name)
         except OSError:
             tmp.unlink(missing_ok=True)
@@ -153,6 +156,18 @@ class BuildCache:
                     tmp.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+class _Checksummed:
+    """A file that keeps the CRC-32 of what is written to it."""
+
+    def __init__(self, file: Any):
+        self.file = file
+        self.crc = 0
+
+    def write(self, data: bytes) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        return self.file.write(data)  # type: ignore[no-any-return]
 
 
 def remove_cache(folder: Path) -> tuple[int, int] | None:

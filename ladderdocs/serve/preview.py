@@ -106,8 +106,11 @@ class Preview:
         if paths and not read:  # an editor's temporary file came (and went): nothing the site is made of
             return
         # The watcher reports every change: the files it names are all that need reading again.
-        # An empty report (a watch (re)started, or a rebuild asked for) checks every file.
-        self.pipeline.parsed.forget(paths, only_these=self.site is not None)
+        # An empty report (a watch (re)started, or a rebuild asked for) checks every file, and so
+        # does one that names a folder or a file gone: a folder renamed over the handbook's, or
+        # moved inside it, changes files the report does not name.
+        trusted = self.site is not None and all(path.is_file() for path in paths)
+        self.pipeline.parsed.forget(paths, only_these=trusted)
         _, before = self.channel.current()
         quick_ms = None
         try:

@@ -1,12 +1,25 @@
-"""Time `ladderdocs build` on generated handbooks, and `mkdocs build` on the same pages.
+"""Time `ladderdocs build` on generated handbooks, next to Hugo and MkDocs on the same pages.
 
-    python bench/build_bench.py [--pages 2000] [--runs 5] [--scale-up] [--no-mkdocs] [--mkdocs-runs 1]
+    python bench/build_bench.py [--pages 2000] [--runs 5] [--scale-up] [--warm]
+                                [--no-hugo] [--no-mkdocs] [--mkdocs-runs 1]
 
-Each run is a cold build: a new process writing into an empty folder. Prints, per tool and
-size, the median and fastest wall time, the peak memory of the whole process tree, the
-largest HTML page (and, for the larger handbook, the largest of each section), and the ratio
-between a handbook and one ten times its size (the target is at most 12×). MkDocs is
-measured only when it is importable; it is no dependency of ours.
+Set up the other tools first with `sh bench/setup_tools.sh` (Debian's hugo package, and a
+throwaway virtualenv with MkDocs); each is measured only when it is found, none is a
+dependency of ours. The contestants run in turn, A B C A B C …, so that a machine whose
+speed drifts (other work on it) slows each of them alike, and each ratio is taken round by
+round. Measured:
+  - ladderdocs: cold builds (a new process, an empty output folder, `--no-cache` when the
+    build has a cache) of the main handbook and of one a tenth (or, with --scale-up, ten
+    times) its size;
+  - with --warm, two warm builds of the main handbook: over the unchanged output folder of
+    the build before, and after one page was edited (whatever cache the build keeps stays);
+  - Hugo: a minimal layout (bench/hugo_site.py) over the same Markdown, without and (at the
+    main size) with a list of every page in every page;
+  - MkDocs 1.x with its default theme (every page's navigation lists every page).
+Prints, per contestant, the median and best wall time, the CPU seconds of its process tree,
+the peak memory of the tree (PSS, one more run with a sampler on), the largest HTML page,
+the median of the round-by-round ratios to Hugo without the page list, and the scaling
+between the two sizes of ladderdocs (the target is at most 10x for ten times the pages).
 """
 
 from __future__ import annotations
@@ -21,28 +34,32 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402  (bench/ is a folder of scripts, not a package)
+from hugo_site import hugo_command, hugo_content, hugo_site  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SETTLE_S = 1.0  # pause between runs, so one run's disk work settles before the next
+TOOLS_VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ladderdocs-bench" / "venv"
 
 
 @dataclass
-class Measurement:
+class Contestant:
+    """One command timed again and again. `prepare(run)` does the untimed part (empty the
+    output folder, edit a page) and returns the command; `site` is where its pages land."""
     tool: str
     pages: int
-    times: list[float]
-    cpu: list[float]  # user + system seconds of the whole process tree: what contention cannot inflate
-    peak_mb: float
-    largest_kb: float
-    largest_page: str
-    html_files: int
-    largest_by_section: str
+    prepare: Callable[[int], list[str]]
+    site: Path
+    runs: int
+    cwd: Path
+    times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the process tree
+    peak_mb: float = 0.0
 
     @property
     def median(self) -> float:
@@ -108,7 +125,7 @@ def _run(cmd: list[str], cwd: Path, repo: Path, sample_memory: bool = False) -> 
     return elapsed, cpu, peak
 
 
-def _largest_html(site: Path) -> tuple[int, str, int]:
+def largest_html(site: Path) -> tuple[int, str, int]:
     sizes = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
     size, path = max(sizes)
     return size, path, len(sizes)
@@ -125,29 +142,64 @@ def largest_by_section(site: Path, shown: int = 6) -> str:
     return ", ".join(f"{path} {size / 1024:.1f}" for size, path in ranked)
 
 
-def measure(tool: str, cmd_for: Callable[[Path], list[str]], workdir: Path, pages: int,
-            runs: int, repo: Path = REPO) -> Measurement:
-    """`runs` timed cold builds, then one more with the memory sampler on (it costs CPU)."""
-    times, cpus, peak_kb = [], [], 0
-    sites = [workdir / f"site-{tool}-{pages}-{n}" for n in range(max(1, runs) + 1)]
-    for n, site in enumerate(sites):
+def measure_interleaved(contestants: list[Contestant], runs: int, repo: Path) -> None:
+    """Round after round, each contestant once (A B C A B C …), then one more run each with
+    the memory sampler on (it costs CPU, so that run is not timed)."""
+    for run in range(runs + 1):
+        for c in contestants:
+            if run < min(c.runs, runs) or run == runs:
+                print(f"  {c.tool} {c.pages} pages, run {run + 1}", file=sys.stderr)
+                cmd = c.prepare(run)
+                time.sleep(SETTLE_S)
+                elapsed, cpu, peak = _run(cmd, c.cwd, repo, sample_memory=(run == runs))
+                if run < runs:
+                    c.times.append(elapsed)
+                    c.cpu.append(cpu)
+                else:
+                    c.peak_mb = peak / 1024
+
+
+def paired_ratio(a: list[float], b: list[float]) -> float:
+    """Median of a's time over b's, round by round (the rounds both ran)."""
+    return statistics.median(x / y for x, y in zip(a, b))
+
+
+def cold(site: Path, argv: Callable[[Path], list[str]]) -> Callable[[int], list[str]]:
+    """Each run into an empty folder."""
+    def prepare(run: int) -> list[str]:
         shutil.rmtree(site, ignore_errors=True)
-        time.sleep(SETTLE_S)
-        elapsed, cpu, peak = _run(cmd_for(site), workdir, repo, sample_memory=(n == max(1, runs)))
-        if n < max(1, runs):
-            times.append(elapsed)
-            cpus.append(cpu)
-        else:
-            peak_kb = peak
-    size, path, count = _largest_html(sites[-1])
-    by_section = largest_by_section(sites[-1])
-    for site in sites:  # after the runs: on a disk mounted with `discard`, deleting 2,000 pages
-        shutil.rmtree(site, ignore_errors=True)  # slows the writes that follow for seconds
-    return Measurement(tool, pages, times, cpus, peak_kb / 1024, size / 1024, path, count, by_section)
+        return argv(site)
+    return prepare
 
 
-def mkdocs_available() -> bool:
-    return subprocess.run([sys.executable, "-c", "import mkdocs"], capture_output=True).returncode == 0
+def warm(site: Path, argv: list[str], edit: Path | None, cwd: Path, repo: Path) -> Callable[[int], list[str]]:
+    """Each run over the output of the build before; with `edit`, one page changed first.
+    An untimed build before the first run fills the output folder (and any cache)."""
+    original = edit.read_text(encoding="utf-8") if edit else ""
+
+    def prepare(run: int) -> list[str]:
+        if not (site.is_dir() and any(site.iterdir())):
+            _run(argv, cwd, repo)
+        if edit is not None:
+            edit.write_text(original + f"\nEdited for the benchmark, run {run + 1}.\n", encoding="utf-8")
+        return argv
+    return prepare
+
+
+def build_has_cache(repo: Path) -> bool:
+    """Whether this checkout's build takes --no-cache (a cold build must not read a cache)."""
+    result = subprocess.run([sys.executable, "-m", "ladderdocs", "build", "--help"], capture_output=True,
+                            text=True, cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)})
+    return "--no-cache" in result.stdout
+
+
+def tool_python(module: str) -> str | None:
+    """A Python that can import `module`: the bench's tools venv first, then this one."""
+    for python in (TOOLS_VENV / "bin" / "python", Path(sys.executable)):
+        if python.exists() and subprocess.run([str(python), "-c", f"import {module}"],
+                                              capture_output=True).returncode == 0:
+            return str(python)
+    return None
 
 
 def mkdocs_config(workdir: Path, handbook: Path, pages: int) -> Path:
@@ -158,22 +210,31 @@ def mkdocs_config(workdir: Path, handbook: Path, pages: int) -> Path:
     return config
 
 
-def table(rows: list[Measurement]) -> str:
-    header = (f"{'tool':<11}{'pages':>7}{'median s':>10}{'best s':>8}{'cpu s':>7}{'peak MB':>9}"
+def table(rows: list[Contestant], yardstick: dict[int, Contestant]) -> str:
+    header = (f"{'tool':<11}{'pages':>7}{'median s':>10}{'best s':>8}{'cpu s':>7}{'peak MB':>9}{'x hugo':>8}{'cpu x':>7}"
               f"{'largest KB':>12}  largest page")
     lines = [header, "-" * len(header)]
-    for m in rows:
-        lines.append(f"{m.tool:<11}{m.pages:>7}{m.median:>10.2f}{min(m.times):>8.2f}{statistics.median(m.cpu):>7.2f}"
-                     f"{m.peak_mb:>9.0f}{m.largest_kb:>12.1f}  {m.largest_page} (of {m.html_files} HTML files)")
+    for c in rows:
+        size, path, count = largest_html(c.site)
+        hugo = yardstick.get(c.pages)
+        ratio = (f"{paired_ratio(c.times, hugo.times):>8.2f}{paired_ratio(c.cpu, hugo.cpu):>7.2f}" if hugo
+                 else f"{'':>15}")
+        lines.append(f"{c.tool:<11}{c.pages:>7}{c.median:>10.2f}{min(c.times):>8.2f}{statistics.median(c.cpu):>7.2f}"
+                     f"{c.peak_mb:>9.0f}{ratio}{size / 1024:>12.1f}  {path} (of {count} HTML files)")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="prose pages of the main handbook (default 2000)")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (default 5)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per contestant (default 5)")
     parser.add_argument("--scale-up", action="store_true",
-                        help="compare with 10× the pages instead of a tenth (slower, more telling)")
+                        help="compare with 10x the pages instead of a tenth (slower, more telling)")
+    parser.add_argument("--warm", action="store_true",
+                        help="also time ladderdocs over its unchanged output, and after editing one page")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument("--no-hugo-list", action="store_true",
+                        help="skip Hugo with a list of every page in every page (quadratic: slow)")
     parser.add_argument("--no-mkdocs", action="store_true", help="skip the MkDocs comparison")
     parser.add_argument("--mkdocs-runs", type=int, default=1,
                         help="timed MkDocs runs (default 1: it takes a minute or more on 2,000 pages)")
@@ -182,35 +243,76 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", type=Path, default=REPO,
                         help="measure the ladderdocs of this checkout, e.g. an older commit (default: this one)")
     args = parser.parse_args(argv)
+    repo = args.repo.resolve()
     load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
     with tempfile.TemporaryDirectory(prefix="ladderdocs-bench-") as tmp:
         workdir = (args.workdir or Path(tmp)).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
-        small, large = (args.pages, args.pages * 10) if args.scale_up else (max(1, args.pages // 10), args.pages)
-        rows: list[Measurement] = []
-        handbooks = {}
-        for pages in (small, large):
-            handbooks[pages] = generate(workdir / f"handbook-{pages}", pages, args.seed)
-            print(f"measuring ladderdocs on {pages} pages …", file=sys.stderr)
-            rows.append(measure("ladderdocs", lambda site, hb=handbooks[pages]: [
-                sys.executable, "-m", "ladderdocs", "build", "-c", str(hb), "-o", str(site)],
-                workdir, pages, args.runs, args.repo.resolve()))
-        if not args.no_mkdocs and mkdocs_available():
-            config = mkdocs_config(workdir, handbooks[args.pages], args.pages)
-            print(f"measuring mkdocs on {args.pages} pages …", file=sys.stderr)
-            rows.append(measure("mkdocs", lambda site: [
-                sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
-                workdir, args.pages, args.mkdocs_runs))
-        elif not args.no_mkdocs:
-            print("mkdocs is not installed: skipping the comparison (pip install mkdocs)", file=sys.stderr)
+        main_size = args.pages
+        small, large = (main_size, main_size * 10) if args.scale_up else (max(1, main_size // 10), main_size)
+        no_cache = ["--no-cache"] if build_has_cache(repo) else []
+        rows: list[Contestant] = []
+        yardstick: dict[int, Contestant] = {}
+        handbooks = {pages: generate(workdir / f"handbook-{pages}", pages, args.seed) for pages in (small, large)}
 
-        print(f"cold builds, {args.runs} runs each, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-              f"load average before: {load_before}")
-        print(table(rows))
-        print(f"largest page per section, KB ({large} pages): {rows[1].largest_by_section}")
+        def ladderdocs(handbook: Path, site: Path, *extra: str) -> list[str]:
+            return [sys.executable, "-m", "ladderdocs", "build", "-c", str(handbook), "-o", str(site), *extra]
+
+        for pages in (small, large):
+            site = workdir / f"site-ladderdocs-{pages}"
+            rows.append(Contestant("ladderdocs", pages, cold(site, lambda s, hb=handbooks[pages]: ladderdocs(
+                hb, s, *no_cache)), site, args.runs, workdir))
+        if args.warm:
+            for tool, edited in (("warm", False), ("warm+edit", True)):
+                handbook = workdir / f"handbook-{main_size}-{tool}"  # its own copy: edits stay in it
+                shutil.rmtree(handbook, ignore_errors=True)
+                shutil.copytree(handbooks[main_size], handbook)
+                site = workdir / f"site-{tool}-{main_size}"
+                shutil.rmtree(site, ignore_errors=True)
+                page = min((handbook / "pages").glob("area-*/*.md")) if edited else None
+                rows.append(Contestant(tool, main_size, warm(site, ladderdocs(handbook, site), page, workdir, repo),
+                                       site, args.runs, workdir))
+        hugo = shutil.which("hugo")
+        if hugo and not args.no_hugo:
+            for pages in (small, large):
+                content = hugo_content(handbooks[pages], workdir / f"hugo-content-{pages}")
+                variants = [(False, "hugo")] + ([(True, "hugo+list")]
+                                                if pages == main_size and not args.no_hugo_list else [])
+                for page_list, tool in variants:
+                    source = hugo_site(workdir / f"{tool}-{pages}", page_list)
+                    site = workdir / f"site-{tool}-{pages}"
+                    row = Contestant(tool, pages, cold(site, lambda s, src=source, c=content: hugo_command(
+                        src, c, s, hugo)), site, args.runs, workdir)
+                    rows.append(row)
+                    if not page_list:
+                        yardstick[pages] = row
+        elif not args.no_hugo:
+            print("hugo is not installed: skipping it (sh bench/setup_tools.sh)", file=sys.stderr)
+        mkdocs = None if args.no_mkdocs else tool_python("mkdocs")
+        if mkdocs:
+            config = mkdocs_config(workdir, handbooks[main_size], main_size)
+            site = workdir / f"site-mkdocs-{main_size}"
+            rows.append(Contestant("mkdocs", main_size, cold(site, lambda s: [
+                mkdocs, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(s)]),
+                site, args.mkdocs_runs, workdir))
+        elif not args.no_mkdocs:
+            print("mkdocs is not installed: skipping it (sh bench/setup_tools.sh)", file=sys.stderr)
+
+        measure_interleaved(rows, args.runs, repo)
+        load_after = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"interleaved runs, {args.runs} each (MkDocs {args.mkdocs_runs}), {os.cpu_count()} CPUs, "
+              f"Python {sys.version.split()[0]}, load average before: {load_before}, after: {load_after}")
+        if no_cache:
+            print("ladderdocs cold builds ran with --no-cache")
+        print(table(rows, yardstick))
+        print("x hugo, cpu x: median of the round-by-round ratios of wall and CPU time to Hugo without "
+              "the page list, same size")
+        print(f"largest page per section, KB ({large} pages): {largest_by_section(rows[1].site)}")
         ratio = rows[1].median / rows[0].median
-        print(f"scaling: {large} pages take {ratio:.1f}× as long as {small} (target: at most 12×)")
+        print(f"scaling: {large} pages take {ratio:.1f}x as long as {small} (target: at most 10x)")
+        for c in rows:  # after the runs: on a disk mounted with `discard`, deleting 2,000 pages
+            shutil.rmtree(c.site, ignore_errors=True)  # slows the writes that follow for seconds
     return 0
 
 

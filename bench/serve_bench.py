@@ -1,10 +1,14 @@
-"""How fast an edit reaches the preview: `python bench/serve_bench.py [--runs 5] [--pages 2000]`.
+"""How fast an edit reaches the preview: `python bench/serve_bench.py [--runs 5] [--pages 2000] [--repo DIR]`.
 
 Starts `ladderdocs serve` on a copy of the example handbook and on a generated handbook of
 about --pages pages, saves small edits and measures, as the median of --runs:
   - edit to page on disk: from the end of the save to the rebuilt HTML file holding the edit;
+  - a second edit 300 ms after the first: from the second save to the page holding it (the
+    first edit's rebuild and search index are still running then);
+  - a save by rename (an editor writes a temporary file and renames it over the page);
   - edit to browser reload: from the end of the save to an open page (headless Chromium)
     showing the edit after reloading by itself.
+`--repo DIR` serves another checkout's ladderdocs (before/after figures on one machine).
 A timing, not a test: the numbers depend on the machine and on what else it is doing.
 """
 
@@ -32,6 +36,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 SETTLE_S = 0.3  # pause between runs, so one run's burst never merges with the next
+SECOND_EDIT_S = 0.3  # the second of two quick edits comes this long after the first
 
 
 def generate(out: Path, pages: int) -> None:
@@ -41,12 +46,12 @@ def generate(out: Path, pages: int) -> None:
 
 
 class Server:
-    def __init__(self, content: Path, out: Path):
+    def __init__(self, content: Path, out: Path, repo: Path):
         self.out = out
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ladderdocs", "serve", "--content", str(content), "--out", str(out),
-             "--port", "0"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONPATH": str(REPO)})
+             "--port", "0"], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONPATH": str(repo)})
         started = time.perf_counter()
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
@@ -80,10 +85,10 @@ class Server:
                 self.indexed = True
                 self.indexings.append(int(match.group(1)) / 1000)
 
-    def settle(self, after_edit: bool = True) -> None:
-        """Wait until serve is idle: the edit's rebuild reported and its search index written."""
+    def settle(self, after_edit: bool = True, rebuilds: int = 1) -> None:
+        """Wait until serve is idle: the edits' `rebuilds` reported and the search index written."""
         deadline = time.perf_counter() + 10
-        while after_edit and len(self.rebuilds) <= self._settled and time.perf_counter() < deadline:
+        while after_edit and len(self.rebuilds) < self._settled + rebuilds and time.perf_counter() < deadline:
             time.sleep(0.005)  # the page can be on disk a moment before serve reports the rebuild
         while not self.indexed and time.perf_counter() < deadline:
             time.sleep(0.005)
@@ -104,31 +109,54 @@ class Server:
         self.proc.wait(timeout=10)
 
 
-def save(path: Path, marker: str) -> float:
-    """Put `marker` into the page body; returns when the save is complete."""
+def save(path: Path, marker: str, by_rename: bool = False) -> float:
+    """Put `marker` into the page body; returns when the save is complete. By rename: as
+    atomic savers do, write a temporary file beside the page and rename it over the page."""
     text = re.sub(r"BENCH-\w+", marker, path.read_text())
     if marker not in text:
         text = text.replace("\n---\n", f"\n---\n{marker}\n\n", 1)
-    path.write_text(text)
+    if by_rename:
+        temporary = path.with_name(f"{path.name}.tmp{os.getpid()}")
+        temporary.write_text(text)
+        temporary.replace(path)
+    else:
+        path.write_text(text)
     return time.perf_counter()
 
 
-def on_disk(page: Path, source: Path, runs: int, settle: Callable[[], None]) -> list[float]:
+def wait_on_disk(page: Path, marker: str, saved: float) -> float:
+    """Seconds from `saved` until `page` holds `marker`."""
+    deadline = saved + 30
+    while True:
+        try:
+            if marker in page.read_text():
+                return time.perf_counter() - saved
+        except FileNotFoundError:
+            pass
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"edit never reached {page}")
+        time.sleep(0.001)
+
+
+def on_disk(page: Path, source: Path, runs: int, settle: Callable[[], None], by_rename: bool = False) -> list[float]:
     times = []
     for run in range(runs):
         marker = f"BENCH-disk{run}{int(time.time() * 1000)}"
-        saved = save(source, marker)
-        deadline = saved + 30
-        while True:
-            try:
-                if marker in page.read_text():
-                    break
-            except FileNotFoundError:
-                pass
-            if time.perf_counter() > deadline:
-                raise SystemExit(f"edit never reached {page}")
-            time.sleep(0.001)
-        times.append(time.perf_counter() - saved)
+        saved = save(source, marker, by_rename)
+        times.append(wait_on_disk(page, marker, saved))
+        settle()
+    return times
+
+
+def second_on_disk(page: Path, source: Path, runs: int, settle: Callable[[], None]) -> list[float]:
+    """Two saves of one page SECOND_EDIT_S apart: the time of the second, while the first's
+    rebuild and search index may still be running."""
+    times = []
+    for run in range(runs):
+        first = save(source, f"BENCH-first{run}{int(time.time() * 1000)}")
+        time.sleep(max(0.0, first + SECOND_EDIT_S - time.perf_counter()))
+        marker = f"BENCH-second{run}{int(time.time() * 1000)}"
+        times.append(wait_on_disk(page, marker, save(source, marker)))
         settle()
     return times
 
@@ -183,18 +211,25 @@ def _front_matter(page: Path) -> dict:
     return yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n")) if text.startswith("---\n") else {}
 
 
-def measure(name: str, content: Path, work: Path, runs: int) -> Iterator[tuple[str, float]]:
-    server = Server(content, work / "site")
+def measure(name: str, content: Path, work: Path, runs: int, repo: Path) -> Iterator[tuple[str, float]]:
+    server = Server(content, work / "site", repo)
     edit = targets(content)
+    out_page = work / "site" / edit.page_url / "index.html"
     try:
         yield f"{name}: start (initial build)", server.startup
         server.settle(after_edit=False)
         seen, indexed = len(server.rebuilds), len(server.indexings)
         yield f"{name}: prose edit -> page on disk", statistics.median(
-            on_disk(work / "site" / edit.page_url / "index.html", edit.page, runs, server.settle))
+            on_disk(out_page, edit.page, runs, server.settle))
         yield f"{name}:   the page written ahead, after", server.ahead_median(seen)
         yield f"{name}:   the full rebuild", server.rebuild_median(seen)
         yield f"{name}:   then the search index", server.index_median(indexed)
+        yield f"{name}: second edit 300 ms later -> on disk", statistics.median(
+            second_on_disk(out_page, edit.page, runs, lambda: server.settle(rebuilds=2)))
+        seen = len(server.rebuilds)
+        yield f"{name}: save by rename -> page on disk", statistics.median(
+            on_disk(out_page, edit.page, runs, server.settle, by_rename=True))
+        yield f"{name}:   the page written ahead, after", server.ahead_median(seen)
         yield f"{name}: prose edit -> browser reload", statistics.median(
             in_browser(server.url + edit.page_url, edit.page, runs, server.settle))
         seen, indexed = len(server.rebuilds), len(server.indexings)
@@ -260,9 +295,9 @@ def in_browser_yaml(url: str, edit: Targets, runs: int, settle: Callable[[], Non
     return times
 
 
-def rebuild_cpu(content: Path, runs: int) -> Iterator[tuple[str, float]]:
+def rebuild_cpu(content: Path, runs: int, repo: Path) -> Iterator[tuple[str, float]]:
     """The rebuild alone, in this process: CPU time, which a busy machine disturbs less than wall time."""
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(repo))
     from ladderdocs.site import Options, Pipeline
 
     pipeline = Pipeline(content.resolve(), Options(workers=1))
@@ -283,21 +318,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose ladderdocs is served")
+    parser.add_argument("--skip-example", action="store_true", help="measure the generated handbook only")
     args = parser.parse_args()
+    repo = args.repo.resolve()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     results: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as tmp:
-        example = Path(tmp) / "example"
-        example.mkdir()
-        shutil.copytree(EXAMPLE, example / "content")
-        results += measure("example", example / "content", example, args.runs)
+        if not args.skip_example:
+            example = Path(tmp) / "example"
+            example.mkdir()
+            shutil.copytree(EXAMPLE, example / "content")
+            results += measure("example", example / "content", example, args.runs, repo)
         big = Path(tmp) / "big"
         big.mkdir()
         generate(big / "content", args.pages)
-        results += measure(f"{args.pages} pages", big / "content", big, args.runs)
-        results += rebuild_cpu(big / "content", args.runs)
+        results += measure(f"{args.pages} pages", big / "content", big, args.runs, repo)
+        results += rebuild_cpu(big / "content", args.runs, repo)
         pages = sum(1 for _ in (big / "site").rglob("*.html")) if (big / "site").exists() else 0
-    print(f"\nmedian of {args.runs} (generated handbook: {pages or 'about ' + str(args.pages)} pages)")
+    print(f"\n{repo}: median of {args.runs} (generated handbook: {pages or 'about ' + str(args.pages)} pages)")
     for name, seconds in results:
         print(f"  {name:45} {seconds * 1000:8.0f} ms")
     print(f"load average after: {os.getloadavg()[0]:.2f}")

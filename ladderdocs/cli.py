@@ -1,4 +1,4 @@
-"""The `ladderdocs` command: build, check, serve, init, schema."""
+"""The `ladderdocs` command: build, check, serve, clean, init, import, schema."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ladderdocs.checks.parity import summarise
 from ladderdocs.errors import ContentError, Problem
 from ladderdocs.init import example_handbook, init_handbook
 from ladderdocs.model.entities import INTERNAL, PUBLIC
+from ladderdocs.render.cache import CACHE_DIR, cache_folder, remove_cache
 from ladderdocs.site import Options, build, check
 from ladderdocs.source.schema import published_schema
 
@@ -39,14 +40,22 @@ def _print_problems(problems: list[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
+def _cache(args: argparse.Namespace, content: Path) -> Path | None:
+    """The build cache beside the handbook; none for the bundled example, which may live
+    in a folder nobody should write to (an installed package)."""
+    return None if args.no_cache or (args.example and not args.content) else cache_folder(content)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    site = build(_content_folder(args), Path(args.out),
+    content = _content_folder(args)
+    site = build(content, Path(args.out),
                  Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force,
-                         drafts=args.drafts))
+                         drafts=args.drafts, cache=_cache(args, content)))
     _print_problems(site.warnings)
     pages = sum(1 for path in site.files if path.endswith(".html"))
-    print(f"built {_count(pages, 'page')} ({args.audience or PUBLIC}) into {args.out}/ in {time.perf_counter() - started:.2f}s")
+    print(f"built {_count(pages, 'page')} ({args.audience or PUBLIC}) into {args.out}/ in "
+          f"{time.perf_counter() - started:.2f}s ({len(site.rendered)} rendered)")
     if site.findings:
         print(f"pay parity: {summarise(site.findings).text} (`ladderdocs check` lists them)")
     return 0
@@ -82,8 +91,24 @@ def _count(number: int, one: str, many: str = "") -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ladderdocs.serve.preview import serve  # the server and the watcher load only when asked for
 
-    return serve(_content_folder(args), Path(args.out) if args.out else None,
-                 Options(args.audience or PUBLIC, args.strict, drafts=args.drafts), args.host, args.port, args.open)
+    content = _content_folder(args)
+    return serve(content, Path(args.out) if args.out else None,
+                 Options(args.audience or PUBLIC, args.strict, drafts=args.drafts, cache=_cache(args, content)),
+                 args.host, args.port, args.open)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    folder = cache_folder(_content_folder(args))
+    try:
+        removed = remove_cache(folder)
+    except ValueError as err:
+        raise ContentError([Problem(str(folder), 1, 1, str(err))]) from None
+    if removed is None:
+        print(f"no build cache at {folder}/; nothing removed")
+    else:
+        files, size = removed
+        print(f"removed the build cache {folder}/ ({_count(files, 'file')}, {size / 1e6:.1f} MB)")
+    return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -131,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
         p.add_argument("--drafts", action="store_true", help="include the pages marked draft: true")
 
+    def no_cache_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--no-cache", action="store_true",
+                       help=f"render every page and neither read nor write the build cache ({CACHE_DIR}/)")
+
     p = verbs.add_parser("build", help="render the handbook into a static site")
     content_options(p)
     p.add_argument("--out", "-o", default="site", help="output folder (default: ./site)")
@@ -141,6 +170,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", type=_base_url, metavar="URL",
                    help="address the site is served at, e.g. https://org.github.io/handbook/ "
                         "(replaces base_url of handbook.yml)")
+    no_cache_option(p)
     p.set_defaults(run=cmd_build)
 
     p = verbs.add_parser("init", help="start a new handbook in DIR, with a GitHub Pages workflow")
@@ -157,7 +187,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.add_argument("--open", action="store_true", help="open the preview in the web browser")
     p.add_argument("--out", "-o", help="write the site here (default: a temporary folder, removed on exit)")
+    no_cache_option(p)
     p.set_defaults(run=cmd_serve)
+
+    p = verbs.add_parser("clean", help=f"remove the build cache ({CACHE_DIR}/ beside the handbook folder)")
+    p.add_argument("--content", "-c", help="handbook folder (default: ./content)")
+    p.set_defaults(run=cmd_clean, example=False)
 
     p = verbs.add_parser("import", help="turn a spreadsheet of the framework into a handbook folder")
     p.add_argument("format", choices=["csv", "xlsx"], help="the spreadsheet's format (xlsx needs ladderdocs[xlsx])")

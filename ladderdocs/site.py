@@ -21,11 +21,12 @@ from ladderdocs.model.entities import PUBLIC, Handbook, Page
 from ladderdocs.model.queries import ref_target
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
 from ladderdocs.outputs.search_index import INDEX_FILES, index_files
-from ladderdocs.outputs.write import OutputRefused, check_output, recover, staged_site
+from ladderdocs.outputs.write import OutputRefused, SiteUpdate, check_output, recover
 from ladderdocs.pages import prose
-from ladderdocs.pages.base import Job, PageType
+from ladderdocs.pages.base import Job, PageJob, PageType
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses, views
+from ladderdocs.render.cache import Body, BuildCache, Snapshot
 from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 from ladderdocs.render.parallel import in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
@@ -50,6 +51,11 @@ class Options:
     workers: int | None = None   # processes rendering pages (default: one per core; 1: serially)
     force: bool = False          # replace an output folder ladderdocs did not write
     drafts: bool = False         # include pages marked `draft: true`
+    cache: Path | None = None    # the build cache's folder (render/cache.py); None: a build renders everything
+
+    def output_key(self) -> tuple[object, ...]:
+        """The options the bytes of a site depend on."""
+        return (self.audience, self.file_mode, self.base_url, self.drafts)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class Site:
     sections: dict[str, list[Section]]  # of every page made from Markdown, by its path: for the search index
     templates: dict[str, bytes]         # every template of every theme layer: any change renders every page
     rendered: list[str]                 # the jobs rendered this run; the others were kept from the last site
+    index: dict[str, bytes] | None = None  # the search index, when the last one still holds (same handbook)
 
 
 class Pipeline:
@@ -76,6 +83,8 @@ class Pipeline:
         self.parsed = ParseCache()
         self.dates = PageDates()
         self.bytecode = MemoryBytecodeCache()
+        self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
+        self._bodies: dict[str, Body] = {}  # of the last run's prose pages, for the cache
 
     def model(self) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
@@ -91,24 +100,32 @@ class Pipeline:
             handbook = replace(handbook, settings=replace(handbook.settings, base_url=self.options.base_url))
         return handbook, problems
 
-    def run(self, last: Site | None = None) -> Site:
+    def run(self, last: Site | Snapshot | None = None) -> Site:
         """Every file of the site but the search index, or ContentError. Given the last good
-        site, pages that show nothing changed since are kept instead of rendered."""
+        site (else the cache's), pages that show nothing changed since are kept instead of rendered."""
         handbook, warnings = self.model()
-        facts = Facts(handbook)
-        typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
-        jobs = [job for _, job in typed]
+        if last is None and self.cache is not None:
+            last = self.cache.site()
         layers = theme_layers(handbook.settings.theme)
         templates = template_sources(layers)
         changed = {ALL} if last is None or templates != last.templates else changed_deps(last.handbook, handbook)
+        facts = Facts(handbook)
+        if isinstance(last, Site):  # serve's last site (the cache keeps no facts)
+            facts.carry(last.facts, changed)  # a level edit works out its own track's diffs alone
+        typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
+        jobs = [job for _, job in typed]
         kept = {job.path: last.files[job.path] for job in jobs if last is not None and _unchanged(job, changed, last)}
         fresh = [job for job in jobs if job.path not in kept]
 
-        engine = self._engine(handbook)
+        cached = self._cached_bodies(fresh)
+        engine = self._engine(handbook, cached)
         engine.prepare(fresh)
-        files, problems, sections = render_pages(engine, fresh, self.options.workers)
+        files, problems, bodies = render_pages(engine, fresh, self.options.workers)
+        sections = {path: body.sections for path, body in bodies.items()}
         files.update(kept)
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
+        self._bodies = {job.path: bodies.get(job.path) or cached[job.path] for job in jobs
+                        if job.path in bodies or job.path in cached} if bodies else {}
         static = {out: path.read_bytes() for out, path in static_files(layers).items()}
         files.update(static)
         files[SCRIPT_MESSAGES] = messages_script([data.decode() for out, data in static.items() if out.endswith(".js")],
@@ -123,11 +140,14 @@ class Pipeline:
         problems += host_problems + self._address_problems(handbook, [job.path for job in jobs], list(files))
         strict = self.options.strict
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
+        index = last.index if last is not None and last.index is not None and last.handbook == handbook else None
         return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
-                    facts.findings, sections, templates, [job.path for job in fresh])
+                    facts.findings, sections, templates, [job.path for job in fresh], index)
 
     def search_index(self, site: Site) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts."""
+        if site.index is not None:
+            return site.index
         hb = site.handbook
         named = views(hb, self.page_types)
         sources = _IndexSources(PlainText(make_markdown(hb.settings.allow_html), lambda kind, ident: (
@@ -165,9 +185,25 @@ class Pipeline:
         pages = {job.path: engine.render(job) for job in (prose.page_job(facts, page) for page in fresh.values())}
         return {} if engine.problems else pages
 
-    def _engine(self, handbook: Handbook) -> Engine:
+    def _engine(self, handbook: Handbook, bodies: Mapping[str, Body] | None = None) -> Engine:
         return Engine(handbook, navigation(handbook, self.page_types), index_pages(self.page_types),
-                      self.options.file_mode, self.bytecode, views(handbook, self.page_types))
+                      self.options.file_mode, self.bytecode, views(handbook, self.page_types), bodies)
+
+    # -- the build cache (render/cache.py) ---------------------------------------------------
+    def _cached_bodies(self, jobs: list[Job]) -> Mapping[str, Body]:
+        """The last build's prose bodies, read only when a prose page is to be rendered."""
+        if self.cache is None or not any(isinstance(job, PageJob) and job.prose for job in jobs):
+            return {}
+        return self.cache.bodies()
+
+    def remember(self, site: Site, index: dict[str, bytes]) -> None:
+        """Keep a good site in the cache for the next build; nothing is written when it is the
+        cached one again."""
+        if self.cache is None or (not site.rendered and site.index is not None):
+            return
+        if self._bodies:
+            self.cache.save_bodies(self._bodies)
+        self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index))
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one
@@ -207,7 +243,7 @@ class _IndexSources:
         return self.by_path[path]
 
 
-def _unchanged(job: Job, changed: set[Dep], last: Site) -> bool:
+def _unchanged(job: Job, changed: set[Dep], last: Site | Snapshot) -> bool:
     return job.path in last.files and not (ALL in changed or ALL in job.deps or job.deps & changed)
 
 
@@ -237,18 +273,26 @@ def check_output_folder(out_dir: Path, content: Path, handbook: Handbook | None,
 
 
 def build(content: Path, out_dir: Path, options: Options = Options()) -> Site:
-    """The site written to `out_dir`, swapped in whole; on any problem the old site stays."""
-    recover(out_dir.absolute())  # a build killed mid-swap left the last good site aside: put it back first
+    """The site written to `out_dir`, which is updated in place (outputs/write.py); on a content
+    problem nothing is written."""
+    recover(out_dir.absolute())  # a build of an earlier version killed mid-swap left the site aside: put it back
     check_output_folder(out_dir, content, None, options.force)
     pipeline = Pipeline(content, options)
     site = pipeline.run()
     check_output_folder(out_dir, content, site.handbook, options.force)  # its theme folder is known now
     index = in_background(pipeline.search_index, site)  # another core indexes while this one writes
     try:
-        with staged_site(out_dir) as write:
-            write(site.files)
-            write(index())
-    except OSError as err:  # a full disk or a read-only folder: the author's to fix, and the old site stands
+        update = SiteUpdate(out_dir, pipeline.cache.output(out_dir) if pipeline.cache else None)
+        update.write(site.files)
+        index_files = index()
+        update.write(index_files)
+        manifest = update.finish()
+    except OSError as err:  # a full disk or a read-only folder: the author's to fix
         raise ContentError([Problem(display_path(out_dir), 1, 1, f"cannot write the site ({err.strerror or err}); "
-                                                                 "expected a folder ladderdocs may write to")]) from err
+                                                                 "expected a folder ladderdocs may write to (each "
+                                                                 "file is old or new; the next build completes it)")]
+                           ) from err
+    if pipeline.cache is not None:
+        pipeline.cache.save_output(out_dir, manifest)
+        pipeline.remember(site, index_files)
     return site

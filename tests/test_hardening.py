@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import EXAMPLE, MINI, REPO, render, run_cli, tree_bytes
+from conftest import EXAMPLE, MINI, REPO, built, render, run_cli, tree_bytes
 from ladderdocs.errors import ContentError
-from ladderdocs.outputs import write
 from ladderdocs.outputs.write import MARKER
 from ladderdocs.site import Options, build
 from ladderdocs.text.markdown import make_markdown
@@ -208,12 +207,12 @@ def test_links_that_lead_nowhere_are_problems_not_crashes(tmp_path: Path) -> Non
 # -- 9. a killed build ---------------------------------------------------------------------------
 def test_the_next_build_clears_what_killed_builds_left(tmp_path: Path) -> None:
     content, site = copy(tmp_path), tmp_path / "site"
-    assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
+    assert run_cli("build", "-c", str(content), "-o", str(site), "--no-cache").returncode == 0
     gone_pid = 4_000_000  # above pid_max: no process has it
     for name in (f".site.new-{gone_pid}-abc", f".site.old-{gone_pid}-def", ".site.new-x1y2z3"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "index.html").write_text("half")
-    assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
+    assert run_cli("build", "-c", str(content), "-o", str(site), "--no-cache").returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handbook", "site"]
 
 
@@ -229,19 +228,29 @@ def test_a_site_moved_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> Non
     assert tree_bytes(site) == good
 
 
-def test_a_failed_swap_is_an_error_and_the_old_site_stands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_is_an_error_each_file_is_old_or_new_and_the_next_build_completes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content, site = copy(tmp_path), tmp_path / "site"
     build(content, site)
-    good = tree_bytes(site)
+    old = tree_bytes(site)
+    settings = content / "handbook.yml"
+    settings.write_text(settings.read_text().replace("title: ", "title: New ", 1))  # every page changes
+    real_replace, calls = os.replace, []
 
-    def refuse(a: Path, b: Path) -> bool:
-        raise PermissionError(13, "Permission denied", str(b))
+    def full_disk_at_the_third(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", dst)
+        real_replace(src, dst)
 
-    monkeypatch.setattr(write, "_exchange", refuse)
+    monkeypatch.setattr(os, "replace", full_disk_at_the_third)
     with pytest.raises(ContentError, match="cannot write the site"):
         build(content, site, Options())
-    assert tree_bytes(site) == good
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["handbook", "site"]
+    monkeypatch.undo()
+    left = tree_bytes(site)
+    assert left.keys() == old.keys() and sum(left[rel] != old[rel] for rel in left) == 2  # no temporary file
+    build(content, site)
+    assert tree_bytes(site) == tree_bytes(built(content, tmp_path / "cold"))
 
 
 # -- 11. cost bounded by input size --------------------------------------------------------------

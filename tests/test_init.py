@@ -54,6 +54,10 @@ def test_workflow_builds_strictly_and_deploys_with_the_official_pages_actions(tm
     assert "ladderdocs build --strict --out _site" in runs and "steps.pages.outputs.base_url" in runs
     upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "_site"
+    cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache"))
+    assert cache["with"]["path"] == ".ladderdocs-cache" and uses.index("actions/cache") < uses.index(
+        "actions/configure-pages")  # restored before the build, saved by the action after the job
+    assert "github.sha" in cache["with"]["key"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"])
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert "steps.deployment.outputs.page_url" in deploy["environment"]["url"]
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
@@ -67,7 +71,7 @@ def test_readme_and_gitignore_for_the_authors(tmp_path: Path) -> None:
                     "ladder.json", f"ladderdocs=={__version__}"):
         assert promise in readme, promise
     assert "@" not in readme.replace("@v", "")  # no placeholder left behind
-    assert "site/" in (tmp_path / "hb" / ".gitignore").read_text().splitlines()
+    assert {"site/", ".ladderdocs-cache/"} <= set((tmp_path / "hb" / ".gitignore").read_text().splitlines())
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:

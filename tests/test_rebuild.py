@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
-from conftest import MINI
+from conftest import FIXTURES, MINI, REPO
 from ladderdocs.addresses import page_url
 from ladderdocs.errors import ContentError
 from ladderdocs.model.deps import level_dep
@@ -91,16 +92,25 @@ def test_a_prose_edit_renders_that_page_alone(handbook: Path) -> None:
     assert builder.run(site).rendered == ["faq/index.html"]
 
 
-def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path) -> None:
+ABOUT_DEV = {"levels/index.html",  # lists every level with its summary
+             "levels/dev/index.html", "tracks/ic/index.html", "compare/index.html",
+             "compare/us/index.html", "parity/index.html", "parity/us/index.html", "diff/levels.js",
+             "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html", "embed/compare/index.html",
+             "embed/parity/us/index.html", "ladder.json"}
+ABOVE_DEV = {"levels/senior-dev/index.html", "embed/levels/senior-dev/index.html",
+             "diff/senior-dev--manager/index.html",  # senior-dev's marks and comparisons look below it
+             "competencies/coding/index.html", "competencies/leading/index.html"}  # they show expectations alone
+
+
+@pytest.mark.parametrize("change, rendered", [("level summary", ABOUT_DEV),
+                                              ("level expectation", ABOUT_DEV | ABOVE_DEV)])
+def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path, change: str,
+                                                                         rendered: set[str]) -> None:
+    """The 'dev' level, below 'senior-dev' on the ic track: what the level above and the
+    competency pages show of it is its expectations, so a summary edit leaves them alone."""
     builder, site = first_build(handbook)
-    EDITS["level summary"](handbook)  # the 'dev' level, below 'senior-dev' on the ic track
-    rendered = set(builder.run(site).rendered)
-    assert rendered == {"levels/dev/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html",
-                        "competencies/coding/index.html", "compare/index.html", "compare/us/index.html", "parity/index.html",
-                        "parity/us/index.html", "diff/levels.js", "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html",
-                        "embed/levels/senior-dev/index.html", "embed/compare/index.html", "embed/parity/us/index.html",
-                        "ladder.json", "diff/senior-dev--manager/index.html",
-                        "levels/index.html"}  # levels/ lists the summaries; senior-dev's comparisons look below it
+    EDITS[change](handbook)
+    assert set(builder.run(site).rendered) == rendered
 
 
 def test_a_title_change_renders_every_page(handbook: Path) -> None:
@@ -172,3 +182,94 @@ def test_a_new_page_waits_for_the_full_rebuild(handbook: Path) -> None:
     builder, site = first_build(handbook)
     (handbook / "pages" / "new.md").write_text("---\ntitle: New\n---\nHello.\n", encoding="utf-8")
     assert builder.quick_pages(site, [handbook / "pages" / "new.md"]) == {}
+
+
+# -- level edits on handbooks of real shape: incremental, and still byte-identical ----------
+def generated(root: Path) -> Path:
+    """bench/generate.py's handbook (4 tracks of 10 levels, 20 competencies), with 30 pages."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    generate(root, 30)
+    return root.resolve()
+
+
+def nth_expectation(text: str, n: int) -> str:
+    """The n-th expectation written as a plain string (not a `key:`/`text:` mapping)."""
+    return [line for line in text.splitlines() if line.startswith("        - ") and ": " not in line][n]
+
+
+LEVEL_EDITS: dict[str, tuple[str, Callable[[Path], Path], list[tuple[str, str]]]] = {
+    # handbook, how to make it, then edits in turn (old, new) to its ladder/tracks/ic.yml
+    "cumulative, bottom then middle": ("cumulative", lambda tmp: shutil.copytree(FIXTURES / "cumulative", tmp).resolve(), [
+        ("Writes clear commit messages.", "Writes clear commit messages and notes."),  # every level above inherits it
+        ("Designs a feature before building it.", "Designs a service before building it."),
+        ("summary: Delivers.", "summary: Delivers often.")]),
+    "restated, bench-shaped": ("generated", generated, [("", ""), ("", "")]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEVEL_EDITS))
+def test_level_edits_in_turn_rebuild_to_a_cold_build(tmp_path: Path, case: str) -> None:
+    """serve's rebuild (only the track file re-read, the marks and diffs the edit cannot reach
+    kept) writes what a cold build of the same files writes, edit after edit."""
+    _, make, edits = LEVEL_EDITS[case]
+    root = make(tmp_path / "handbook")
+    track = root / "ladder" / "tracks" / "ic.yml"
+    builder, site = first_build(root)
+    for number, (old, new) in enumerate(edits):
+        text = track.read_text()
+        if not old:  # a middle level's expectation, then another
+            old = nth_expectation(text, 40 + number * 25)
+            new = old + " And teaches it."
+        assert old in text
+        track.write_text(text.replace(old, new, 1))
+        builder.parsed.forget([track], only_these=True)
+        site = builder.run(site)
+        full = render(root).files
+        assert sorted(site.files) == sorted(full)
+        stale = [path for path in full if site.files[path] != full[path]]
+        assert not stale, f"stale after edit {number + 1}: {stale}"
+
+
+def test_a_level_edit_works_out_again_only_what_compares_its_track(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A diff of two levels of other tracks cannot change: it is not worked out again."""
+    import ladderdocs.pages.facts as facts_module
+
+    root = generated(tmp_path / "handbook")
+    worked_out: list[tuple[str, str]] = []
+    real = facts_module.diff_levels
+
+    def spy(hb, lower, upper, applying):  # type: ignore[no-untyped-def]
+        worked_out.append((lower.track_id, upper.track_id))
+        return real(hb, lower, upper, applying)
+
+    monkeypatch.setattr(facts_module, "diff_levels", spy)
+    builder, site = first_build(root)
+    assert ("management", "management") in worked_out
+    worked_out.clear()
+    edit(root, "ladder/tracks/ic.yml", nth_expectation((root / "ladder/tracks/ic.yml").read_text(), 60),
+         "        - Teaches what the team builds.")
+    builder.run(site)
+    assert worked_out and all("ic" in pair for pair in worked_out), sorted(set(worked_out))
+
+
+def test_a_level_edit_reported_by_the_watcher_stats_no_page(handbook: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """serve trusts the watcher's report: a level edit does not ask the file system about every page."""
+    import ladderdocs.source.cache as cache_module
+
+    builder, site = first_build(handbook)
+    asked: list[Path] = []
+    real = cache_module._stat_key
+    monkeypatch.setattr(cache_module, "_stat_key", lambda path: asked.append(path) or real(path))
+    EDITS["level summary"](handbook)
+    builder.parsed.forget([handbook / "ladder" / "tracks" / "ic.yml"], only_these=True)
+    rebuilt = builder.run(site)
+    assert "Ships features." in rebuilt.files["levels/dev/index.html"].decode()
+    assert not [path for path in asked if "pages" in path.parts], asked
+    builder.parsed.forget([])  # a report of nothing in particular: every file is looked at again
+    asked.clear()
+    builder.run(rebuilt)
+    assert (handbook / "pages" / "faq.md") in asked

@@ -369,12 +369,14 @@ def test_the_search_index_follows_an_edit_and_is_builds_index(tmp_path: Path) ->
     preview.rebuild()
     assert not (tmp_path / "site" / INDEX_FILE).exists()
     preview.index()
+    preview.wait_for_index(WAIT)
     faq = content / "pages" / "faq.md"
     edit(faq, "Someone who designs services.", "Someone who designs zeppelins.")
     preview.rebuild({faq.resolve()})
     assert "zeppelin" in (tmp_path / "site" / "faq" / "index.html").read_text(encoding="utf-8")
     assert "zeppelin" not in (tmp_path / "site" / INDEX_FILE).read_text(encoding="utf-8")  # the page first
     preview.index()
+    preview.wait_for_index(WAIT)
     built = render(content.resolve()).files
     for name in INDEX_FILES:
         assert (tmp_path / "site" / name).read_bytes() == built[name], name
@@ -390,6 +392,7 @@ def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(t
     preview = Preview(content.resolve(), site, Options())
     preview.rebuild()
     preview.index()
+    preview.wait_for_index(WAIT)
     before = tree_bytes(site)
     faq = content / "pages" / "faq.md"
     edit(faq, "Someone who designs services.", "Someone who writes ahead.")
@@ -408,3 +411,117 @@ def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(t
     assert b"Someone who writes ahead." in seen["faq/index.html"]
     assert tree_bytes(site) == seen
     assert preview.channel.current()[1].build != build_before
+
+
+def test_the_search_index_is_made_in_another_process_and_the_next_edit_does_not_wait_for_it(
+        tmp_path: Path) -> None:
+    """The index of one edit is still being made (here it waits on a gate) while a second edit
+    reaches disk; the first index is dropped and never written, and the last edit's index, once
+    made, is the very index `build` writes."""
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    site = tmp_path / "site"
+    preview = Preview(content.resolve(), site, Options())
+    preview.rebuild()
+    preview.index()
+    preview.wait_for_index(WAIT)
+    made, gate = tmp_path / "index-made-by", tmp_path / "gate"
+    real = preview.pipeline.search_index
+
+    def gated(of: Site) -> dict[str, bytes]:
+        made.write_text(str(os.getpid()))
+        deadline = time.monotonic() + WAIT
+        while not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real(of)
+
+    preview.pipeline.search_index = gated  # type: ignore[method-assign]
+    faq = content / "pages" / "faq.md"
+    edit(faq, "Someone who designs services.", "First quokka.")
+    preview.rebuild({faq.resolve()})
+    preview.index()
+    wait_for(made.exists, what="the first edit's index to start")
+    assert made.read_text() != str(os.getpid()), "the search index was made in serve's own process"
+    edit(faq, "First quokka.", "Second wombat.")
+    preview.rebuild({faq.resolve()})  # the first index has not passed its gate
+    assert "Second wombat." in (site / "faq" / "index.html").read_text(encoding="utf-8")
+    assert "quokka" not in (site / INDEX_FILE).read_text(encoding="utf-8")  # never half a new site
+    gate.touch()
+    preview.index()
+    preview.wait_for_index(WAIT)
+    built = render(content.resolve()).files
+    assert "wombat" in (site / INDEX_FILE).read_text(encoding="utf-8")
+    assert {rel: data for rel, data in tree_bytes(site).items() if rel != ".ladderdocs-site"} == built
+
+
+def save_by_rename(page: Path, old: str, new: str, style: str) -> set[Path]:
+    """Save `page` as an editor that never writes the page in place; the paths watchfiles may report."""
+    text = page.read_text().replace(old, new, 1)
+    if style == "atomic":  # write a temporary file beside the page, rename it over the page
+        temporary = page.with_name(page.name + ".tmp8123")
+        temporary.write_text(text)
+        temporary.replace(page)
+        return {temporary, page}
+    probe = page.with_name("4913")  # vim: may I write here? then keep the old file aside, write anew
+    probe.write_text("")
+    probe.unlink()
+    backup = page.with_name(page.name + "~")
+    page.replace(backup)
+    page.write_text(text)
+    backup.unlink()
+    return {probe, page, backup}
+
+
+@pytest.mark.parametrize("style", ["atomic", "vim"])
+def test_a_save_by_rename_takes_the_fast_path(tmp_path: Path, style: str) -> None:
+    """The page is on disk before the full rebuild starts, as for a save in place."""
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    site = tmp_path / "site"
+    preview = Preview(content.resolve(), site, Options())
+    preview.rebuild()
+    faq = content.resolve() / "pages" / "faq.md"
+    seen: dict[str, bytes] = {}
+    full = preview.pipeline.run
+
+    def spy(last: Site | None) -> Site:
+        seen.update(tree_bytes(site))
+        return full(last)
+
+    preview.pipeline.run = spy  # type: ignore[method-assign]
+    preview.rebuild(save_by_rename(faq, "Someone who designs services.", "Someone who renames.", style))
+    assert b"Someone who renames." in seen["faq/index.html"]
+    built = render(content.resolve()).files
+    assert {rel: data for rel, data in tree_bytes(site).items() if rel != ".ladderdocs-site"} == {
+        rel: data for rel, data in built.items() if rel not in INDEX_FILES}
+
+
+def test_a_burst_of_temporary_files_alone_rebuilds_nothing(tmp_path: Path) -> None:
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    preview = Preview(content.resolve(), tmp_path / "site", Options())
+    preview.rebuild()
+    runs: list[Site | None] = []
+    full = preview.pipeline.run
+    preview.pipeline.run = lambda last: runs.append(last) or full(last)  # type: ignore[method-assign]
+    pages = content.resolve() / "pages"
+    preview.rebuild({pages / "4913", pages / "faq.md.tmp8123", pages / ".faq.md.swp"})
+    assert runs == []
+    preview.rebuild({pages / "faq.md", pages / "faq.md.tmp8123"})  # a page is read again
+    assert len(runs) == 1
+
+
+@pytest.mark.parametrize("style", ["atomic", "vim"])
+def test_serve_writes_a_page_saved_by_rename_ahead_of_the_full_rebuild(tmp_path: Path, style: str) -> None:
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    running = start_serve(content, tmp_path / "site")
+    try:
+        wait_for(lambda: any("search index updated" in line for line in running.output), what="the first index")
+        save_by_rename(content / "pages" / "faq.md", "Someone who designs services.", "Saved by rename.", style)
+        wait_for(lambda: "Saved by rename." in running.html("faq/"), what="the renamed save in faq/")
+        line = wait_for(lambda: next((l for l in running.output if l.startswith("rebuilt")), None),
+                        what="the rebuild after the save")
+        assert "the edited page was on disk after" in line, line  # type: ignore[operator]
+    finally:
+        stop(running.proc)

@@ -7,6 +7,7 @@ frame are made of it, and a change there renders everything again. A key names o
 entity's own content:
 
     ("level", id)       summary, scope, expectations, examples and the level's bands
+    ("expectations", id) the level's expectations alone: what the levels above compare with
     ("track", id)       summary and off-ramps
     ("competency", id)  description
     ("page", rel)       a prose page's front matter and body
@@ -35,6 +36,10 @@ def level_dep(level_id: str) -> Dep:
     return ("level", level_id)
 
 
+def expectations_dep(level_id: str) -> Dep:
+    return ("expectations", level_id)
+
+
 def track_dep(track_id: str) -> Dep:
     return ("track", track_id)
 
@@ -48,10 +53,11 @@ def page_dep(rel: str) -> Dep:
 
 
 def up_to(hb: Handbook, level: Level) -> frozenset[Dep]:
-    """A level and every level below it on its track: on a cumulative track all of them say what
-    applies at it, and marks everywhere compare with the level below."""
+    """A level, and the expectations of every level below it on its track: on a cumulative track
+    all of them say what applies at it, and marks everywhere compare with the level below. A
+    summary edit at the bottom of a track so renders no page about the levels above it."""
     levels = hb.track_of(level).levels
-    return frozenset(level_dep(lv.id) for lv in levels[:levels.index(level) + 1])
+    return frozenset({level_dep(level.id), *(expectations_dep(lv.id) for lv in levels[:levels.index(level) + 1])})
 
 
 def skeleton(hb: Handbook) -> Hashable:
@@ -73,8 +79,11 @@ def changed_deps(old: Handbook, new: Handbook) -> set[Dep]:
         return {ALL}
     changed: set[Dep] = set()
     for level_id, level in new.level_by_id.items():
-        if level != old.level_by_id[level_id]:
+        before = old.level_by_id[level_id]
+        if level != before:
             changed.add(level_dep(level_id))
+            if level.expectations != before.expectations:
+                changed.add(expectations_dep(level_id))
     old_bands, new_bands = _bands_by_level(old), _bands_by_level(new)
     for level_id in old_bands.keys() | new_bands.keys():
         if old_bands.get(level_id) != new_bands.get(level_id):

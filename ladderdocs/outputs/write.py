@@ -1,31 +1,31 @@
-"""Stage 6: put the rendered files on disk without ever leaving a half-written site.
+"""Stage 6: put the rendered files on disk, never leaving a file half written.
 
-The new site is written next to the old one (`.site.new-<pid>-*`) and swapped in; a failure
-before the swap leaves the previous site exactly as it was. On Linux the swap is one atomic
-exchange of the two folders; elsewhere two renames, and a build that was killed between them
-is repaired by the next, which puts the old site back before anything else. Leftovers of
-killed builds are removed by the next build.
+The site is updated in place: only files whose bytes changed are written, each into a
+temporary file beside it that is then renamed over it (atomic on every system we run on),
+and files the new site lacks are removed last. A build killed at any moment leaves every
+file either its old bytes or its new ones; the next build removes the temporary files it
+left and finishes the job. A build that fails on the content writes nothing.
 
-A folder is replaced only when ladderdocs wrote it (it holds MARKER) or it is empty: `--out
-docs` must never delete someone's notes.
+A folder is written only when ladderdocs wrote it (it holds MARKER) or it is empty: `--out
+docs` must never delete someone's notes. MARKER is written first, so a folder a killed first
+build left half filled is still recognised as ours.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import hashlib
 import os
 import shutil
-import sys
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Mapping
 
-Writer = Callable[[Mapping[str, bytes]], None]
 MARKER = ".ladderdocs-site"  # in every site folder ladderdocs writes: the folder is its to replace
 MARKER_TEXT = b"This folder is written by ladderdocs; each build replaces all of it.\n"
 LEGACY = (".nojekyll", "robots.txt", "search-index.js")  # what every site written before MARKER holds
+TEMP = ".ladderdocs-tmp-"  # in the name of a file being written: `.<name>.ladderdocs-tmp-<pid>`
+StatKey = tuple[int, int, int, int]
+FileState = tuple[StatKey, bytes]  # a file as last written: its stat, the sha256 of its bytes
+Manifest = dict[str, FileState]  # what an update left on disk, by path in the site
 
 
 class OutputRefused(Exception):
@@ -57,34 +57,118 @@ def is_ours(folder: Path) -> bool:
     return not names or MARKER in names or set(LEGACY) <= names
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
-    with staged_site(out_dir) as write:
-        write(files)
+def write_site(files: Mapping[str, bytes], out_dir: Path, known: Manifest | None = None) -> Manifest:
+    """`out_dir` made to hold exactly `files`: see SiteUpdate."""
+    update = SiteUpdate(out_dir, known)
+    update.write(files)
+    return update.finish()
 
 
-@contextmanager
-def staged_site(out_dir: Path) -> Iterator[Writer]:
-    """A function writing files into a new site beside `out_dir`, which replaces it when the
-    block ends without an error (files can come in several batches, as they are ready)."""
-    out_dir = out_dir.absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    recover(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-", dir=out_dir.parent))
+class SiteUpdate:
+    """The site in `out_dir` brought up to date in place, in batches (the search index comes
+    last): a file is written only when its bytes differ, each through a temporary file and a
+    rename, and what the new site lacks is removed by `finish`. A build killed at any moment
+    leaves every file old or new; this one removes what a killed one left.
 
-    def write(files: Mapping[str, bytes]) -> None:
-        targets = {rel: safe_join(staging, rel) for rel in sorted(files)}
+    `known` is what an earlier update found on disk (its manifest): a file whose size, times
+    and inode are as recorded is compared by digest instead of being read."""
+
+    def __init__(self, out_dir: Path, known: Manifest | None = None):
+        self.out = out_dir.absolute()
+        self.known = known or {}
+        self.manifest: Manifest = {}
+        self.written: list[str] = []
+        recover(self.out)  # what a build of an earlier version, killed mid-swap, left beside the folder
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.on_disk, self.folders = _scan(self.out)
+        if MARKER not in self.on_disk:  # first: a folder cut short is still recognised as ours
+            _replace(self.out / MARKER, MARKER_TEXT)
+        self.on_disk.pop(MARKER, None)
+        self.wanted: set[str] = set()
+
+    def write(self, files: Mapping[str, bytes]) -> None:
+        targets = {rel: safe_join(self.out, rel) for rel in sorted(files)}
+        for rel in targets:
+            parts = rel.split("/")
+            for depth in range(1, len(parts)):  # a file where a folder must go now
+                if self.on_disk.pop("/".join(parts[:depth]), None) is not None:
+                    (self.out / "/".join(parts[:depth])).unlink()
+            if rel in self.folders:  # a folder where a file must go now
+                shutil.rmtree(targets[rel])
+                self.folders = {f for f in self.folders if not (f == rel or f.startswith(rel + "/"))}
+                self.on_disk = {r: s for r, s in self.on_disk.items() if not r.startswith(rel + "/")}
         for folder in sorted({target.parent for target in targets.values()}):
             folder.mkdir(parents=True, exist_ok=True)  # once per folder, not once per file
         for rel, target in targets.items():
-            target.write_bytes(files[rel])
+            data = files[rel]
+            digest = hashlib.sha256(data).digest()
+            stat = self.on_disk.get(rel)
+            if stat is None or not self._same(target, stat, data, digest, self.known.get(rel)):
+                stat = _replace(target, data)
+                self.written.append(rel)
+            self.manifest[rel] = (_stat_key(stat), digest)
+        self.wanted.update(files)
 
+    def finish(self) -> Manifest:
+        """Remove what the new site does not hold; the manifest of what is on disk now."""
+        for rel in sorted(set(self.on_disk) - self.wanted):
+            (self.out / rel).unlink(missing_ok=True)
+        needed = {rel.rsplit("/", 1)[0] for rel in self.wanted if "/" in rel}
+        needed |= {folder[:i] for folder in needed for i, char in enumerate(folder) if char == "/"}
+        for folder in sorted(self.folders - needed, reverse=True):  # deepest first
+            try:
+                (self.out / folder).rmdir()
+            except OSError:  # not empty: something appeared meanwhile; the next build tries again
+                pass
+        return self.manifest
+
+    @staticmethod
+    def _same(target: Path, stat: os.stat_result, data: bytes, digest: bytes, known: FileState | None) -> bool:
+        if stat.st_size != len(data):
+            return False
+        if known is not None and known[0] == _stat_key(stat):
+            return known[1] == digest
+        return target.read_bytes() == data
+
+
+def _scan(out: Path) -> tuple[dict[str, os.stat_result], set[str]]:
+    """Regular files (rel -> stat) and folders under `out`. Anything else found is removed on
+    the way: a link (writing through it could land outside the site), a temporary file that a
+    killed build left, a socket or a pipe."""
+    files: dict[str, os.stat_result] = {}
+    folders: set[str] = set()
+    pending = [("", out)]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(rel)
+                    pending.append((rel + "/", Path(entry.path)))
+                elif entry.is_file(follow_symlinks=False) and TEMP not in entry.name:
+                    files[rel] = entry.stat(follow_symlinks=False)
+                else:
+                    os.unlink(entry.path)
+    return files, folders
+
+
+def _replace(target: Path, data: bytes) -> os.stat_result:
+    """Write `target` whole or not at all: a temporary file beside it, renamed over it."""
+    tmp = target.with_name(f".{target.name}{TEMP}{os.getpid()}")
     try:
-        yield write
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-        os.chmod(staging, 0o755)
-        swap_in(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # the umask decides, as for any file
+        with open(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return os.stat(target)
+
+
+def _stat_key(stat: os.stat_result) -> StatKey:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def recover(out_dir: Path) -> None:
@@ -122,44 +206,6 @@ def _running(pid: int) -> bool:
     return True
 
 
-def swap_in(staging: Path, out_dir: Path) -> None:
-    """Put `staging` where `out_dir` is. At no moment is there no site at `out_dir`: the two
-    folders are exchanged in one step where the system can (Linux), else renamed in turn."""
-    if not out_dir.exists():
-        staging.rename(out_dir)
-        return
-    if _exchange(staging, out_dir):
-        old = staging  # it now holds the previous site
-    else:
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-{os.getpid()}-", dir=out_dir.parent))
-        old.rmdir()
-        out_dir.rename(old)
-        staging.rename(out_dir)
-    try:
-        shutil.rmtree(old)
-    except OSError as err:
-        raise OSError(err.errno, f"the new site is in place, but the previous one could not be removed from "
-                                 f"{old} ({err.strerror}); the next build tries again") from err
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Exchange two folders atomically with renameat2(RENAME_EXCHANGE); False where there is none."""
-    if not sys.platform.startswith("linux"):
-        return False
-    libc_name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(libc_name, use_errno=True) if libc_name else None
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    errno = ctypes.get_errno()
-    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system or kernel cannot
-        return False
-    raise OSError(errno, os.strerror(errno), str(b))
-
-
 def safe_join(root: Path, rel: str) -> Path:
     """`root/rel`, refusing any path that would land outside `root`. Judged on the text, which
     costs no system call per file; `update_site` also resolves links, as its folder is old."""
@@ -177,9 +223,7 @@ def update_site(files: dict[str, bytes], out_dir: Path, previous: dict[str, byte
         if not target.resolve().is_relative_to(out_dir.resolve()):  # a link someone left in site/
             raise ValueError(f"refusing to write outside the site: {rel!r}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(files[rel])
-        tmp.replace(target)
+        _replace(target, files[rel])
     for rel in sorted(set(previous) - set(files)):
         target = safe_join(out_dir, rel)
         target.unlink(missing_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ladderdocs.model.deps import competency_dep, level_dep
+from ladderdocs.model.deps import competency_dep, expectations_dep
 from ladderdocs.model.diff import CUMULATIVE, LevelExpectations, expectations_model
 from ladderdocs.model.entities import Competency, Handbook, Level, Track
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
@@ -37,7 +37,8 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     group_by_id = {g.id: g for g in hb.groups}
     for competency in hb.competencies:
         rows = growth(facts, competency)
-        shows = {competency_dep(competency.id), *(level_dep(lv.id) for _, _, levels in rows for lv, _ in levels)}
+        # what each level states, marked against the levels below: no level's summary
+        shows = {competency_dep(competency.id), *(expectations_dep(lv) for lv in hb.level_by_id)}
         yield PageJob(f"{competency.url}index.html", "competency.html", {
             "competency": competency, "group": group_by_id[competency.group], "growth": rows}, frozenset(shows))
 

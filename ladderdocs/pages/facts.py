@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from ladderdocs.checks.parity import Finding, Summary, findings, summarise
+from ladderdocs.model.deps import ALL, Dep, up_to
 from ladderdocs.model.diff import Applying, LevelDiff, LevelExpectations, applying, diff_levels, level_expectations
 from ladderdocs.model.entities import Handbook, Level, Track
 from ladderdocs.model.queries import Folder, GridRow, folders, grade_grid, level_below
@@ -22,6 +23,17 @@ class Facts:
         self._marked: dict[str, dict[str, LevelExpectations]] = {}
         self._diffs: dict[tuple[str, str], LevelDiff] = {}
         self._applying: dict[str, dict[str, Applying]] = {}
+
+    def carry(self, last: Facts, changed: set[Dep]) -> None:
+        """Keep the marks and diffs of `last` (the same handbook before an edit) that the edit
+        cannot reach: each is made of the skeleton and of the levels up to the ones it is
+        about (model/deps.py), so serve's level edit works out its own track's alone."""
+        if ALL in changed or any(dep[0] == "competency" for dep in changed):
+            return
+        hb = self.handbook
+        clean = {level_id for level_id, level in hb.level_by_id.items() if not up_to(hb, level) & changed}
+        self._marked = {key: marks for key, marks in last._marked.items() if key in clean}
+        self._diffs = {key: diff for key, diff in last._diffs.items() if key[0] in clean and key[1] in clean}
 
     @cached_property
     def messages(self) -> Messages:

@@ -60,7 +60,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
             below, above = level_below(hb, level), level_above(hb, level)
             same_grade = [(other, [(eq, pair_url(*(lv.id for lv in same_grade_pair(hb, level, eq)))) for eq in levels])
                           for other, levels in equivalents(hb, level)]
-            shows = up_to(hb, above or level) | {MOBILITY}  # the summary counts what the next level changes
+            shows = up_to(hb, above or level) | {level_dep(level.id), MOBILITY}  # the summary counts what the next level changes
             yield PageJob(f"{level.url}index.html", "level.html", {
                 "level": level, "track": track, "below": below, "above": above,
                 "next": next_level(facts.diff(level, above)) if above else None,

@@ -9,9 +9,10 @@ per use, because a relative link depends on the page holding it.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from posixpath import dirname, normpath
-from typing import Any, Protocol
+from typing import Any, Mapping, Protocol
 
 from jinja2 import (
     BytecodeCache,
@@ -31,12 +32,13 @@ from ladderdocs.errors import Problem
 from ladderdocs.model.entities import Handbook, Source, Zone
 from ladderdocs.model.queries import ref_target
 from ladderdocs.pages.base import FileJob, Job, NavEntry, PageJob
+from ladderdocs.render.cache import Body
 from ladderdocs.render.themes import theme_layers
 from ladderdocs.text.highlight import word_diff
 from ladderdocs.text.i18n import Messages
 from ladderdocs.text.markdown import Context, make_markdown, render_block, render_inline
 from ladderdocs.text.money import format_money, number
-from ladderdocs.text.plain import Section, page_sections
+from ladderdocs.text.plain import render_page
 
 
 class Markdown(Protocol):
@@ -67,16 +69,21 @@ class MemoryBytecodeCache(BytecodeCache):
 
 class Engine:
     """Renders the jobs of one build; collects the problems found in their Markdown and the
-    search sections of the Markdown bodies it renders."""
+    prose bodies it renders (their HTML and search sections), reusing those of `bodies` (the
+    last build's, by job path) whose inputs are unchanged."""
 
     def __init__(self, handbook: Handbook, nav: list[NavEntry], index: dict[str, str], file_mode: bool = False,
-                 bytecode_cache: BytecodeCache | None = None, views: dict[str, tuple[str, str]] | None = None):
+                 bytecode_cache: BytecodeCache | None = None, views: dict[str, tuple[str, str]] | None = None,
+                 bodies: Mapping[str, Body] | None = None):
         self.handbook = handbook
         self.views = views or {}  # what `[[view:name]]` names: the site's own pages (registry.views)
         self.file_mode = file_mode
         self.md = make_markdown(handbook.settings.allow_html)
         self.problems: list[Problem] = []
-        self.page_sections: dict[str, list[Section]] = {}  # job path -> sections of its body
+        self.cached_bodies = bodies or {}
+        self.bodies: dict[str, Body] = {}  # job path -> its body, as rendered or reused by this engine
+        # what every body's HTML depends on besides its own text and place
+        self._body_inputs = repr((file_mode, handbook.settings.allow_html, sorted(handbook.withheld)))
         self.layers = theme_layers(handbook.settings.theme)
         self.env = Environment(
             loader=ChoiceLoader([  # the handbook's templates win; "default/x.html" is always the default's
@@ -114,7 +121,7 @@ class Engine:
             ctx = Context(self.resolve, page_dir, item.source.file, item.source.line, "", self.file_mode,
                           self.problems, self.handbook.withheld, asset_base="")
             self._markdown_cache[key] = (render_inline(self.md, item.text, ctx) if inline
-                                         else render_block(self.md, item.text, ctx).html)
+                                         else render_block(self.md, item.text, ctx))
         return self._markdown_cache[key]
 
     @pass_context
@@ -142,8 +149,27 @@ class Engine:
         """A prose page's Markdown: its HTML and headings for the template, its sections for search."""
         assert job.prose is not None
         body, folder = job.prose.body, dirname(job.prose.rel)
-        rendered = render_block(self.md, body.text, Context(
-            self.resolve, job.dir, body.source.file, body.source.line, folder, self.file_mode, self.problems,
+        key = hashlib.sha256(repr((self._body_inputs, job.dir, body.source.file, body.source.line, folder,
+                                   body.text)).encode("utf-8", "surrogateescape")).digest()
+        entry = self.cached_bodies.get(job.path)
+        if entry is None or entry.key != key or any(self.resolve(*ref) != target for ref, target in entry.lookups):
+            entry = self._render_body(job, key)
+        self.problems.extend(entry.problems)
+        self.bodies[job.path] = entry
+        return {"body": Markup(entry.html), "headings": entry.headings}
+
+    def _render_body(self, job: PageJob, key: bytes) -> Body:
+        """The body rendered, with every reference it resolved: a cached copy is good while they resolve the same."""
+        assert job.prose is not None
+        body, folder = job.prose.body, dirname(job.prose.rel)
+        lookups: dict[tuple[str, str], tuple[str, str] | None] = {}
+
+        def resolve(kind: str, ident: str) -> tuple[str, str] | None:
+            lookups[(kind, ident)] = found = self.resolve(kind, ident)
+            return found
+
+        problems: list[Problem] = []
+        html, headings, sections = render_page(self.md, body.text, Context(
+            resolve, job.dir, body.source.file, body.source.line, folder, self.file_mode, problems,
             self.handbook.withheld, asset_base=normpath(f"pages/{folder}")))
-        self.page_sections[job.path] = page_sections(rendered.tokens)
-        return {"body": Markup(rendered.html), "headings": rendered.headings}
+        return Body(key, tuple(lookups.items()), html, headings, sections, problems)

@@ -2,7 +2,7 @@
 
 Workers are forked once the renderer and the list of jobs exist, so they inherit the
 model and the compiled templates instead of receiving them pickled; each gets chunks of
-job indices and sends back bytes, with the search sections of the prose pages (outputs/search_index.py).
+job indices and sends back bytes, with the rendered bodies of the prose pages (outputs/search_index.py).
 Results are put together in job order, so the output does not depend on which worker
 finished first.
 """
@@ -28,7 +28,7 @@ CHUNK = 64  # jobs per task: small enough to balance the cores, large enough to 
 
 class PageRenderer(Protocol):
     problems: list[Problem]
-    page_sections: dict[str, Any]  # by-product of rendering a prose page: its search sections
+    bodies: dict[str, Any]  # by-product of rendering a prose page: its HTML and search sections, by job path
 
     def render(self, job: Job) -> bytes: ...
 
@@ -53,26 +53,26 @@ def can_fork() -> bool:
 
 def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | None = None
                  ) -> tuple[dict[str, bytes], list[Problem], dict[str, Any]]:
-    """Every job's page, in job order, the problems found (each once), and the renderer's
-    page sections."""
+    """Every job's page, in job order, the problems found (each once), and the prose bodies
+    the renderer rendered or reused."""
     count = available_cpus() if workers is None else workers
     if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
         rendered = {job.path: renderer.render(job) for job in jobs}
-        return rendered, list(dict.fromkeys(renderer.problems)), renderer.page_sections
+        return rendered, list(dict.fromkeys(renderer.problems)), renderer.bodies
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
     files: dict[str, bytes] = {}
     problems = list(renderer.problems)
-    sections = dict(renderer.page_sections)
+    bodies = dict(renderer.bodies)
     pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                initializer=_inherit, initargs=(renderer, jobs))
     try:
-        for pages, found, chunk_sections in pool.map(_render_chunk, chunks):
+        for pages, found, chunk_bodies in pool.map(_render_chunk, chunks):
             files.update(pages)
             problems += found
-            sections.update(chunk_sections)
+            bodies.update(chunk_bodies)
     finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first
         pool.shutdown(wait=True, cancel_futures=True)
-    return files, list(dict.fromkeys(problems)), sections
+    return files, list(dict.fromkeys(problems)), bodies
 
 
 def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -118,6 +118,6 @@ def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], list[Problem
     assert _inherited is not None
     renderer, jobs = _inherited
     known = len(renderer.problems)
-    renderer.page_sections = {}  # only this chunk's go back
+    renderer.bodies = {}  # only this chunk's go back
     pages = [(jobs[i].path, renderer.render(jobs[i])) for i in indices]
-    return pages, renderer.problems[known:], renderer.page_sections
+    return pages, renderer.problems[known:], renderer.bodies

@@ -3,7 +3,8 @@
 A loop around the one pipeline (site.py). Three threads share one `Preview`: the watcher
 reports changed files, the rebuild loop runs the pipeline again (which reuses what the edit did
 not change) and writes what differs, and the HTTP server (http.py) hands the files out and
-tells every open page when to reload or which problems to show.
+tells every open page when to reload or which problems to show. The search index is made
+in a forked process (indexer.py) that the next edit cancels.
 
 Why not livereload (2.7.1): it injects an inline <script> (breaks a strict CSP), accepts any
 Host header and a WebSocket from any Origin (DNS rebinding), polls every 800 ms and ignores a
@@ -30,8 +31,12 @@ from ladderdocs.outputs.search_index import INDEX_FILES
 from ladderdocs.outputs.write import update_site, write_site
 from ladderdocs.render.themes import theme_layers
 from ladderdocs.serve.http import Channel, PreviewServer, Status, url_host
+from ladderdocs.serve.indexer import IndexJob, can_fork
 from ladderdocs.serve.watch import Watcher
 from ladderdocs.site import Options, Pipeline, Site, check_output_folder
+
+
+INDEX_QUIET_S = 0.25  # after a rebuild, how long no edit comes before the search index is made
 
 
 class Preview:
@@ -52,6 +57,8 @@ class Preview:
         self._stopping = False
         self._wake = threading.Condition()
         self._warnings: list[Problem] = []
+        self._disk = threading.RLock()  # the site on disk and what we know of it: rebuilds and the index writer
+        self._indexing: IndexJob | None = None  # the search index being made of self.site, if any
         self.on_rebuilt: Callable[[], None] = lambda: None  # serve() follows a new theme folder here
 
     # -- the rebuild loop ------------------------------------------------------------------
@@ -72,6 +79,8 @@ class Preview:
                 paths, self._pending, self._dirty = self._pending, set(), False
             self.rebuild(paths)
             self.on_rebuilt()
+            with self._wake:  # the open pages fetch the rebuilt ones before a process competes for the cores
+                self._wake.wait_for(lambda: self._dirty or self._stopping, INDEX_QUIET_S)
             if not self._dirty:  # an edit that came meanwhile goes first: its page before any index
                 self.index()
 
@@ -79,16 +88,33 @@ class Preview:
         with self._wake:
             self._stopping = True
             self._wake.notify_all()
+        with self._disk:
+            self._cancel_index()
         self.channel.close()
 
     def rebuild(self, paths: Iterable[Path] = ()) -> None:
-        """Run the pipeline again and publish the outcome; never raises, whatever the content holds."""
+        """Run the pipeline again and publish the outcome; never raises, whatever the content holds.
+        A search index still being made is of the last site: it is dropped."""
+        with self._disk:
+            self._cancel_index()
+            self._rebuild(paths)
+
+    def _rebuild(self, paths: Iterable[Path]) -> None:
         started = time.perf_counter()
-        self.pipeline.parsed.forget(paths)
+        paths = set(paths)
+        read = {path for path in paths if not unread(self.content, self.site, path)}
+        if paths and not read:  # an editor's temporary file came (and went): nothing the site is made of
+            return
+        # The watcher reports every change: the files it names are all that need reading again.
+        # An empty report (a watch (re)started, or a rebuild asked for) checks every file, and so
+        # does one that names a folder or a file gone: a folder renamed over the handbook's, or
+        # moved inside it, changes files the report does not name.
+        trusted = self.site is not None and all(path.is_file() for path in paths)
+        self.pipeline.parsed.forget(paths, only_these=trusted)
         _, before = self.channel.current()
         quick_ms = None
         try:
-            if not before.problems and self._write_ahead(paths):
+            if not before.problems and self._write_ahead(read):
                 quick_ms = (time.perf_counter() - started) * 1000
                 _, before = self.channel.current()  # the full rebuild reloads again only if more changed
             site = self._run_retrying()
@@ -139,14 +165,40 @@ class Preview:
         return True
 
     def index(self) -> None:
-        """The search index of the last good site, written after its pages: it changes no page,
-        so no reload waits for it, and on a large handbook it takes longer than they do."""
-        site = self.site
-        if site is None or self.indexed:
-            return
-        started = time.perf_counter()
+        """Make the search index of the last good site and write it after its pages: it changes
+        no page, so no reload waits for it. Where it can, in a forked process (indexer.py), so
+        the next edit does not wait either; the next rebuild cancels it."""
+        with self._disk:
+            site = self.site
+            if site is None or self.indexed or (self._indexing is not None and self._indexing.site is site):
+                return
+            self._cancel_index()
+            if can_fork():
+                self._indexing = IndexJob(self.pipeline, site, self._indexed)
+            else:
+                self._write_index(site, None, time.perf_counter())
+
+    def wait_for_index(self, timeout: float | None = None) -> None:
+        """Until the search index being made is written (or dropped)."""
+        job = self._indexing
+        if job is not None:
+            job.join(timeout)
+
+    def _indexed(self, job: IndexJob, files: dict[str, bytes] | None) -> None:
+        """From the job's thread: write its index if its site is still the one on disk."""
+        with self._disk:
+            if job is self._indexing and job.site is self.site:
+                self._write_index(job.site, files, job.started)
+
+    def _cancel_index(self) -> None:
+        if self._indexing is not None:
+            self._indexing.cancel()
+            self._indexing = None
+
+    def _write_index(self, site: Site, index: dict[str, bytes] | None, started: float) -> None:
+        """Write `index` (made here when None: the child failed, and the error is told here)."""
         try:
-            files = {**site.files, **self.pipeline.search_index(site)}
+            files = {**site.files, **(self.pipeline.search_index(site) if index is None else index)}
             written = update_site(files, self.out_dir, self.on_disk)
         except Exception as err:  # our bug, or the disk
             traceback.print_exc()
@@ -196,6 +248,23 @@ class Preview:
             return False
         top = path.relative_to(out.parent).parts[0]  # the site, or write_site's .site.new-* / .site.old-*
         return top == out.name or top.startswith(f".{out.name}.")
+
+
+def unread(content: Path, last: Site | None, path: Path) -> bool:
+    """Whether the pipeline never reads `path`: in pages/, a hidden file or folder, or a file
+    that is no Markdown page, such as the temporary file an editor saves to before renaming
+    it over the page (`faq.md.tmp123`, vim's `4913`). Such a path in a burst of changes must
+    not keep the page's edit from the fast path; alone, it needs no rebuild at all."""
+    pages = content / "pages"
+    if last is None or not path.is_relative_to(pages) or path == pages:
+        return False
+    rel = path.relative_to(pages)
+    if any(part.startswith(".") for part in rel.parts):
+        return True  # markdown_files() skips these
+    if path.suffix == ".md" or path.is_dir():
+        return False
+    prefix = rel.as_posix() + "/"
+    return not any(page.rel.startswith(prefix) for page in last.handbook.pages)  # not a folder that went
 
 
 def serve(content: Path, out: Path | None, options: Options, host: str, port: int, open_browser: bool) -> int:

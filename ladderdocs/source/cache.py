@@ -24,11 +24,16 @@ class ParseCache:
     def __init__(self) -> None:
         self._files: dict[str, tuple[StatKey, Any, list[Problem]]] = {}  # str keys: Path hashing is slow
         self._schema: dict[tuple[int, str], tuple[Document, list[Problem]]] = {}
+        self._trusted = False  # the next read takes a kept parse without asking the file system
 
     def read(self, path: Path, parse: Callable[[Path, list[Problem]], T], problems: list[Problem]) -> T:
         """A `source.load.Reader`: the parse of `path`, reused while the file is the same."""
-        name, key = str(path), _stat_key(path)
+        name = str(path)
         entry = self._files.get(name)
+        if entry is not None and self._trusted:
+            problems.extend(entry[2])
+            return entry[1]  # type: ignore[no-any-return]
+        key = _stat_key(path)
         if entry is None or entry[0] != key:
             found: list[Problem] = []
             entry = (key, parse(path, found), found)
@@ -43,10 +48,15 @@ class ParseCache:
             self._schema[(id(doc), kind)] = entry
         return list(entry[1])
 
-    def forget(self, paths: Iterable[Path]) -> None:
-        """Drop what the watcher saw change: a file system with coarse timestamps may hide an edit."""
+    def forget(self, paths: Iterable[Path], only_these: bool = False) -> None:
+        """Drop what the watcher saw change: a file system with coarse timestamps may hide an edit.
+        `only_these`: the watcher saw every change since the last read, and these are all of
+        them, so the next read stats none of the other files (serve's level edit need not stat
+        2,000 pages); otherwise it stats every file it keeps a parse of."""
+        paths = list(paths)
         for path in paths:
             self._files.pop(str(path), None)
+        self._trusted = only_these and bool(paths)
 
     def retain(self, raw: RawHandbook) -> None:
         """Keep schema answers only for the documents of the latest read."""

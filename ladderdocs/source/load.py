@@ -212,6 +212,7 @@ class _InsideCheck:
         self.root = root.resolve()
         self.problems = problems
         self.folders: dict[Path, Path] = {}  # resolving each of 2,000 pages' folders again costs
+        self.inside: dict[Path, bool] = {}   # and so does joining and comparing 2,000 paths
 
     def __call__(self, path: Path, is_link: bool | None = None) -> bool:
         if path.is_symlink() if is_link is None else is_link:
@@ -222,9 +223,13 @@ class _InsideCheck:
                 return False
             target = path.resolve()
         else:
-            if path.parent not in self.folders:
-                self.folders[path.parent] = path.parent.resolve()
-            target = self.folders[path.parent] / path.name
+            folder = path.parent
+            if folder not in self.folders:
+                self.folders[folder] = folder.resolve()
+                self.inside[folder] = self.folders[folder].is_relative_to(self.root)
+            if self.inside[folder]:  # a file, not a link, in a folder inside the handbook
+                return True
+            target = self.folders[folder] / path.name
         if target.is_relative_to(self.root):
             return True
         self.problems.append(Problem(display_path(path), 1, 1,

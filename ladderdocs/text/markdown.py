@@ -43,13 +43,6 @@ class Heading:
 
 
 @dataclass
-class Rendered:
-    html: str
-    headings: list[Heading] = field(default_factory=list)
-    tokens: list[Token] = field(default_factory=list, repr=False)  # for the search index: no second parse
-
-
-@dataclass
 class Context:
     """What one rendering needs to resolve links: where it is and where it came from."""
 
@@ -313,21 +306,10 @@ def _render_table_close(self: RendererHTML, tokens: Sequence[Token], idx: int, o
     return "</table>\n</div>\n"
 
 
-def _headings(tokens: Sequence[Token]) -> list[Heading]:
-    found = []
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.attrGet("id"):
-            inline = tokens[i + 1]
-            text = "".join(c.content for c in (inline.children or []) if c.type in ("text", "code_inline"))
-            found.append(Heading(int(token.tag[1]), str(token.attrGet("id")), text))
-    return found
-
-
-def render_block(md: MarkdownIt, text: str, ctx: Context) -> Rendered:
-    """A whole Markdown document (a page body or a multi-paragraph summary)."""
-    env = {"ctx": ctx}
-    tokens = md.parse(text, env)
-    return Rendered(md.renderer.render(tokens, md.options, env), _headings(tokens), tokens)
+def render_block(md: MarkdownIt, text: str, ctx: Context) -> str:
+    """A multi-paragraph string of the ladder (a summary) as HTML; a prose page's body is
+    rendered by text/plain.py's `render_page`, which gathers its search sections on the way."""
+    return md.render(text, {"ctx": ctx})
 
 
 def render_inline(md: MarkdownIt, text: str, ctx: Context) -> str:

@@ -2,8 +2,8 @@
 
 Taken from the tokens markdown-it makes, never from the Markdown source by pattern: what the
 page shows as `<div>` in code is found as `<div>`, a `[[level:x]]` reference by its title.
-A prose page's sections come from the tokens its rendering already parsed; a ladder string
-(a summary, an expectation) is parsed here with the same parser and rules.
+A prose page's HTML and its sections come from one walk over the tokens (`render_page`); a
+ladder string (a summary, an expectation) is parsed here with the same parser and rules.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ladderdocs.text.markdown import HEADING_LEVELS, Context, Resolver
+from ladderdocs.text.markdown import HEADING_LEVELS, Context, Heading, Resolver
 
 Section = tuple[str, str, str]  # (anchor, heading, text) of a part of a prose page
 
@@ -29,17 +29,19 @@ def collapse(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_WORDS = frozenset(("text", "code_inline", "image"))  # an image shows its alt text
+_SPACES = frozenset(("softbreak", "hardbreak", "html_inline"))  # raw HTML shows no words of its own
+
+
 def inline_text(inline: Token) -> str:
     """The words of an inline token as the page shows them."""
     parts = []
     for child in inline.children or []:
         kind = child.type
-        if kind in ("text", "code_inline"):
+        if kind in _WORDS:
             parts.append(child.content)
-        elif kind in ("softbreak", "hardbreak", "html_inline"):  # raw HTML shows no words of its own
+        elif kind in _SPACES:
             parts.append(" ")
-        elif kind == "image":
-            parts.append(child.content)  # its alt text
         elif kind == "ladder_ref":
             parts.append(child.meta.get("label") or child.meta.get("title") or child.meta["id"])
     return collapse("".join(parts))
@@ -55,20 +57,55 @@ def block_text(tokens: Sequence[Token]) -> str:
     return " ".join(t for t in texts if t)
 
 
-def page_sections(tokens: Sequence[Token]) -> list[Section]:
-    """Each section of a rendered page, the first being the text before any heading. The anchor
-    is the id the rendered heading carries, so a result lands on it."""
+def render_page(md: MarkdownIt, text: str, ctx: Context) -> tuple[str, list[Heading], list[Section]]:
+    """A prose page's HTML, its headings and its sections, in one walk over the tokens (and
+    one over each inline token's children): the renderer's loop, which also gathers the words.
+    The first section is the text before any heading; a section's anchor is the id its
+    rendered heading carries, so a search result lands on it."""
+    env = {"ctx": ctx}
+    tokens = md.parse(text, env)
+    renderer, options = md.renderer, md.options
+    rules = renderer.rules
+    html: list[str] = []
+    headings: list[Heading] = []
     sections: list[tuple[str, str, list[str]]] = [("", "", [])]
-    heading_inline = -1
+    heading: Token | None = None  # the open heading whose inline token comes next
     for i, token in enumerate(tokens):
-        if token.type == "heading_open" and int(token.tag[1]) in HEADING_LEVELS:
-            heading_inline = i + 1
-            sections.append((str(token.attrGet("id") or ""), inline_text(tokens[i + 1]), []))
-        elif token.type == "inline" and i != heading_inline:
-            sections[-1][2].append(inline_text(token))
-        elif token.type in ("fence", "code_block"):
+        kind = token.type
+        if kind == "inline":
+            children = token.children or []
+            words = []
+            for j, child in enumerate(children):  # inline_text's rules, inlined: this loop is hot
+                child_kind = child.type
+                rule = rules.get(child_kind)
+                html.append(rule(children, j, options, env) if rule else renderer.renderToken(children, j, options, env))
+                if child_kind in _WORDS:
+                    words.append(child.content)
+                elif child_kind in _SPACES:
+                    words.append(" ")
+                elif child_kind == "ladder_ref":
+                    words.append(child.meta.get("label") or child.meta.get("title") or child.meta["id"])
+            if heading is None:
+                sections[-1][2].append(collapse("".join(words)))
+                continue
+            anchor = str(heading.attrGet("id") or "")
+            if anchor:
+                headings.append(Heading(int(heading.tag[1]), anchor, "".join(
+                    c.content for c in children if c.type in ("text", "code_inline"))))
+            if int(heading.tag[1]) in HEADING_LEVELS:
+                sections.append((anchor, collapse("".join(words)), []))
+            else:
+                sections[-1][2].append(collapse("".join(words)))
+            heading = None
+            continue
+        rule = rules.get(kind)
+        html.append(rule(tokens, i, options, env) if rule else renderer.renderToken(tokens, i, options, env))
+        if kind == "heading_open":
+            heading = token
+        elif kind in ("fence", "code_block"):
             sections[-1][2].append(collapse(token.content))
-    return [(anchor, heading, " ".join(t for t in texts if t)) for anchor, heading, texts in sections]
+    return "".join(html), headings, [(anchor, title, " ".join(t for t in texts if t))
+                                     for anchor, title, texts in sections]
 
 
 class PlainText:

@@ -1,0 +1,218 @@
+"""The build cache and the site updated in place (issue 15): a warm build writes exactly what a
+cold build of the same input writes, after every kind of edit; a cache that is garbage is as
+good as none; a build killed at any moment leaves every file old or new, and the next one
+repairs the rest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import EXAMPLE, REPO, run_cli, tree_bytes
+from ladderdocs.outputs.write import MARKER, TEMP
+from ladderdocs.render.cache import CACHE_DIR, TAG
+from ladderdocs.site import Options, Pipeline, build
+
+
+def copy(tmp_path: Path) -> Path:
+    content = tmp_path / "handbook" / "content"
+    shutil.copytree(EXAMPLE, content)
+    return content
+
+
+def cached(content: Path) -> Options:
+    return Options(cache=content.parent / CACHE_DIR, workers=1)
+
+
+def cold(content: Path, out: Path) -> dict[str, bytes]:
+    shutil.rmtree(out, ignore_errors=True)
+    build(content, out, Options(workers=1))
+    return tree_bytes(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _theme(content: Path) -> None:
+    templates = content / "theme" / "templates"
+    if not templates.is_dir():
+        templates.mkdir(parents=True)
+        (templates / "base.html").write_text('{% extends "default/base.html" %}')
+        edit(content / "handbook.yml", "language: en\n", "language: en\ntheme: theme\n")
+    (templates / "base.html").write_text('{% extends "default/base.html" %}{% block footer %}'
+                                         '<p class="custom">Our footer</p>{% endblock %}')
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "nothing": lambda c: None,
+    "prose page": lambda c: edit(c / "pages" / "faq.md", "These are the questions", "These are the few questions"),
+    "level yaml": lambda c: edit(c / "ladder" / "tracks" / "ic.yml", "A technical leader for a group of teams.",
+                                 "A technical leader for several teams."),
+    "level title a page refers to": lambda c: edit(c / "ladder" / "tracks" / "ic.yml", "title: Staff Engineer\n",
+                                                   "title: Staff Software Engineer\n"),
+    "comp bands": lambda c: edit(c / "ladder" / "comp.yml", "staff-engineer: {min: 195000,", "staff-engineer: {min: 197000,"),
+    "handbook setting": lambda c: edit(c / "handbook.yml", "tolerance_percent: 5", "tolerance_percent: 2"),
+    "theme template": _theme,
+    "added page": lambda c: (c / "pages" / "new-page.md").write_text(
+        "---\ntitle: A new page\n---\nIt says what [[level:staff-engineer]] means.\n\n## Why\n\nBecause.\n"),
+    "deleted page": lambda c: (c / "pages" / "new-page.md").unlink(),
+}
+
+
+def test_a_warm_build_after_each_kind_of_edit_is_byte_identical_to_a_cold_one(tmp_path: Path) -> None:
+    """One handbook edited in turn, each warm build into the same folder from the cache the
+    last one left, each compared with a cold build of the same input into a new folder."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    first = build(content, site, cached(content))
+    assert (content.parent / CACHE_DIR / TAG).is_file() and len(first.rendered) > 80
+    for name, make_edit in EDITS.items():
+        make_edit(content)
+        warm = build(content, site, cached(content))
+        assert tree_bytes(site) == cold(content, tmp_path / "cold"), name
+        if name in ("nothing", "prose page"):  # what the cache is for: pages that show no edit are not rendered
+            assert len(warm.rendered) <= 2, (name, warm.rendered)
+
+
+def test_an_unchanged_build_writes_no_file_and_an_edit_writes_only_what_changed(tmp_path: Path) -> None:
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    before = {rel: os.stat(site / rel) for rel in tree_bytes(site)}
+    build(content, site, cached(content))
+    EDITS["prose page"](content)
+    old_bytes = tree_bytes(site)
+    build(content, site, cached(content))
+    after = tree_bytes(site)
+    rewritten = {rel for rel in after if os.stat(site / rel).st_mtime_ns != before[rel].st_mtime_ns
+                 or os.stat(site / rel).st_ino != before[rel].st_ino}
+    assert rewritten == {rel for rel in after if after[rel] != old_bytes[rel]}
+    assert "faq/index.html" in rewritten and "index.html" not in rewritten
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "emptied"])
+def test_a_damaged_cache_gives_the_same_site_and_no_traceback(tmp_path: Path, damage: str) -> None:
+    content, site = copy(tmp_path), tmp_path / "site"
+    assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
+    EDITS["prose page"](content)
+    cache_files = [p for p in (content.parent / CACHE_DIR).iterdir() if p.name.startswith(("site-", "bodies-", "output-"))]
+    assert len(cache_files) == 3
+    for path in cache_files:
+        data = path.read_bytes()
+        path.write_bytes({"garbage": data[:40] + os.urandom(64) + data[104:], "truncated": data[:len(data) // 2],
+                          "emptied": b""}[damage])
+    result = run_cli("build", "-c", str(content), "-o", str(site))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_no_cache_neither_reads_nor_writes_it_and_clean_removes_it(tmp_path: Path) -> None:
+    content, site = copy(tmp_path), tmp_path / "site"
+    folder = content.parent / CACHE_DIR
+    assert run_cli("build", "-c", str(content), "-o", str(site), "--no-cache").returncode == 0
+    assert not folder.exists()
+    assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"  # git ignores it in any repository
+    result = run_cli("clean", "-c", str(content))
+    assert result.returncode == 0 and "removed the build cache" in result.stdout and str(folder) in result.stdout
+    assert not folder.exists() and (site / "index.html").is_file()  # the site stays
+    assert "nothing removed" in run_cli("clean", "-c", str(content)).stdout
+
+
+def test_clean_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    content = copy(tmp_path)
+    folder = content.parent / CACHE_DIR
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    result = run_cli("clean", "-c", str(content))
+    assert result.returncode == 1 and f"{folder}:1:1" in result.stderr and TAG in result.stderr
+    assert (folder / "notes.txt").read_text() == "mine"
+
+
+def test_stray_files_links_and_temporary_files_are_removed_and_the_marker_kept(tmp_path: Path) -> None:
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    (site / "faq" / f".index.html{TEMP}4000000").write_text("half")
+    (site / "gone" / "deep").mkdir(parents=True)
+    (site / "gone" / "deep" / "page.html").write_text("old")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me")
+    (site / "faq" / "index.html").unlink()
+    (site / "faq" / "index.html").symlink_to(outside)
+    build(content, site, cached(content))
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    assert not (site / "faq" / "index.html").is_symlink() and outside.read_text() == "keep me"
+    assert (site / MARKER).is_file() and not (site / "gone").exists()
+
+
+# A build that SIGKILLs itself at the nth rename of a file into the site (`os.replace`, which
+# write.py uses for every file it writes), or after writing the nth temporary file, or once
+# every file is written and before what vanished is removed.
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+from ladderdocs import site as pipeline
+from ladderdocs.outputs import write
+from ladderdocs.site import Options, Pipeline, build
+pipeline.in_background = lambda function, *args: lambda: function(*args)  # no indexing process left orphaned
+content, site, cache, at, when = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+real_replace, calls = os.replace, [0]
+def replace(src, dst):
+    if Path(dst).parent.resolve().is_relative_to(site.resolve()):
+        calls[0] += 1
+        if calls[0] == at:
+            if when == "before":  # the temporary file is written, not yet renamed
+                os.kill(os.getpid(), signal.SIGKILL)
+            real_replace(src, dst)
+            os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst)
+write.os.replace = replace
+if when == "finish":  # every file written, none of the vanished ones removed yet
+    write.SiteUpdate.finish = lambda self: os.kill(os.getpid(), signal.SIGKILL)
+build(content, site, Options(cache=cache, workers=1))
+print("finished")
+"""
+
+
+@pytest.mark.parametrize("at,when", [(1, "after"), (3, "before"), (40, "after"), (0, "finish")])
+def test_a_killed_build_leaves_each_file_old_or_new_and_the_next_build_repairs_it(
+        tmp_path: Path, at: int, when: str) -> None:
+    content, site = copy(tmp_path), tmp_path / "site"
+    cache = content.parent / CACHE_DIR
+    EDITS["added page"](content)
+    build(content, site, Options(cache=cache, workers=1))
+    old = tree_bytes(site)
+    for name in ("level title a page refers to", "deleted page"):  # every page changes, one goes
+        EDITS[name](content)
+    new = cold(content, tmp_path / "cold")
+    result = subprocess.run([sys.executable, "-c", KILLER, str(content), str(site), str(cache), str(at), when],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    left = tree_bytes(site)
+    half = [rel for rel in left if TEMP in rel]
+    assert len(half) <= 1
+    assert all(left[rel] in (old.get(rel), new.get(rel)) for rel in left if rel not in half)
+    assert any(left[rel] != old.get(rel) for rel in left if rel not in half)
+    if when == "finish":
+        assert "new-page/index.html" in left and all(left[rel] == new[rel] for rel in new)
+    assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
+    assert tree_bytes(site) == new
+
+
+def test_a_pipeline_with_the_cache_starts_warm_as_serve_does(tmp_path: Path) -> None:
+    """serve keeps one Pipeline; given the cache, its first run renders only what an edit made
+    since the last build changed, and its site is the one a cold run makes."""
+    content = copy(tmp_path)
+    build(content, tmp_path / "site", cached(content))
+    EDITS["prose page"](content)
+    first = Pipeline(content, cached(content)).run()
+    assert first.rendered == ["faq/index.html"]
+    assert first.files == Pipeline(content, Options(workers=1)).run().files

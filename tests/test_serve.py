@@ -383,9 +383,8 @@ def test_the_search_index_follows_an_edit_and_is_builds_index(tmp_path: Path) ->
     assert "zeppelin" in (tmp_path / "site" / INDEX_FILE).read_text(encoding="utf-8")
 
 
-def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(tmp_path: Path) -> None:
-    """The edited page is written ahead of the full rebuild; no other file changes or goes meanwhile,
-    and the full rebuild then has nothing left to write (no second reload)."""
+def indexed_preview(tmp_path: Path) -> tuple[Path, Path, Preview]:
+    """A copy of the mini handbook served into tmp_path/site, built and with its search index."""
     content = tmp_path / "handbook"
     shutil.copytree(MINI, content)
     site = tmp_path / "site"
@@ -393,6 +392,13 @@ def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(t
     preview.rebuild()
     preview.index()
     preview.wait_for_index(WAIT)
+    return content, site, preview
+
+
+def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(tmp_path: Path) -> None:
+    """The edited page is written ahead of the full rebuild; no other file changes or goes meanwhile,
+    and the full rebuild then has nothing left to write (no second reload)."""
+    content, site, preview = indexed_preview(tmp_path)
     before = tree_bytes(site)
     faq = content / "pages" / "faq.md"
     edit(faq, "Someone who designs services.", "Someone who writes ahead.")
@@ -418,13 +424,7 @@ def test_the_search_index_is_made_in_another_process_and_the_next_edit_does_not_
     """The index of one edit is still being made (here it waits on a gate) while a second edit
     reaches disk; the first index is dropped and never written, and the last edit's index, once
     made, is the very index `build` writes."""
-    content = tmp_path / "handbook"
-    shutil.copytree(MINI, content)
-    site = tmp_path / "site"
-    preview = Preview(content.resolve(), site, Options())
-    preview.rebuild()
-    preview.index()
-    preview.wait_for_index(WAIT)
+    content, site, preview = indexed_preview(tmp_path)
     made, gate = tmp_path / "index-made-by", tmp_path / "gate"
     real = preview.pipeline.search_index
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ladderdocs import addresses
-
-if TYPE_CHECKING:
-    from ladderdocs.checks.audit import Audit
 
 PUBLIC, INTERNAL = "public", "internal"
 
@@ -252,8 +249,9 @@ class Handbook:
     assets: list[str]
     # (kind, id) of what this audience may not see, so a link to it says why it fails
     withheld: frozenset[tuple[str, str]] = frozenset()
-    # the promotion audit of `build --promotions FILE` (aggregates only: no person, no date)
-    promotions: Audit | None = None
+    # the promotion audit of `build --promotions FILE`, a checks.audit.Audit (aggregates only: no
+    # person, no date); typed loosely because the model may not import the checks made of it
+    promotions: object | None = None
 
     level_by_id: dict[str, Level] = field(init=False, repr=False, compare=False)
     track_by_id: dict[str, Track] = field(init=False, repr=False, compare=False)

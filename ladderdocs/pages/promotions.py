@@ -85,7 +85,7 @@ def columns(facts: Facts, result: Audit, min_group: int) -> list[Column]:
 def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
     result = hb.promotions
-    if result is None:
+    if not isinstance(result, Audit):
         return
     min_group = hb.settings.audit.min_group
     track = hb.track_by_id

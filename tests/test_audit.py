@@ -188,3 +188,19 @@ def test_no_person_id_or_date_from_the_file_is_in_any_output_file(sites: dict[st
             text = path.read_bytes().decode("utf-8", errors="replace")
             leaked = sorted(n for n in needles if n in text)
             assert leaked == [], f"{name}: {path.relative_to(site)} holds {leaked[:3]}"
+
+
+def test_a_one_track_ladder_has_no_performative_check_but_theoretical_levels(tmp_path: Path) -> None:
+    content = FIXTURES / "cumulative"  # one IC track, grades 1-3, no management to compare with
+    promotions = tmp_path / "promotions.csv"
+    promotions.write_text("date,person,from_level,to_level\n" + "".join(
+        f"2026-0{month}-01,p{month},one,two\n" for month in range(1, 7)), encoding="utf-8")
+    result = run_cli("audit", str(promotions), "--content", str(content), "--strict")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "performative" not in out and "too few" not in out
+    assert "No one was promoted into Engineer Three (grade 3)" in out and "into Engineer Two" not in out
+    site = Pipeline(content, Options(INTERNAL, workers=1, promotions=promotions)).run()
+    soup = BeautifulSoup(site.files["promotions/index.html"], "html.parser")
+    assert cell(soup, 2, "ic") == "6" and cell(soup, 3, "ic") == "0"
+    assert [tr["data-grade"] for tr in soup.select(".promotions-table tbody tr")] == ["3", "2", "1"]

@@ -317,7 +317,7 @@ def _hybrid_time(track: Track, rows: list[Row], span: Window) -> HybridTime:
                 started, unknown = row.date, False
             if was and not now:
                 if unknown:
-                    counts["unknown_start"] += span.holds(row.date)
+                    counts["unknown_start"] += int(span.holds(row.date))
                 elif started is not None and span.holds(row.date):
                     counts["ended_over" if months_between(started, row.date) > box else "ended_within"] += 1
                 started, unknown = None, False

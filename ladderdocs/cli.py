@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -51,8 +52,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     content = _content_folder(args)
     site = build(content, Path(args.out),
                  Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force,
-                         drafts=args.drafts, cache=_cache(args, content)))
+                         drafts=args.drafts, cache=_cache(args, content),
+                         promotions=Path(args.promotions) if args.promotions else None))
     _print_problems(site.warnings)
+    if args.promotions and site.handbook.promotions is None:
+        print(f"{args.promotions} was not read: the promotions page is in internal builds only, unless "
+              "handbook.yml sets audit.public: true")
     pages = sum(1 for path in site.files if path.endswith(".html"))
     print(f"built {_count(pages, 'page')} ({args.audience or PUBLIC}) into {args.out}/ in "
           f"{time.perf_counter() - started:.2f}s ({len(site.rendered)} rendered)")
@@ -138,6 +143,47 @@ def _base_url(value: str) -> str:
     return value
 
 
+# -- the promotion audit (issue 17) ---------------------------------------------------------
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ladderdocs.checks.audit import audit, report, window
+    from ladderdocs.site import Pipeline, promotion_rows
+
+    handbook, _ = Pipeline(_content_folder(args), Options(INTERNAL)).model()  # every level, internal ones too
+    rows = promotion_rows(Path(args.file), handbook)
+    span = window(rows, args.since, args.until)
+    if span.start > span.end:
+        raise ContentError([Problem(args.file, 1, 1, f"the window starts ({span.start}) after it ends ({span.end}); "
+                                                     "expected --since before --until and the newest row")])
+    result = audit(handbook, rows, span)
+    print("\n".join(report(handbook, result, span, len(rows))))
+    return 1 if args.strict and result.errors else 0
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; expected YYYY-MM-DD") from None
+
+
+def audit_parser(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = verbs.add_parser(
+        "audit", help="where promotions landed, by track and grade: is the IC ladder used?",
+        description="Read a promotions CSV (columns date, person, from_level, to_level; an empty from_level is a "
+                    "hire) and report the promotions per track and grade over a window, track moves, time on "
+                    "time-boxed tracks, and findings such as a performative IC ladder. The counts printed are "
+                    "exact: this report is for the people team that holds the file. The promotions page "
+                    "(build --promotions) shows small counts as 'fewer than N' and no person or date. "
+                    "Example: ladderdocs audit promotions.csv --strict")
+    p.add_argument("file", metavar="PROMOTIONS.csv", help="one row per promotion or track move")
+    p.add_argument("--content", "-c", help="handbook folder (default: ./content)")
+    p.add_argument("--example", action="store_true", help="use the example handbook that comes with ladderdocs")
+    p.add_argument("--since", type=_date, metavar="DATE", help="start of the window (default: 24 months before its end)")
+    p.add_argument("--until", type=_date, metavar="DATE", help="end of the window (default: the newest row's date)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a finding is an error (a performative ladder)")
+    p.set_defaults(run=cmd_audit)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(published_schema(), indent=2, sort_keys=True))
     return 0
@@ -171,6 +217,9 @@ def parser() -> argparse.ArgumentParser:
                    help="address the site is served at, e.g. https://org.github.io/handbook/ "
                         "(replaces base_url of handbook.yml)")
     no_cache_option(p)
+    p.add_argument("--promotions", metavar="FILE",
+                   help="a promotions CSV (see `ladderdocs audit`): adds the promotions page to an internal build, "
+                        "or to a public one when handbook.yml sets audit.public: true")
     p.set_defaults(run=cmd_build)
 
     p = verbs.add_parser("init", help="start a new handbook in DIR, with a GitHub Pages workflow")
@@ -205,6 +254,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--track", help="matrix layout without a track column: the track's title")
     p.add_argument("--sheet", help="xlsx: the sheet to read (default: the first)")
     p.set_defaults(run=cmd_import)
+
+    audit_parser(verbs)
 
     p = verbs.add_parser("schema", help="print the JSON Schema of the content files")
     p.set_defaults(run=cmd_schema)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from ladderdocs.checks.audit import Row, audit, parse_promotions, window
 from ladderdocs.checks.parity import ERROR, Finding
 from ladderdocs.errors import ContentError, Problem, display_path
 from ladderdocs.model.build import build_model, page_of
@@ -52,6 +53,7 @@ class Options:
     force: bool = False          # replace an output folder ladderdocs did not write
     drafts: bool = False         # include pages marked `draft: true`
     cache: Path | None = None    # the build cache's folder (render/cache.py); None: a build renders everything
+    promotions: Path | None = None  # a promotions CSV: the promotions page (checks/audit.py), where allowed
 
     def output_key(self) -> tuple[object, ...]:
         """The options the bytes of a site depend on."""
@@ -98,6 +100,9 @@ class Pipeline:
         handbook = build_model(raw, self.options.audience, self.options.drafts)
         if self.options.base_url:
             handbook = replace(handbook, settings=replace(handbook.settings, base_url=self.options.base_url))
+        if self.options.promotions is not None and (handbook.internal or handbook.settings.audit.public):
+            rows = promotion_rows(self.options.promotions, handbook)
+            handbook = replace(handbook, promotions=audit(handbook, rows, window(rows)))
         return handbook, problems
 
     def run(self, last: Site | Snapshot | None = None) -> Site:
@@ -254,6 +259,17 @@ def _raise_if_failing(problems: list[Problem], findings: list[Finding], strict: 
     failing = [p for p in problems if p.severity == "error" or strict] + parity
     if failing:
         raise ContentError((problems if strict else failing) + parity)
+
+
+def promotion_rows(path: Path, handbook: Handbook) -> list[Row]:
+    """The rows of a promotions CSV (checks/audit.py), or ContentError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ContentError([Problem(display_path(path), 1, 1, f"cannot read the promotions file "
+                                                              f"({getattr(err, 'strerror', None) or err}); "
+                                                              "expected a UTF-8 CSV file")]) from None
+    return parse_promotions(text, display_path(path), handbook)
 
 
 def check(content: Path, options: Options = Options()) -> Site:

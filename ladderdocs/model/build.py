@@ -15,6 +15,7 @@ from typing import Any, Callable
 from ladderdocs.model.entities import (
     INTERNAL,
     PUBLIC,
+    AuditSettings,
     Band,
     Competency,
     CompetencyGroup,
@@ -129,7 +130,9 @@ def _settings(doc: Document, root: Path) -> Settings:
         expectations=data.get("expectations", "restated"),
         repo_url=data.get("repo_url"), edit_uri=data.get("edit_uri", ""), extra=data.get("extra", {}),
         strings=data.get("strings", {}),
-        source=Source(doc.name, 1))
+        source=Source(doc.name, 1),
+        audit=AuditSettings(public=data.get("audit", {}).get("public", False),
+                            min_group=data.get("audit", {}).get("min_group", 5)))
 
 
 def _track(doc: Document, competency_order: list[str], keep: Keep, visible_tracks: tuple[str, ...]) -> Track:

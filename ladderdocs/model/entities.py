@@ -51,6 +51,15 @@ class ParitySettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    """The promotions page (checks/audit.py): internal-only unless `public`; any count of
+    people below `min_group` (never below 3) is shown as "fewer than N"."""
+
+    public: bool = False
+    min_group: int = 5
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     organisation: str
@@ -69,6 +78,7 @@ class Settings:
     extra: dict[str, Any]  # handbook.yml's `extra:`, for themes of the handbook's own
     strings: dict[str, str]  # the handbook's own wording of any of the theme's strings (English -> its text)
     source: Source
+    audit: AuditSettings = AuditSettings()  # handbook.yml's `audit:`, for the promotions page
 
     @property
     def base_path(self) -> str:
@@ -239,6 +249,9 @@ class Handbook:
     assets: list[str]
     # (kind, id) of what this audience may not see, so a link to it says why it fails
     withheld: frozenset[tuple[str, str]] = frozenset()
+    # the promotion audit of `build --promotions FILE`, a checks.audit.Audit (aggregates only: no
+    # person, no date); typed loosely because the model may not import the checks made of it
+    promotions: object | None = None
 
     level_by_id: dict[str, Level] = field(init=False, repr=False, compare=False)
     track_by_id: dict[str, Track] = field(init=False, repr=False, compare=False)

@@ -64,6 +64,12 @@ HANDBOOK = _object({
                           "description": "how a systematic tilt is reported: one track's midpoints below "
                                          "the other's at most grades of a zone"},
     }, []),
+    "audit": _object({
+        "public": {"type": "boolean", "description": "put the promotions page (build --promotions) in the "
+                                                     "public build too; by default only the internal one has it"},
+        "min_group": {"type": "integer", "minimum": 3, "description": "counts of people below this are shown "
+                                                                      "as 'fewer than N' (default 5, never below 3)"},
+    }, []),
 }, ["title", "organisation"])
 
 COMPETENCIES = _object({

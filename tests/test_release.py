@@ -300,3 +300,18 @@ def test_a_wheel_from_a_clean_clone_installs_and_builds_strictly(tmp_path: Path)
     assert new.returncode == 0, new.stderr
     assert (elsewhere / "hb" / "site" / "index.html").is_file()
     assert f'"ladderdocs=={__version__}"' in (elsewhere / "hb" / ".github" / "workflows" / "pages.yml").read_text()
+
+
+def test_the_readme_snippets_name_what_exists() -> None:
+    """The pre-commit and Action snippets a team pastes name the real hook, inputs and version."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("### Installing a release, the pre-commit hook and the GitHub Action"):]
+    pre_commit, action_steps = (yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", section, re.S)[:2])
+    [repo] = pre_commit["repos"]
+    assert repo["rev"] == f"v{__version__}" and [hook["id"] for hook in repo["hooks"]] == ["ladderdocs-check"]
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "ladderdocs-check"
+    uses = next(step for step in action_steps["steps"] if step["uses"].startswith("ladderdocs/ladderdocs@"))
+    assert uses["uses"] == f"ladderdocs/ladderdocs@v{__version__}"
+    assert set(uses["with"]) <= set(yaml.safe_load((REPO / "action.yml").read_text())["inputs"])
+    assert f'pip install "ladderdocs=={__version__}"' in section

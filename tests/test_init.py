@@ -39,29 +39,72 @@ def test_new_handbook_builds_and_checks_strictly_at_once(tmp_path: Path) -> None
     assert "Calibration note" not in (site / "levels" / "senior-engineer" / "index.html").read_text()
 
 
-def test_workflow_builds_strictly_and_deploys_with_the_official_pages_actions(tmp_path: Path) -> None:
+DEFAULT_BRANCH_PUSH = ("github.event_name != 'pull_request' && "
+                       "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)")
+
+
+def _workflow(tmp_path: Path) -> dict:
     assert run_cli("init", str(tmp_path / "hb")).returncode == 0
-    workflow = yaml.safe_load((tmp_path / "hb" / ".github" / "workflows" / "pages.yml").read_text())
+    return yaml.safe_load((tmp_path / "hb" / ".github" / "workflows" / "pages.yml").read_text())
+
+
+def test_workflow_checks_every_audience_and_deploys_only_from_the_default_branch(tmp_path: Path) -> None:
+    workflow = _workflow(tmp_path)
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["push"]["branches"] == ["main"] and "pull_request" in triggers
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
-    assert uses.index("actions/checkout") < uses.index("actions/configure-pages") < uses.index(
+    assert build["permissions"] == {"contents": "read", "pages": "read"}  # nothing written by a PR's code
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    steps = {step.get("uses", "").split("@")[0] or step["run"].split(" --")[0]: step for step in build["steps"]}
+    order = list(steps)
+    assert order.index("actions/checkout") < order.index("actions/cache") < order.index(
+        "ladderdocs check") < order.index("actions/configure-pages") < order.index("ladderdocs build") < order.index(
         "actions/upload-pages-artifact")
-    runs = "\n".join(step.get("run", "") for step in build["steps"])
-    assert f'pip install "ladderdocs=={__version__}"' in runs
-    assert "ladderdocs build --strict --out _site" in runs and "steps.pages.outputs.base_url" in runs
-    upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
-    assert upload["with"]["path"] == "_site"
-    cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache"))
-    assert cache["with"]["path"] == ".ladderdocs-cache" and uses.index("actions/cache") < uses.index(
-        "actions/configure-pages")  # restored before the build, saved by the action after the job
-    assert "github.sha" in cache["with"]["key"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"])
-    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    # `check` without --audience checks the public and the internal edition
+    assert steps["ladderdocs check"]["run"] == "ladderdocs check --strict"
+    # Pages is configured and the site uploaded only on the default branch: a pull request is
+    # checked and built without Pages (before Pages is on, in a private repo, on an intranet)
+    assert build["env"]["DEPLOY"] == "${{ " + DEFAULT_BRANCH_PUSH + " }}"
+    for name in ("actions/configure-pages", "actions/upload-pages-artifact"):
+        assert steps[name]["if"] == "env.DEPLOY == 'true'", name
+    assert "if" not in steps["ladderdocs build"] and "if" not in steps["ladderdocs check"]
+    assert steps["ladderdocs build"]["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert steps["ladderdocs build"]["run"] == (
+        'ladderdocs build --strict --out _site ${BASE_URL:+--base-url "$BASE_URL/"}')
+    assert steps["actions/upload-pages-artifact"]["with"]["path"] == "_site"
+    assert deploy["if"] == DEFAULT_BRANCH_PUSH and deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
     assert "steps.deployment.outputs.page_url" in deploy["environment"]["url"]
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
-    assert deploy["steps"][0]["id"] == "deployment" and "pull_request" in deploy["if"]
+    assert deploy["steps"][0]["id"] == "deployment"
+
+
+def test_workflow_runs_pull_requests_apart_from_deployments(tmp_path: Path) -> None:
+    concurrency = _workflow(tmp_path)["concurrency"]
+    assert concurrency["group"] == ("${{ github.workflow }}-${{ " + DEFAULT_BRANCH_PUSH + " && 'pages' || github.ref }}")
+    assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+
+
+def test_workflow_pins_the_ladderdocs_that_wrote_it_and_keeps_the_cache(tmp_path: Path) -> None:
+    build = _workflow(tmp_path)["jobs"]["build"]
+    text = (tmp_path / "hb" / ".github" / "workflows" / "pages.yml").read_text()
+    install = next(s for s in build["steps"] if "pip install" in s.get("run", ""))
+    assert install["run"] == f'python -m pip install "ladderdocs=={__version__}"'
+    assert '"ladderdocs @ git+https://github.com/ladderdocs/ladderdocs@<commit-sha>"' in text  # how to pin a revision
+    cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".ladderdocs-cache"
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"]
+    assert key == f"ladderdocs-{__version__}-${{{{ runner.os }}}}-${{{{ github.sha }}}}" and key.startswith(restore)
+    assert "@LADDERDOCS_VERSION@" not in text
+
+
+def test_workflow_is_valid_for_github_actions(tmp_path: Path) -> None:
+    _workflow(tmp_path)
+    result = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema",
+                             "vendor.github-workflows", str(tmp_path / "hb" / ".github" / "workflows" / "pages.yml")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_readme_and_gitignore_for_the_authors(tmp_path: Path) -> None:

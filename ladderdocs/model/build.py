@@ -129,7 +129,10 @@ def _settings(doc: Document, root: Path) -> Settings:
         expectations=data.get("expectations", "restated"),
         repo_url=data.get("repo_url"), edit_uri=data.get("edit_uri", ""), extra=data.get("extra", {}),
         strings=data.get("strings", {}),
-        source=Source(doc.name, 1))
+        source=Source(doc.name, 1),
+        version=str(data["version"]) if data.get("version") is not None else None,
+        effective=dt.date.fromisoformat(data["effective"]) if data.get("effective") else None,
+        version_tags=data.get("versions", {}).get("tags"))
 
 
 def _track(doc: Document, competency_order: list[str], keep: Keep, visible_tracks: tuple[str, ...]) -> Track:

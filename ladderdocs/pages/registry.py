@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from ladderdocs.model.entities import Handbook
 from ladderdocs.pages import (
+    changes,
     compare,
     competencies,
     diffs,
@@ -36,6 +37,7 @@ PAGE_TYPES: list[PageType] = [
     compare.PAGE,
     parity.PAGE,
     mobility.PAGE,
+    changes.PAGE,
     prose.PAGE,
     listings.PAGE,
     diffs.PAGE,

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from ladderdocs.errors import Problem
 from ladderdocs.model.diff import diff_expectations
 from ladderdocs.model.entities import Band, Expectation, Handbook, Level, Zone
-from ladderdocs.text.money import percent
 
 CHANGE_KINDS = ("added", "grown", "reworded", "removed")
 
@@ -54,8 +53,8 @@ class BandChange:
         return _mid(self.after) - _mid(self.before) if self.before and self.after else None
 
     @property
-    def percent(self) -> object:
-        return percent(abs(self.delta), _mid(self.before)) if self.delta and self.before else None
+    def mid_before(self) -> float | None:
+        return _mid(self.before) if self.before else None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ladderdocs.pages.base import PageJob, PageType, SearchDoc, SearchEntry, Sea
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.prose import PAGES
 from ladderdocs.text.i18n import N_
+from ladderdocs.text.money import percent
 
 URL = "changes/"
 TITLE = N_("Changes to the framework")
@@ -21,7 +22,11 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     listed = versions(facts.handbook)
     if not listed:
         return
-    yield PageJob(f"{URL}index.html", "changes.html", {"entries": facts.changelog, "first": listed[0]},
+    percents = {f"{change.anchor}/{band.zone.id}": percent(abs(band.delta), band.mid_before)
+                for entry in facts.changelog for change in entry.levels for band in change.bands
+                if band.delta and band.mid_before}  # how far each band's midpoint moved, rounded as a reader rounds
+    yield PageJob(f"{URL}index.html", "changes.html", {"entries": facts.changelog, "first": listed[0],
+                                                       "percents": percents},
                   frozenset({ALL}))  # every level, band and rule of every version
 
 

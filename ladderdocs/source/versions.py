@@ -67,8 +67,11 @@ def read_tag(repo: Repository, tag: Tag) -> RawHandbook | str:
     if archive is None:
         return f"tag {tag.name} holds no {repo.prefix}handbook.yml and {repo.prefix}ladder/"
     with tempfile.TemporaryDirectory(prefix="ladderdocs-version-") as folder:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(folder, filter="data")  # refuses a link leading out of the folder
+        except (tarfile.TarError, OSError) as err:
+            return f"tag {tag.name} cannot be read ({err})"
         root = Path(folder) / repo.prefix
         raw = load_handbook(root, dates=lambda _: {})
         raw.pages, raw.assets = [], []

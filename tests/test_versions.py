@@ -154,3 +154,33 @@ def test_check_warns_of_an_earlier_effective_date_and_of_bands_changed_under_an_
         comp.write_text(saved[1], encoding="utf-8")
     clean = run_cli("check", "--content", str(content), "--audience", "public")
     assert "changed since" not in clean.stderr and "takes effect" not in clean.stderr
+
+
+DROPBOX = Path(__file__).resolve().parent / "fixtures" / "dropbox"
+DELIVERS = "I deliver some of my team’s goals on time and with a high standard of quality"
+SECRET = "Calibrated against the internal promotion committee's notes"
+
+
+def test_a_restated_ladder_without_keys_is_matched_by_words_and_keeps_internal_changes_internal(tmp_path: Path) -> None:
+    """Real wording (Dropbox's, restated, no keys), one tag and an untagged working tree: a
+    reworded expectation is found by its words, a dropped one is removed, and an internal
+    expectation added since is on the internal changes/ page only."""
+    repo = tmp_path / "repo"
+    shutil.copytree(DROPBOX, repo / "hb")
+    git(repo, "init", "-q")
+    release(repo, "framework-v1", "2026-05-02T09:30:00+02:00")
+    track = repo / "hb" / IC
+    edit(track, DELIVERS, "I deliver most of my team’s goals on time and with a high standard of quality")
+    edit(track, "    - I make timely decisions but don’t cut corners that would compromise my customer’s trust\n", "")
+    edit(track, "    direction:\n", f"    - text: {SECRET}\n      audience: internal\n    direction:\n")
+    from ladderdocs.model.entities import INTERNAL
+
+    public = soup(render(repo / "hb").files, "changes/index.html")
+    assert [h.get_text(strip=True) for h in public.select("section.version > h2")] == ["Not yet released", "framework-v1"]
+    entry = public.find(id="version-current-ic3").find_parent("section")
+    kinds = [li.select_one(".badge").get_text(strip=True) for li in entry.select(".version-changes > li")]
+    assert sorted(kinds) == ["Removed", "Reworded"]
+    assert "most of my team’s goals" in entry.get_text() and "Tagged framework-v1 on May 2, 2026" in public.get_text()
+    assert SECRET not in public.get_text()
+    internal = soup(render(repo / "hb", audience=INTERNAL).files, "changes/index.html")
+    assert SECRET in internal.find(id="version-current-ic3").find_parent("section").get_text()

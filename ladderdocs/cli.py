@@ -10,6 +10,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Iterable
 
 from ladderdocs import __version__
 from ladderdocs.checks.parity import summarise
@@ -41,6 +42,12 @@ def _print_problems(problems: list[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
+def _print_notes(notes: Iterable[str]) -> None:
+    """What the author should know that is no problem (why there is no changes/ page), each once."""
+    for note in dict.fromkeys(notes):
+        print(f"info: {note}", file=sys.stderr)
+
+
 def _cache(args: argparse.Namespace, content: Path) -> Path | None:
     """The build cache beside the handbook; none for the bundled example, which may live
     in a folder nobody should write to (an installed package)."""
@@ -58,6 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.promotions and site.handbook.promotions is None:
         print(f"{args.promotions} was not read: the promotions page is in internal builds only, unless "
               "handbook.yml sets audit.public: true")
+    _print_notes(site.notes)
     pages = sum(1 for path in site.files if path.endswith(".html"))
     print(f"built {_count(pages, 'page')} ({args.audience or PUBLIC}) into {args.out}/ in "
           f"{time.perf_counter() - started:.2f}s ({len(site.rendered)} rendered)")
@@ -79,6 +87,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         raise ContentError(problems)
     _print_problems(sorted({p for site in sites for p in site.warnings + [f.problem() for f in site.findings]}))
+    _print_notes(note for site in sites for note in site.notes)
     for site in sites:
         hb = site.handbook
         print(f"ok ({hb.audience}): {_count(len(hb.tracks), 'track')}, {_count(len(hb.level_by_id), 'level')}, "

@@ -17,9 +17,11 @@ from ladderdocs.checks.audit import Row, audit, parse_promotions, window
 from ladderdocs.checks.parity import ERROR, Finding
 from ladderdocs.errors import ContentError, Problem, display_path
 from ladderdocs.model.build import build_model, page_of
+from ladderdocs.model.changes import version_warnings
 from ladderdocs.model.deps import ALL, Dep, changed_deps
 from ladderdocs.model.entities import PUBLIC, Handbook, Page
 from ladderdocs.model.queries import ref_target
+from ladderdocs.model.versions import VersionReader
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
 from ladderdocs.outputs.search_index import INDEX_FILES, index_files
 from ladderdocs.outputs.write import OutputRefused, SiteUpdate, check_output, recover
@@ -73,6 +75,7 @@ class Site:
     templates: dict[str, bytes]         # every template of every theme layer: any change renders every page
     rendered: list[str]                 # the jobs rendered this run; the others were kept from the last site
     index: dict[str, bytes] | None = None  # the search index, when the last one still holds (same handbook)
+    notes: tuple[str, ...] = ()  # what the author should know that is no problem (why there is no changes/ page)
 
 
 class Pipeline:
@@ -84,6 +87,8 @@ class Pipeline:
         self.page_types = page_types
         self.parsed = ParseCache()
         self.dates = PageDates()
+        self.versions = VersionReader(options.audience)  # earlier versions from git tags, read once each
+        self.notes: list[str] = []
         self.bytecode = MemoryBytecodeCache()
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
         self._bodies: dict[str, Body] = {}  # of the last run's prose pages, for the cache
@@ -103,7 +108,10 @@ class Pipeline:
         if self.options.promotions is not None and (handbook.internal or handbook.settings.audit.public):
             rows = promotion_rows(self.options.promotions, handbook)
             handbook = replace(handbook, promotions=audit(handbook, rows, window(rows)))
-        return handbook, problems
+        earlier, self.notes = self.versions(handbook)
+        if earlier:
+            handbook = replace(handbook, earlier=earlier)
+        return handbook, problems + version_warnings(handbook)
 
     def run(self, last: Site | Snapshot | None = None) -> Site:
         """Every file of the site but the search index, or ContentError. Given the last good
@@ -147,7 +155,7 @@ class Pipeline:
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
         index = last.index if last is not None and last.index is not None and last.handbook == handbook else None
         return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
-                    facts.findings, sections, templates, [job.path for job in fresh], index)
+                    facts.findings, sections, templates, [job.path for job in fresh], index, tuple(self.notes))
 
     def search_index(self, site: Site) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts."""

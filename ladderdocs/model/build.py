@@ -132,7 +132,10 @@ def _settings(doc: Document, root: Path) -> Settings:
         strings=data.get("strings", {}),
         source=Source(doc.name, 1),
         audit=AuditSettings(public=data.get("audit", {}).get("public", False),
-                            min_group=data.get("audit", {}).get("min_group", 5)))
+                            min_group=data.get("audit", {}).get("min_group", 5)),
+        version=str(data["version"]) if data.get("version") is not None else None,
+        effective=dt.date.fromisoformat(data["effective"]) if data.get("effective") else None,
+        version_tags=data.get("versions", {}).get("tags"))
 
 
 def _track(doc: Document, competency_order: list[str], keep: Keep, visible_tracks: tuple[str, ...]) -> Track:

@@ -13,6 +13,7 @@ entity's own content:
     ("page", rel)       a prose page's front matter and body
     ("mobility",)       the switching rules
     ("bands",)          any band of any level
+    ("versions",)       the framework's earlier versions (git tags): what changed in the ladder since
     ("all",)            anything at all: for a page that shows everything
 
 tests/test_deps.py renders every page again from a model in which everything its keys do
@@ -30,6 +31,7 @@ Dep = tuple[str, ...]
 ALL: Dep = ("all",)
 MOBILITY: Dep = ("mobility",)
 BANDS: Dep = ("bands",)
+VERSIONS: Dep = ("versions",)
 
 
 def level_dep(level_id: str) -> Dep:
@@ -100,6 +102,8 @@ def changed_deps(old: Handbook, new: Handbook) -> set[Dep]:
             changed.add(page_dep(page.rel))
     if new.mobility != old.mobility:
         changed.add(MOBILITY)
+    if new.earlier != old.earlier:
+        changed.add(VERSIONS)
     return changed
 
 

@@ -79,6 +79,9 @@ class Settings:
     strings: dict[str, str]  # the handbook's own wording of any of the theme's strings (English -> its text)
     source: Source
     audit: AuditSettings = AuditSettings()  # handbook.yml's `audit:`, for the promotions page
+    version: str | None = None         # this framework version's name, e.g. "v3" (model/changes.py)
+    effective: dt.date | None = None   # the date it takes effect
+    version_tags: str | None = None   # the git tags that hold the earlier versions (default: source/versions.py)
 
     @property
     def base_path(self) -> str:
@@ -252,6 +255,8 @@ class Handbook:
     # the promotion audit of `build --promotions FILE`, a checks.audit.Audit (aggregates only: no
     # person, no date); typed loosely because the model may not import the checks made of it
     promotions: object | None = None
+    # the framework's earlier versions, read from git tags (source/versions.py), oldest first
+    earlier: tuple[EarlierVersion, ...] = ()
 
     level_by_id: dict[str, Level] = field(init=False, repr=False, compare=False)
     track_by_id: dict[str, Track] = field(init=False, repr=False, compare=False)
@@ -293,3 +298,16 @@ class Handbook:
     @property
     def internal(self) -> bool:
         return self.audience == INTERNAL
+
+
+@dataclass(frozen=True)
+class EarlierVersion:
+    """An earlier version of the framework, as a git tag holds it, modelled for the same audience."""
+
+    tag: str
+    tagged: dt.date  # the tag's own date (the tagger's, else its commit's): from git, never the clock
+    handbook: Handbook
+
+    @property
+    def name(self) -> str:
+        return self.handbook.settings.version or self.tag

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from ladderdocs.checks.parity import Finding, Summary, findings, summarise
+from ladderdocs.model.changes import VersionChanges, changelog
 from ladderdocs.model.deps import ALL, Dep, up_to
 from ladderdocs.model.diff import Applying, LevelDiff, LevelExpectations, applying, diff_levels, level_expectations
 from ladderdocs.model.entities import Handbook, Level, Track
@@ -51,6 +52,11 @@ class Facts:
     @cached_property
     def parity_summary(self) -> Summary:
         return summarise(self.findings)
+
+    @cached_property
+    def changelog(self) -> list[VersionChanges]:
+        """What each framework version changed in the ladder, newest first (none without git tags)."""
+        return changelog(self.handbook)
 
     @cached_property
     def folders(self) -> dict[str, Folder]:

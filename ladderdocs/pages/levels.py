@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ladderdocs.addresses import expectation_anchors, pair_url
-from ladderdocs.model.deps import MOBILITY, level_dep, track_dep, up_to
+from ladderdocs.model.changes import last_change
+from ladderdocs.model.deps import MOBILITY, VERSIONS, level_dep, track_dep, up_to
 from ladderdocs.model.diff import CUMULATIVE, LevelDiff, LevelExpectations, expectations_model, same_grade_pair
 from ladderdocs.model.entities import Competency, CompetencyGroup, Level
 from ladderdocs.model.queries import bands_of, equivalents, level_above, level_below, switch_options
@@ -60,7 +61,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
             below, above = level_below(hb, level), level_above(hb, level)
             same_grade = [(other, [(eq, pair_url(*(lv.id for lv in same_grade_pair(hb, level, eq)))) for eq in levels])
                           for other, levels in equivalents(hb, level)]
-            shows = up_to(hb, above or level) | {level_dep(level.id), MOBILITY}  # the summary counts what the next level changes
+            shows = up_to(hb, above or level) | {level_dep(level.id), MOBILITY, VERSIONS}  # the summary counts what the next level changes
             yield PageJob(f"{level.url}index.html", "level.html", {
                 "level": level, "track": track, "below": below, "above": above,
                 "next": next_level(facts.diff(level, above)) if above else None,
@@ -68,7 +69,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
                 "bands": bands_of(hb, level), "equivalents": same_grade,
                 "options": switch_options(hb, level), "keep_grade": hb.mobility.keep_grade if hb.mobility else False,
                 "cumulative": expectations_model(hb, track) == CUMULATIVE,
-                "ids": SECTION_IDS}, frozenset(shows))
+                "ids": SECTION_IDS, "changed_in": last_change(facts.changelog, level.id)}, frozenset(shows))
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from ladderdocs.model.entities import Handbook
 from ladderdocs.pages import (
+    changes,
     compare,
     competencies,
     diffs,
@@ -38,6 +39,7 @@ PAGE_TYPES: list[PageType] = [
     parity.PAGE,
     mobility.PAGE,
     promotions.PAGE,
+    changes.PAGE,
     prose.PAGE,
     listings.PAGE,
     diffs.PAGE,

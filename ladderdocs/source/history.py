@@ -19,7 +19,7 @@ Dates = dict[str, dt.date]  # path under pages/ (posix) -> the date of the last 
 def page_dates(pages_dir: Path) -> Dates:
     """The committer date of the last commit that changed each file under `pages_dir`; none in a
     shallow clone, whose history would date every page to its one commit."""
-    head = _git(pages_dir, "rev-parse", "HEAD") if pages_dir.is_dir() else None
+    head = git_output(pages_dir, "rev-parse", "HEAD") if pages_dir.is_dir() else None
     return _dates(pages_dir) if head is not None else {}
 
 
@@ -30,7 +30,7 @@ class PageDates:
         self._seen: tuple[str, Dates] | None = None
 
     def __call__(self, pages_dir: Path) -> Dates:
-        head = _git(pages_dir, "rev-parse", "HEAD") if pages_dir.is_dir() else None
+        head = git_output(pages_dir, "rev-parse", "HEAD") if pages_dir.is_dir() else None
         if head is None:
             return {}
         key = f"{pages_dir}@{head}"
@@ -40,9 +40,9 @@ class PageDates:
 
 
 def _dates(pages_dir: Path) -> Dates:
-    if _git(pages_dir, "rev-parse", "--is-shallow-repository") != "false":
+    if git_output(pages_dir, "rev-parse", "--is-shallow-repository") != "false":
         return {}
-    log = _git(pages_dir, "log", "--format=@%cs", "--name-only", "--no-renames", "--relative", "--", ".")
+    log = git_output(pages_dir, "log", "--format=@%cs", "--name-only", "--no-renames", "--relative", "--", ".")
     dates: Dates = {}
     current: dt.date | None = None
     for line in (log or "").splitlines():
@@ -53,7 +53,7 @@ def _dates(pages_dir: Path) -> Dates:
     return dates
 
 
-def _git(folder: Path, *args: str) -> str | None:
+def git_output(folder: Path, *args: str) -> str | None:
     """git's output, or None outside a repository, without git, or on any failure."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:

@@ -55,6 +55,13 @@ HANDBOOK = _object({
                 "description": "the theme's words as you want them: its English text -> yours"},
     "as_of": DATE,
     "expectations": EXPECTATIONS_MODEL,
+    "version": {"type": ["string", "integer"], "description": "this version of the framework, e.g. v3; "
+                                                           "earlier versions come from git tags (versions.tags)"},
+    "effective": {**DATE, "description": "the date this version takes effect (YYYY-MM-DD)"},
+    "versions": _object({
+        "tags": {"type": "string", "minLength": 1, "pattern": "^[^\\s]+$",
+                 "description": "the git tags that hold earlier versions, a glob (default framework-v*)"},
+    }, []),
     "parity": _object({
         "tolerance_percent": {"type": "number", "minimum": 0, "maximum": 100},
         "max_overlap_percent": {"type": "number", "minimum": 0, "maximum": 100},

@@ -277,6 +277,7 @@ class Verb:
     example: str      # one or more command lines, shown under "Example:"
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Console], int]
+    loudness: bool = True  # takes -q and -v (serve keeps its own log of rebuilds)
 
 
 VERBS = [
@@ -295,7 +296,7 @@ VERBS = [
     Verb("serve", "preview the handbook; pages reload as you edit and show problems",
          "Build the handbook, serve it on a local address and rebuild on every edit; the browser reloads, "
          "and a content problem shows on the page with its file and line.",
-         "ladderdocs serve --open", _serve_arguments, cmd_serve),
+         "ladderdocs serve --open", _serve_arguments, cmd_serve, loudness=False),
     Verb("clean", f"remove the build cache ({CACHE_DIR}/ beside the handbook folder)",
          f"Delete the build cache ({CACHE_DIR}/ beside the handbook folder). It is safe to delete at any time: "
          "the next build renders every page.",
@@ -325,7 +326,7 @@ def parser() -> argparse.ArgumentParser:
     verbs = top.add_subparsers(dest="verb", required=True, metavar="VERB")
     for verb in VERBS:
         p = verbs.add_parser(verb.name, help=verb.help, description=textwrap.fill(verb.description, 78),
-                             parents=[manners],
+                             parents=[manners] if verb.loudness else [],
                              formatter_class=formatter, epilog=f"Example:\n  {verb.example}\n\n{EXIT_CODES}")
         verb.arguments(p)
         p.set_defaults(run=verb.run, usage_error=p.error)

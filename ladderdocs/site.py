@@ -290,8 +290,9 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
     index = in_background(pipeline.search_index, site)  # another core indexes while this one writes
     try:
         update = SiteUpdate(out_dir, pipeline.cache.output(out_dir) if pipeline.cache else None)
-        progress.stage("writing", len(site.files), "files")
+        progress.stage("writing", unit="files")
         update.write(site.files)
+        progress.advance(len(site.files))
         progress.stage("indexing")  # what is left of it once the writing is done
         index_files = index()
         update.write(index_files)

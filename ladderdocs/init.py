@@ -9,12 +9,14 @@ hidden files out. `@LADDERDOCS_VERSION@` pins the workflow to the ladderdocs tha
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from ladderdocs import __version__
 from ladderdocs.errors import ContentError, Problem
 from ladderdocs.outputs.write import safe_join
 from ladderdocs.render.themes import bundled
+from ladderdocs.source.schema import FILES, schema_files
 
 STARTER = Path(__file__).resolve().parent / "starter"
 
@@ -44,10 +46,35 @@ def init_handbook(target: Path, today: dt.date | None = None) -> list[str]:
         what = "is a file" if not target.is_dir() else "is a folder that is not empty"
         raise ContentError([Problem(str(target), 1, 1, f"{what}; expected a new or empty folder, "
                                                        "so that nothing is overwritten")])
-    files = starter_files(today or dt.date.today())
+    files = {**starter_files(today or dt.date.today()), **editor_files()}
     target.mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
         path = safe_join(target, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return sorted(files)
+
+
+# -- editors -----------------------------------------------------------------------------------
+# The starter's YAML files begin with a `# yaml-language-server: $schema=...` modeline pointing
+# into this folder (relative to each file), so any editor running the YAML language server
+# completes and checks them. The loader reads only the files the content format names, so the
+# folder is never taken for content; `ladderdocs schema --all content/.schemas` refreshes it.
+SCHEMA_FOLDER = "content/.schemas"
+
+
+def editor_files() -> dict[str, bytes]:
+    """The schema of each kind of file, and VS Code's settings mapping the handbook's YAML files
+    to them (which also covers files added later, such as a new track) and recommending the
+    YAML extension that reads them."""
+    files = {f"{SCHEMA_FOLDER}/{name}": data for name, data in schema_files().items()}
+    mapping: dict[str, str | list[str]] = {f"./{SCHEMA_FOLDER}/{kind}.schema.json": f"/content/{glob}"
+                                           for kind, glob in FILES.items() if glob.endswith(".yml")}
+    mapping[f"./{SCHEMA_FOLDER}/track.schema.json"] = ["/content/ladder/tracks/*.yml", "/content/ladder/tracks/*.yaml"]
+    files[".vscode/settings.json"] = _json({"yaml.schemas": mapping})
+    files[".vscode/extensions.json"] = _json({"recommendations": ["redhat.vscode-yaml"]})
+    return files
+
+
+def _json(data: object) -> bytes:
+    return (json.dumps(data, indent=2) + "\n").encode("utf-8")

@@ -29,6 +29,7 @@ from ladderdocs.pages import prose
 from ladderdocs.pages.base import Job, PageJob, PageType
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses, views
+from ladderdocs.progress import Progress, Silent
 from ladderdocs.render.cache import Body, BuildCache, Snapshot
 from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 from ladderdocs.render.parallel import in_background, render_pages
@@ -93,15 +94,19 @@ class Pipeline:
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
         self._bodies: dict[str, Body] = {}  # of the last run's prose pages, for the cache
 
-    def model(self) -> tuple[Handbook, list[Problem]]:
+    def model(self, progress: Progress = Silent()) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
         if not self.content.is_dir():
             raise ContentError([Problem(str(self.content), 1, 1, "no such folder; expected a handbook folder "
                                                                  "with handbook.yml")])
+        progress.stage("reading", unit="files")
         raw = load_handbook(self.content, self.parsed.read, self.dates)
+        progress.advance(len(raw.documents()))
+        progress.stage("validating")
         problems = validate(raw, self.parsed.check_schema)
         self.parsed.retain(raw)
         _raise_if_failing(problems, [], self.options.strict, False)
+        progress.stage("modelling")
         handbook = build_model(raw, self.options.audience, self.options.drafts)
         if self.options.base_url:
             handbook = replace(handbook, settings=replace(handbook.settings, base_url=self.options.base_url))
@@ -113,10 +118,11 @@ class Pipeline:
             handbook = replace(handbook, earlier=earlier)
         return handbook, problems + version_warnings(handbook)
 
-    def run(self, last: Site | Snapshot | None = None) -> Site:
+    def run(self, last: Site | Snapshot | None = None, progress: Progress = Silent()) -> Site:
         """Every file of the site but the search index, or ContentError. Given the last good
         site (else the cache's), pages that show nothing changed since are kept instead of rendered."""
-        handbook, warnings = self.model()
+        handbook, warnings = self.model(progress)
+        progress.stage("preparing")  # theme, derived facts, the list of pages and what changed
         if last is None and self.cache is not None:
             last = self.cache.site()
         layers = theme_layers(handbook.settings.theme)
@@ -133,7 +139,8 @@ class Pipeline:
         cached = self._cached_bodies(fresh)
         engine = self._engine(handbook, cached)
         engine.prepare(fresh)
-        files, problems, bodies = render_pages(engine, fresh, self.options.workers)
+        progress.stage("rendering", len(fresh), "pages")
+        files, problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance)
         sections = {path: body.sections for path, body in bodies.items()}
         files.update(kept)
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
@@ -280,9 +287,9 @@ def promotion_rows(path: Path, handbook: Handbook) -> list[Row]:
     return parse_promotions(text, display_path(path), handbook)
 
 
-def check(content: Path, options: Options = Options()) -> Site:
+def check(content: Path, options: Options = Options(), progress: Progress = Silent()) -> Site:
     """Everything `build` does but writing: the site in memory, or ContentError."""
-    return Pipeline(content, options).run()
+    return Pipeline(content, options).run(progress=progress)
 
 
 def check_output_folder(out_dir: Path, content: Path, handbook: Handbook | None, force: bool) -> None:
@@ -296,18 +303,21 @@ def check_output_folder(out_dir: Path, content: Path, handbook: Handbook | None,
         raise ContentError([Problem(display_path(out_dir), 1, 1, str(err))]) from None
 
 
-def build(content: Path, out_dir: Path, options: Options = Options()) -> Site:
+def build(content: Path, out_dir: Path, options: Options = Options(), progress: Progress = Silent()) -> Site:
     """The site written to `out_dir`, which is updated in place (outputs/write.py); on a content
-    problem nothing is written."""
+    problem nothing is written. `progress` hears of each stage (progress.py)."""
     recover(out_dir.absolute())  # a build of an earlier version killed mid-swap left the site aside: put it back
     check_output_folder(out_dir, content, None, options.force)
     pipeline = Pipeline(content, options)
-    site = pipeline.run()
+    site = pipeline.run(progress=progress)
     check_output_folder(out_dir, content, site.handbook, options.force)  # its theme folder is known now
     index = in_background(pipeline.search_index, site)  # another core indexes while this one writes
     try:
         update = SiteUpdate(out_dir, pipeline.cache.output(out_dir) if pipeline.cache else None)
+        progress.stage("writing", unit="files")
         update.write(site.files)
+        progress.advance(len(site.files))
+        progress.stage("indexing")  # what is left of it once the writing is done
         index_files = index()
         update.write(index_files)
         manifest = update.finish()

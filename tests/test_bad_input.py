@@ -63,7 +63,7 @@ def test_all_problems_are_reported_at_once(mini_copy: Path) -> None:
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("build", "--content", str(tmp_path / "nowhere"), "--out", str(tmp_path / "site"))
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error: the command line names no folder
     assert "no such folder" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -137,7 +137,7 @@ def test_a_site_of_an_earlier_version_is_still_replaced(tmp_path: Path) -> None:
 def test_a_folder_without_a_handbook_builds_nothing(tmp_path: Path) -> None:
     for verb in ("build", "check"):
         result = run_cli(verb, "--strict", cwd=tmp_path)
-        assert result.returncode == 1 and "no handbook here" in result.stderr and "--example" in result.stderr
+        assert result.returncode == 2 and "no handbook here" in result.stderr and "--example" in result.stderr
     assert not (tmp_path / "site").exists()
     assert run_cli("build", "--example", cwd=tmp_path).returncode == 0
     assert "Juniper" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -51,13 +51,17 @@ def can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | None = None
+def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | None = None,
+                 done: Callable[[int], None] = lambda count: None
                  ) -> tuple[dict[str, bytes], list[Problem], dict[str, Any]]:
     """Every job's page, in job order, the problems found (each once), and the prose bodies
-    the renderer rendered or reused."""
+    the renderer rendered or reused. `done(n)` hears of every n pages rendered (progress.py)."""
     count = available_cpus() if workers is None else workers
     if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
-        rendered = {job.path: renderer.render(job) for job in jobs}
+        rendered = {}
+        for job in jobs:
+            rendered[job.path] = renderer.render(job)
+            done(1)
         return rendered, list(dict.fromkeys(renderer.problems)), renderer.bodies
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
     files: dict[str, bytes] = {}
@@ -68,6 +72,7 @@ def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | Non
     try:
         for pages, found, chunk_bodies in pool.map(_render_chunk, chunks):
             files.update(pages)
+            done(len(pages))
             problems += found
             bodies.update(chunk_bodies)
     finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first

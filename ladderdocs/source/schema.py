@@ -6,6 +6,7 @@ cannot express (unique ids, references) live in validate.py.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -16,6 +17,10 @@ from ladderdocs.errors import Problem
 from ladderdocs.source.load import Document
 
 SCHEMA_ID = "https://ladderdocs.dev/schema/v1.json"
+# Editors read the per-kind files (`ladderdocs schema --for KIND`): the YAML language server
+# understands draft-07, and these schemas use no keyword whose meaning changed since, so the
+# validator's 2020-12 reading and the editor's draft-07 reading agree (tests/test_schema.py).
+EDITOR_DIALECT = "http://json-schema.org/draft-07/schema#"
 
 ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80,
       "description": "Lower-case words joined by '-'; stable, it becomes a URL."}
@@ -26,9 +31,23 @@ AUDIENCE = {"enum": ["public", "internal"],
 AMOUNT = {"type": "number", "minimum": 0}
 LOCALE = {"type": "string", "pattern": "^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]+)*$",
           "description": "a language and optional region, such as en, de or en-IN."}
+URL = {"type": "string", "pattern": "^https?://[^\\s]+$"}
 EXPECTATIONS_MODEL = {"enum": ["cumulative", "restated"],
                       "description": "cumulative: each level states what it adds, everything below still applies; "
                                      "restated: each level states its whole set again."}
+
+# What a value failing a pattern should look like: the error message's "expected ...". The
+# descriptions are the editor's hover text and say what the field is for.
+PATTERN_HINTS = {
+    DATE["pattern"]: DATE["description"],
+    LOCALE["pattern"]: LOCALE["description"],
+    URL["pattern"]: "an http(s) address, such as https://org.github.io/handbook/",
+}
+
+
+def _about(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """`schema` with the hover text an editor shows for this field."""
+    return {**schema, "description": description}
 
 
 def _object(properties: dict[str, Any], required: list[str], **extra: Any) -> dict[str, Any]:
@@ -37,122 +56,166 @@ def _object(properties: dict[str, Any], required: list[str], **extra: Any) -> di
 
 
 HANDBOOK = _object({
-    "title": TEXT,
-    "organisation": TEXT,
-    "description": {"type": "string"},
-    "base_url": {"type": "string", "pattern": "^https?://[^\\s]+$"},
-    "language": LOCALE,
-    "theme": {"type": "string", "minLength": 1},
-    "logo": {"type": "string", "minLength": 1},
-    "allow_html": {"type": "boolean"},
-    "cname": {"type": "string", "pattern": "^[a-z0-9.-]+$"},
-    "repo_url": {"type": "string", "pattern": "^https?://[^\\s]+$",
-                 "description": "the repository the handbook lives in, for 'Edit this page' links"},
-    "edit_uri": {"type": "string", "description": "path from repo_url to the handbook folder's files, "
-                                                  "e.g. edit/main/content/"},
-    "extra": {"type": "object", "description": "anything a theme of your own reads (the template global `extra`)"},
+    "title": _about(TEXT, "The handbook's title, at the top of every page."),
+    "organisation": _about(TEXT, "Who the framework belongs to."),
+    "description": {"type": "string", "description": "One line for search engines and the home page."},
+    "base_url": _about(URL, "The address the site is published at; its path is the sub-path served. "
+                            "`build --base-url` replaces it."),
+    "language": _about(LOCALE, "The theme's words, dates and money: a language CLDR knows, such as en, de "
+                               "or en-GB."),
+    "theme": {"type": "string", "minLength": 1,
+              "description": "A folder (relative to the handbook) overriding templates of the default theme."},
+    "logo": {"type": "string", "minLength": 1, "description": "An image under assets/, e.g. assets/logo.svg."},
+    "allow_html": {"type": "boolean", "description": "Raw HTML in Markdown; off unless you opt in."},
+    "cname": {"type": "string", "pattern": "^[a-z0-9.-]+$",
+              "description": "A custom domain, written to the site as CNAME."},
+    "repo_url": _about(URL, "The repository the handbook lives in, for 'Edit this page' links."),
+    "edit_uri": {"type": "string", "description": "Path from repo_url to the handbook folder's files, "
+                                                  "e.g. edit/main/content/."},
+    "extra": {"type": "object", "description": "Anything a theme of your own reads (the template global `extra`)."},
     "strings": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
-                "description": "the theme's words as you want them: its English text -> yours"},
-    "as_of": DATE,
-    "expectations": EXPECTATIONS_MODEL,
-    "version": {"type": ["string", "integer"], "description": "this version of the framework, e.g. v3; "
-                                                           "earlier versions come from git tags (versions.tags)"},
-    "effective": {**DATE, "description": "the date this version takes effect (YYYY-MM-DD)"},
+                "description": "The theme's words as you want them: its English text -> yours."},
+    "as_of": _about(DATE, "The date staleness of bands is judged against (YYYY-MM-DD; else "
+                          "SOURCE_DATE_EPOCH, else today)."),
+    "expectations": _about(EXPECTATIONS_MODEL, "How levels are written (default: restated). "
+                                               + EXPECTATIONS_MODEL["description"]),
+    "version": {"type": ["string", "integer"], "description": "This version of the framework, e.g. v3; "
+                                                           "earlier versions come from git tags (versions.tags)."},
+    "effective": {**DATE, "description": "The date this version takes effect (YYYY-MM-DD)."},
     "versions": _object({
         "tags": {"type": "string", "minLength": 1, "pattern": "^[^\\s]+$",
-                 "description": "the git tags that hold earlier versions, a glob (default framework-v*)"},
-    }, []),
+                 "description": "The git tags that hold earlier versions, a glob (default framework-v*)."},
+    }, [], description="Where the framework's earlier versions are (the changes/ page)."),
     "parity": _object({
-        "tolerance_percent": {"type": "number", "minimum": 0, "maximum": 100},
-        "max_overlap_percent": {"type": "number", "minimum": 0, "maximum": 100},
-        "stale_after_days": {"type": "integer", "minimum": 1},
-        "strict": {"type": "boolean"},
+        "tolerance_percent": {"type": "number", "minimum": 0, "maximum": 100,
+                              "description": "How far an IC band may sit below management's at the same grade."},
+        "max_overlap_percent": {"type": "number", "minimum": 0, "maximum": 100,
+                                "description": "How much a band may overlap the band of the grade above."},
+        "stale_after_days": {"type": "integer", "minimum": 1,
+                             "description": "Bands older than this are flagged."},
+        "strict": {"type": "boolean", "description": "true: error-level findings fail `ladderdocs check`."},
         "tilt_severity": {"enum": ["error", "warning", "info"],
-                          "description": "how a systematic tilt is reported: one track's midpoints below "
-                                         "the other's at most grades of a zone"},
-    }, []),
+                          "description": "How a systematic tilt is reported: one track's midpoints below "
+                                         "the other's at most grades of a zone."},
+    }, [], description="The pay-parity checks' thresholds."),
     "audit": _object({
-        "public": {"type": "boolean", "description": "put the promotions page (build --promotions) in the "
-                                                     "public build too; by default only the internal one has it"},
-        "min_group": {"type": "integer", "minimum": 3, "description": "counts of people below this are shown "
-                                                                      "as 'fewer than N' (default 5, never below 3)"},
-    }, []),
+        "public": {"type": "boolean", "description": "Put the promotions page (build --promotions) in the "
+                                                     "public build too; by default only the internal one has it."},
+        "min_group": {"type": "integer", "minimum": 3, "description": "Counts of people below this are shown "
+                                                                      "as 'fewer than N' (default 5, never below 3)."},
+    }, [], description="The promotions page's privacy rules."),
 }, ["title", "organisation"])
 
 COMPETENCIES = _object({
-    "groups": {"type": "array", "minItems": 1, "items": _object(
-        {"id": ID, "title": TEXT, "description": TEXT}, ["id", "title"])},
-    "competencies": {"type": "array", "minItems": 1, "items": _object({
-        "id": ID, "title": TEXT, "group": ID, "description": TEXT,
-        "tracks": {"type": "array", "items": ID, "minItems": 1},
-        "audience": AUDIENCE,
-    }, ["id", "title", "group"])},
+    "groups": {"type": "array", "minItems": 1, "description": "Competency groups, in the order shown.",
+               "items": _object({"id": ID, "title": _about(TEXT, "The group's name."),
+                                 "description": _about(TEXT, "Markdown: what the group is about.")},
+                                ["id", "title"])},
+    "competencies": {"type": "array", "minItems": 1, "description": "What levels are assessed on.",
+                     "items": _object({
+                         "id": ID, "title": _about(TEXT, "The competency's name."),
+                         "group": _about(ID, "The id of its group (in groups)."),
+                         "description": _about(TEXT, "Markdown: what this competency covers."),
+                         "tracks": {"type": "array", "items": ID, "minItems": 1,
+                                    "description": "Track ids it applies to; omitted means every track."},
+                         "audience": AUDIENCE,
+                     }, ["id", "title", "group"])},
 }, ["groups", "competencies"])
 
 EXPECTATION = {"oneOf": [
     TEXT,
-    _object({"text": TEXT, "key": ID, "audience": AUDIENCE}, ["text"]),
+    _object({"text": TEXT,
+             "key": _about(ID, "The same key on another level marks the same expectation, grown."),
+             "audience": AUDIENCE}, ["text"]),
 ], "description": "a Markdown string, or a mapping with text and optional key, audience"}
 
 LEVEL = _object({
-    "id": ID, "title": TEXT,
-    "grade": {"type": "integer", "minimum": 0, "maximum": 99},
-    "summary": TEXT, "scope": TEXT,
+    "id": _about(ID, "Unique across the whole ladder; stable, it becomes a URL."),
+    "title": _about(TEXT, "The level's name, e.g. Senior Engineer."),
+    "grade": {"type": "integer", "minimum": 0, "maximum": 99,
+              "description": "Shared across tracks: same grade, same weight."},
+    "summary": _about(TEXT, "Markdown: one paragraph about the level."),
+    "scope": _about(TEXT, "Markdown: where this level's impact lands (team, group, org, company)."),
     "expectations": {"type": "object", "propertyNames": ID,
-                     "additionalProperties": {"type": "array", "items": EXPECTATION}},
-    "examples": {"type": "array", "items": TEXT},
+                     "additionalProperties": {"type": "array", "items": EXPECTATION},
+                     "description": "Competency id -> list of expectations (Markdown)."},
+    "examples": {"type": "array", "items": TEXT, "description": "Markdown: work that shows the level."},
     "audience": AUDIENCE,
 }, ["id", "title", "grade", "summary", "expectations"])
 
 TRACK = _object({
-    "id": ID, "title": TEXT,
-    "kind": {"enum": ["ic", "management", "hybrid"]},
-    "order": {"type": "integer"},
-    "expectations": EXPECTATIONS_MODEL,
-    "summary": TEXT,
-    "opens_at_grade": {"type": "integer", "minimum": 0},
-    "time_box_months": {"type": "integer", "minimum": 1},
-    "off_ramps": {"type": "array", "items": _object({"to": ID, "description": TEXT}, ["to", "description"])},
-    "levels": {"type": "array", "minItems": 1, "items": LEVEL},
+    "id": _about(ID, "The track's id; stable, it becomes a URL."),
+    "title": _about(TEXT, "The track's name."),
+    "kind": {"enum": ["ic", "management", "hybrid"],
+             "description": "ic: individual contributor; management; hybrid: a time-boxed role such as Tech Lead "
+                            "Manager."},
+    "order": {"type": "integer", "description": "Position among tracks."},
+    "expectations": _about(EXPECTATIONS_MODEL, "How this track's levels are written, if not as handbook.yml "
+                                               "says. " + EXPECTATIONS_MODEL["description"]),
+    "summary": _about(TEXT, "Markdown: one paragraph about the track."),
+    "opens_at_grade": {"type": "integer", "minimum": 0,
+                       "description": "The lowest grade one may join this track at."},
+    "time_box_months": {"type": "integer", "minimum": 1, "description": "Hybrid tracks: how long one may stay."},
+    "off_ramps": {"type": "array", "description": "Hybrid tracks: the written ways out.",
+                  "items": _object({"to": _about(ID, "A track id."),
+                                    "description": _about(TEXT, "Markdown: how this way out works.")},
+                                   ["to", "description"])},
+    "levels": {"type": "array", "minItems": 1, "items": LEVEL, "description": "The track's levels, lowest first."},
     "audience": AUDIENCE,
 }, ["id", "title", "kind", "summary", "levels"])
 
-BAND = _object({"min": AMOUNT, "mid": AMOUNT, "max": AMOUNT}, ["min", "max"])
+BAND = _object({"min": _about(AMOUNT, "The lowest base salary, per year, in the zone's currency."),
+                "mid": _about(AMOUNT, "Optional midpoint."),
+                "max": _about(AMOUNT, "The highest base salary, per year.")}, ["min", "max"])
 
 COMP = _object({
-    "zones": {"type": "array", "minItems": 1, "items": _object({
-        "id": ID, "title": TEXT,
-        "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code."},
-        "locale": LOCALE,
-        "audience": AUDIENCE,
-    }, ["id", "title", "currency"])},
-    "band_sets": {"type": "array", "items": _object({
-        "zone": ID, "as_of": DATE, "source": TEXT, "audience": AUDIENCE,
-        "bands": {"type": "object", "propertyNames": ID, "additionalProperties": BAND},
-    }, ["zone", "as_of", "source", "bands"])},
+    "zones": {"type": "array", "minItems": 1, "description": "Pay zones, each with its own currency.",
+              "items": _object({
+                  "id": ID, "title": _about(TEXT, "The zone's name, e.g. United States."),
+                  "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code."},
+                  "locale": _about(LOCALE, "How its amounts are written (default: the handbook's language), "
+                                           "such as en-US or en-IN."),
+                  "audience": AUDIENCE,
+              }, ["id", "title", "currency"])},
+    "band_sets": {"type": "array", "description": "A band set: one zone, one date, one source.",
+                  "items": _object({
+                      "zone": _about(ID, "A zone id."),
+                      "as_of": _about(DATE, "When the bands were set (YYYY-MM-DD)."),
+                      "source": _about(TEXT, "Where the bands come from, e.g. a compensation review."),
+                      "audience": AUDIENCE,
+                      "bands": {"type": "object", "propertyNames": ID, "additionalProperties": BAND,
+                                "description": "Level id -> base salary range, per year."},
+                  }, ["zone", "as_of", "source", "bands"])},
 }, ["zones"])
 
 MOBILITY = _object({
-    "keep_grade": {"type": "boolean"},
-    "min_months_between_switches": {"type": "integer", "minimum": 0},
-    "moves": {"type": "array", "items": _object({
-        "from": ID, "to": ID, "min_grade": {"type": "integer", "minimum": 0},
-        "description": TEXT,
-    }, ["from", "to"])},
-    "notes": TEXT,
+    "keep_grade": {"type": "boolean", "description": "true: a switch keeps the grade."},
+    "min_months_between_switches": {"type": "integer", "minimum": 0,
+                                    "description": "How long one waits between two switches."},
+    "moves": {"type": "array", "description": "The moves between tracks the rules allow.",
+              "items": _object({
+                  "from": _about(ID, "A track id."), "to": _about(ID, "A track id."),
+                  "min_grade": {"type": "integer", "minimum": 0,
+                                "description": "The lowest grade this move is open at."},
+                  "description": _about(TEXT, "Markdown: how this move works."),
+              }, ["from", "to"])},
+    "notes": _about(TEXT, "Markdown shown on the mobility page."),
 }, [])
 
 PAGE = _object({
-    "title": TEXT,
-    "order": {"type": "integer"},
-    "description": {"type": "string", "description": "one line: the page's meta description and its line in listings"},
+    "title": _about(TEXT, "The page's title."),
+    "order": {"type": "integer", "description": "Position in navigation."},
+    "description": {"type": "string", "description": "One line: the page's meta description and its line in "
+                                                     "listings."},
     "audience": AUDIENCE,
-    "nav": {"type": "boolean"},
-    "date": DATE,
-    "tags": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 60}},
+    "nav": {"type": "boolean", "description": "true: listed in the navigation."},
+    "date": _about(DATE, "The date the page states (\"Written 2026-05-01\")."),
+    "tags": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 60},
+             "description": "Shown on the page, found by search."},
     "aliases": {"type": "array", "items": {"type": "string", "pattern": r"^[^/\s:#?%\\][^\s:#?%\\]*$",
-                                           "description": "an old address of the page, e.g. guides/old-name/"}},
-    "draft": {"type": "boolean", "description": "true: left out of builds unless --drafts"},
+                                           "description": "an old address of the page, e.g. guides/old-name/"},
+                "description": "Old addresses, each a page that sends readers here."},
+    "draft": {"type": "boolean", "description": "true: left out of builds unless --drafts."},
 }, ["title"])
 
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -160,16 +223,44 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "comp": COMP, "mobility": MOBILITY, "page": PAGE,
 }
 
+# The file each kind describes, as a glob under the handbook folder.
+FILES = {"handbook": "handbook.yml", "competencies": "ladder/competencies.yml", "track": "ladder/tracks/*.yml",
+         "comp": "ladder/comp.yml", "mobility": "ladder/mobility.yml", "page": "pages/**/*.md"}
+
+
+def file_schema(kind: str) -> dict[str, Any]:
+    """The complete schema of one kind of file, as an editor reads it: the very constraints
+    the validator checks, with a root, a title and hover texts."""
+    what = "front matter of " if kind == "page" else ""
+    return {
+        "$schema": EDITOR_DIALECT,
+        "$id": f"https://ladderdocs.dev/schema/v1/{kind}.json",
+        "title": f"ladderdocs {kind}: {what}{FILES[kind]}",
+        **SCHEMAS[kind],
+    }
+
+
+def schema_files() -> dict[str, bytes]:
+    """`KIND.schema.json` -> its bytes, for every kind: what `schema --all` and `init` write."""
+    return {f"{kind}.schema.json": as_json(file_schema(kind)).encode("utf-8") for kind in SCHEMAS}
+
+
+def as_json(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
 
 def published_schema() -> dict[str, Any]:
-    """All file schemas in one document; `$defs` names the file each one describes."""
+    """All file schemas in one document; `$defs` names the file each one describes, and a
+    document must be one of them (a list or a scalar is none)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "ladderdocs handbook content",
         "description": ("handbook.yml -> handbook; ladder/competencies.yml -> competencies; "
                         "ladder/tracks/*.yml -> track; ladder/comp.yml -> comp; "
-                        "ladder/mobility.yml -> mobility; pages/**/*.md front matter -> page"),
+                        "ladder/mobility.yml -> mobility; pages/**/*.md front matter -> page. "
+                        "`ladderdocs schema --for KIND` prints the schema of one kind of file."),
+        "anyOf": [{"$ref": f"#/$defs/{kind}"} for kind in SCHEMAS],
         "$defs": SCHEMAS,
     }
 
@@ -278,10 +369,11 @@ def _explain(err: ValidationError) -> str:
         case "enum":
             options = ", ".join(str(v) for v in err.validator_value)
             return f"{where} is {_what(err.instance)}; expected one of: {options}"
-        case "pattern" if schema is ID:
+        case "pattern" if err.validator_value == ID["pattern"]:
             return f"{where} is {_what(err.instance)}; expected {_id_hint(str(err.instance))}"
         case "pattern":
-            hint = schema.get("description", f"text matching {err.validator_value}")
+            hint = PATTERN_HINTS.get(err.validator_value) or schema.get("description", f"text matching "
+                                                                                      f"{err.validator_value}")
             return f"{where} is {_what(err.instance)}; expected {hint}"
         case "minLength":
             return f"{where} is empty; expected some text"

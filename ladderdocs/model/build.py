@@ -16,6 +16,7 @@ from ladderdocs.model.entities import (
     INTERNAL,
     PUBLIC,
     Band,
+    CheckIn,
     Competency,
     CompetencyGroup,
     Expectation,
@@ -26,9 +27,11 @@ from ladderdocs.model.entities import (
     OffRamp,
     Page,
     ParitySettings,
+    Question,
     Settings,
     Source,
     Text,
+    Tools,
     Track,
     Zone,
 )
@@ -67,7 +70,7 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC, drafts: bool = False) 
                 for i, g in enumerate(comp_data["groups"]) if g["id"] in used_groups],
         competencies=competencies, tracks=tracks, zones=zones, bands=bands,
         mobility=_mobility(raw.mobility, set(track_ids)), pages=pages, assets=raw.assets,
-        withheld=_withheld(raw, tracks, competencies, zones, pages))
+        withheld=_withheld(raw, tracks, competencies, zones, pages), check_in=_check_in(raw.check_in))
 
 
 def page_of(source: PageSource, last_updated: dt.date | None = None) -> Page:
@@ -129,7 +132,17 @@ def _settings(doc: Document, root: Path) -> Settings:
         expectations=data.get("expectations", "restated"),
         repo_url=data.get("repo_url"), edit_uri=data.get("edit_uri", ""), extra=data.get("extra", {}),
         strings=data.get("strings", {}),
-        source=Source(doc.name, 1))
+        source=Source(doc.name, 1),
+        tools=Tools(**data.get("tools", {})))
+
+
+def _check_in(doc: Document | None) -> CheckIn | None:
+    if doc is None:
+        return None
+    return CheckIn(_text(doc, ("intro",)), tuple(
+        Question(q["id"], q["label"], q["kind"], q.get("help", ""), tuple(q.get("options", ())) if q["kind"] == "choice"
+                 else (), _source(doc, ("questions", i))) for i, q in enumerate(doc.data["questions"])),
+        Source(doc.name, 1))
 
 
 def _track(doc: Document, competency_order: list[str], keep: Keep, visible_tracks: tuple[str, ...]) -> Track:

@@ -51,6 +51,13 @@ class ParitySettings:
 
 
 @dataclass(frozen=True)
+class Tools:
+    switch: bool = True
+    check_in: bool = True
+    case: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     organisation: str
@@ -69,6 +76,7 @@ class Settings:
     extra: dict[str, Any]  # handbook.yml's `extra:`, for themes of the handbook's own
     strings: dict[str, str]  # the handbook's own wording of any of the theme's strings (English -> its text)
     source: Source
+    tools: Tools = Tools()  # handbook.yml's `tools:`: which of the reader's tools the site has
 
     @property
     def base_path(self) -> str:
@@ -223,6 +231,25 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Question:
+    """One question of the track-preference check-in (ladder/check-in.yml, else the theme's set)."""
+
+    id: str
+    label: str
+    kind: str  # level (one of the handbook's levels) | track | choice (one of `options`) | text
+    help: str
+    options: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    intro: Text
+    questions: tuple[Question, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
 class Handbook:
     """Everything one build renders, for one audience, with the lookups every stage needs."""
 
@@ -239,6 +266,7 @@ class Handbook:
     assets: list[str]
     # (kind, id) of what this audience may not see, so a link to it says why it fails
     withheld: frozenset[tuple[str, str]] = frozenset()
+    check_in: CheckIn | None = None  # ladder/check-in.yml's questions; None: the theme's default set
 
     level_by_id: dict[str, Level] = field(init=False, repr=False, compare=False)
     track_by_id: dict[str, Track] = field(init=False, repr=False, compare=False)

@@ -10,6 +10,8 @@ from dataclasses import replace
 
 from ladderdocs.model.entities import Handbook
 from ladderdocs.pages import (
+    case,
+    checkin,
     compare,
     competencies,
     diffs,
@@ -36,6 +38,8 @@ PAGE_TYPES: list[PageType] = [
     compare.PAGE,
     parity.PAGE,
     mobility.PAGE,
+    checkin.PAGE,
+    case.PAGE,
     prose.PAGE,
     listings.PAGE,
     diffs.PAGE,

@@ -64,6 +64,11 @@ HANDBOOK = _object({
                           "description": "how a systematic tilt is reported: one track's midpoints below "
                                          "the other's at most grades of a zone"},
     }, []),
+    "tools": _object({
+        "switch": {"type": "boolean", "description": "false: no track-switch planner (switch/)"},
+        "check_in": {"type": "boolean", "description": "false: no track-preference check-in (check-in/)"},
+        "case": {"type": "boolean", "description": "false: no self-assessment and promotion case (case/)"},
+    }, [], description="the reader's tools, each on unless set to false"),
 }, ["title", "organisation"])
 
 COMPETENCIES = _object({
@@ -142,9 +147,21 @@ PAGE = _object({
     "draft": {"type": "boolean", "description": "true: left out of builds unless --drafts"},
 }, ["title"])
 
+CHECK_IN = _object({
+    "intro": TEXT,
+    "questions": {"type": "array", "minItems": 1, "items": _object({
+        "id": ID, "label": TEXT, "help": TEXT,
+        "kind": {"enum": ["level", "track", "choice", "text"],
+                 "description": "level: one of the handbook's levels; track: one of its tracks; "
+                                "choice: one of `options`; text: the reader's own words"},
+        "options": {"type": "array", "minItems": 2, "items": TEXT},
+    }, ["id", "label", "kind"],
+        **{"if": {"properties": {"kind": {"const": "choice"}}}, "then": {"required": ["options"]}})},
+}, ["questions"])
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "handbook": HANDBOOK, "competencies": COMPETENCIES, "track": TRACK,
-    "comp": COMP, "mobility": MOBILITY, "page": PAGE,
+    "comp": COMP, "mobility": MOBILITY, "page": PAGE, "check_in": CHECK_IN,
 }
 
 
@@ -156,7 +173,8 @@ def published_schema() -> dict[str, Any]:
         "title": "ladderdocs handbook content",
         "description": ("handbook.yml -> handbook; ladder/competencies.yml -> competencies; "
                         "ladder/tracks/*.yml -> track; ladder/comp.yml -> comp; "
-                        "ladder/mobility.yml -> mobility; pages/**/*.md front matter -> page"),
+                        "ladder/mobility.yml -> mobility; ladder/check-in.yml -> check_in; "
+                        "pages/**/*.md front matter -> page"),
         "$defs": SCHEMAS,
     }
 
@@ -234,7 +252,7 @@ def _what(value: Any) -> str:
 
 _ITEM_NAMES = {"levels": "level", "competencies": "competency", "groups": "group", "zones": "zone",
                "band_sets": "band set", "moves": "move", "off_ramps": "off-ramp", "examples": "example",
-               "tracks": "track id"}
+               "tracks": "track id", "questions": "question", "options": "option"}
 
 
 def _explain(err: ValidationError) -> str:

@@ -50,7 +50,10 @@ def test_the_page_says_nothing_leaves_it_and_that_it_is_no_performance_review(ex
     assert "nothing is sent anywhere" in text
     assert "separate from performance review" in text
     form = BeautifulSoup((example_site / CHECK_IN).read_text(), "html.parser").select_one("form#check-in")
-    assert form.get("action") is None and form["method"] == "dialog"  # submitting it sends nothing anywhere
+    # nothing can submit it: no action, no submit button (every button is type=button), no lone text field
+    assert form.get("action") is None
+    assert not form.select("button:not([type=button]), input[type=submit], input[type=image]")
+    assert len(form.select("input[type=text], input:not([type])")) != 1
 
 
 def test_questions_come_from_check_in_yml(mini_copy: Path) -> None:

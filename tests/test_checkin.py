@@ -131,3 +131,16 @@ def test_storage_keys_are_the_handbooks_own(tmp_path: Path, mini_copy: Path) -> 
     assert mine != example
     assert "Mini Framework" in mine and "/career-framework/" in example
     assert json.dumps(mine)  # a plain string
+
+
+def test_the_preview_shows_edited_questions(mini_copy: Path) -> None:
+    """serve runs the pipeline again on its last site: a check-in.yml edit must reach the page."""
+    from ladderdocs.site import Options, Pipeline
+
+    pipeline = Pipeline(mini_copy, Options(workers=1))
+    site = pipeline.run()
+    (mini_copy / "ladder" / "check-in.yml").write_text(
+        "questions:\n  - id: energy\n    label: What gives you energy?\n    kind: text\n", encoding="utf-8")
+    again = pipeline.run(site)
+    assert CHECK_IN in again.rendered
+    assert "What gives you energy?" in words(page(again.files, CHECK_IN).select_one("form#check-in"))

@@ -134,7 +134,8 @@ def test_storage_keys_are_the_handbooks_own(tmp_path: Path, mini_copy: Path) -> 
 
 
 def test_the_preview_shows_edited_questions(mini_copy: Path) -> None:
-    """serve runs the pipeline again on its last site: a check-in.yml edit must reach the page."""
+    """serve runs the pipeline again on its last site: a check-in.yml edit must reach the page
+    (it shows no part of the skeleton that would tell, so its job depends on everything)."""
     from ladderdocs.site import Options, Pipeline
 
     pipeline = Pipeline(mini_copy, Options(workers=1))

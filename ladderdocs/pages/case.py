@@ -93,6 +93,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     if not hb.settings.tools.case:
         return
     store = store_key(hb)
+    site = hb.settings.site_address  # cite absolute links where the handbook says it is published
     yield PageJob(f"{URL}index.html", "cases.html", {
         "tracks": [(t, [(lv, case_url(lv)) for lv in _levels_highest_first(t)]) for t in hb.tracks]},
         frozenset())
@@ -100,7 +101,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
         for level in track.levels:
             yield PageJob(f"{case_url(level)}index.html", "case.html", {
                 "level": level, "track": track, "groups": case_items(facts, level), "states": STATES,
-                "store": store}, up_to(hb, level))
+                "store": store, "level_cite": site + level.url if site else None}, up_to(hb, level))
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:

@@ -48,10 +48,10 @@ def test_every_level_has_a_case_citing_every_expectation_that_applies(example_fi
             link = item.select_one(".case-cite a")["href"]
             assert posixpath.normpath(posixpath.join(f"case/{level_id}", link.partition("#")[0])) + "/" == path
             for side in ("self", "manager"):
-                state = item.select_one(f"select[name^='{side}|state|']")
+                state = item.select_one(f"[data-side={side}] select")
                 assert [o["value"] for o in state.select("option")] == ["", "not-yet", "sometimes", "consistently"]
                 assert case.select_one(f"label[for={state['id']}]")
-                evidence = item.select_one(f"textarea[name^='{side}|evidence|']")
+                evidence = item.select_one(f"[data-side={side}] textarea")
                 assert case.select_one(f"label[for={evidence['id']}]")
             checked += 1
     assert checked > 500

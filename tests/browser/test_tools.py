@@ -154,12 +154,12 @@ def fill_case(page: Page) -> dict[str, str]:
     """Fill the engineer's column of the first expectation and of one still expected from below."""
     page.fill("#case-engineer", "Ada")
     first = page.locator("fieldset.case-item").first
-    first.locator("select[name^='self|state|']").select_option("sometimes")
-    first.locator("textarea[name^='self|evidence|']").fill("Led the queue redesign\n(see the design doc)")
+    first.locator("[data-side=self] select").select_option("sometimes")
+    first.locator("[data-side=self] textarea").fill("Led the queue redesign\n(see the design doc)")
     page.locator("details.case-inherited summary").first.click()
     inherited = page.locator("details.case-inherited fieldset.case-item").first
-    inherited.locator("select[name^='self|state|']").select_option("consistently")
-    inherited.locator("textarea[name^='self|evidence|']").fill("Every change reviewed and tested")
+    inherited.locator("[data-side=self] select").select_option("consistently")
+    inherited.locator("[data-side=self] textarea").fill("Every change reviewed and tested")
     return case_state(page)
 
 
@@ -210,18 +210,18 @@ def test_the_managers_column_comes_from_their_own_export(device: Callable[[], Br
     manager = device().new_page()  # another browser: nothing of the engineer's is there
     manager.goto(base_url + CASE)
     first = manager.locator("fieldset.case-item").first
-    first.locator("select[name^='manager|state|']").select_option("consistently")
-    first.locator("textarea[name^='manager|evidence|']").fill("Agreed: the redesign was Ada's")
+    first.locator("[data-side=manager] select").select_option("consistently")
+    first.locator("[data-side=manager] textarea").fill("Agreed: the redesign was Ada's")
     manager.fill("#case-manager", "Grace")
     name, _ = downloaded(manager, "json", tmp_path)
 
     engineer.select_option("#case-import-take", "manager")
     import_file(engineer, "#case-import", tmp_path / name)
     merged = case_state(engineer)
-    key = first.get_attribute("data-key")
+    n = first.locator("[data-side=manager] select").get_attribute("name").rsplit("-", 1)[1]
     assert {name: value for name, value in merged.items() if mine[name] != value} == {
-        "manager": "Grace", f"manager|state|{key}": "consistently",
-        f"manager|evidence|{key}": "Agreed: the redesign was Ada's"}, "the manager's column only; the engineer's words stay"
+        "manager": "Grace", f"manager-state-{n}": "consistently",
+        f"manager-evidence-{n}": "Agreed: the redesign was Ada's"}, "the manager's column only; the engineer's words stay"
 
 
 def test_the_case_prints_as_a_document(device: Callable[[], BrowserContext], base_url: str) -> None:

@@ -17,9 +17,15 @@
   var store = tools.store(form.getAttribute("data-store"));
   var name = "case|" + level;
 
+  // Each expectation's fieldset: its key, its citation, and per side its two fields.
   function items() {
     return Array.prototype.map.call(form.querySelectorAll("[data-key]"), function (block) {
-      return { key: block.getAttribute("data-key"), cite: block.getAttribute("data-cite"),
+      var fields = {};
+      SIDES.forEach(function (side) {
+        var column = block.querySelector("[data-side='" + side + "']");
+        fields[side] = { state: column.querySelector("select"), evidence: column.querySelector("textarea") };
+      });
+      return { key: block.getAttribute("data-key"), cite: block.getAttribute("data-cite"), fields: fields,
                text: block.querySelector(".case-text").textContent.trim(),
                competency: block.closest("[data-competency]").getAttribute("data-competency") };
     });
@@ -27,32 +33,30 @@
 
   // The form's values as a case: {engineer, manager, items: {key: {self: {state, evidence}, manager}}}.
   function read() {
-    var values = tools.values(form);
-    var found = { engineer: values.engineer || "", manager: values.manager || "", items: {} };
+    var found = { engineer: form.elements.engineer.value, manager: form.elements.manager.value, items: {} };
     items().forEach(function (item) {
       var entry = {};
       SIDES.forEach(function (side) {
-        entry[side] = { state: values[side + "|state|" + item.key] || "",
-                        evidence: values[side + "|evidence|" + item.key] || "" };
+        entry[side] = { state: item.fields[side].state.value, evidence: item.fields[side].evidence.value };
       });
       found.items[item.key] = entry;
     });
     return found;
   }
+  function text(value) { return typeof value === "string" ? value : ""; }
   function write(kept, take) {
-    var values = tools.values(form);
-    if (take !== "manager") { values.engineer = kept.engineer || ""; }
-    if (take !== "self") { values.manager = kept.manager || ""; }
+    if (take !== "manager") { form.elements.engineer.value = text(kept.engineer); }
+    if (take !== "self") { form.elements.manager.value = text(kept.manager); }
     items().forEach(function (item) {
       var entry = (kept.items || {})[item.key] || {};
       SIDES.forEach(function (side) {
         if (take !== "both" && take !== side) { return; }
-        var answer = entry[side] || {};
-        values[side + "|state|" + item.key] = typeof answer.state === "string" ? answer.state : "";
-        values[side + "|evidence|" + item.key] = typeof answer.evidence === "string" ? answer.evidence : "";
+        var answer = entry[side] || {}, state = item.fields[side].state;
+        state.value = text(answer.state);
+        if (state.value !== text(answer.state)) { state.value = ""; }  // a state this version does not know
+        item.fields[side].evidence.value = text(answer.evidence);
       });
     });
-    tools.setValues(form, values);
     tools.mirror(form);
   }
 
@@ -62,7 +66,7 @@
   }
 
   function stateWord(state) {
-    var option = form.querySelector("select[name^='self|state|'] option[value='" + (state || "") + "']");
+    var option = form.querySelector("[data-side] select option[value='" + (state || "") + "']");
     return option ? option.text : state;
   }
 

@@ -137,12 +137,14 @@ def _settings(doc: Document, root: Path) -> Settings:
 
 
 def _check_in(doc: Document | None) -> CheckIn | None:
+    """ladder/check-in.yml's questions (None without the file: the page asks the theme's own)."""
     if doc is None:
         return None
-    return CheckIn(_text(doc, ("intro",)), tuple(
-        Question(q["id"], q["label"], q["kind"], q.get("help", ""), tuple(q.get("options", ())) if q["kind"] == "choice"
-                 else (), _source(doc, ("questions", i))) for i, q in enumerate(doc.data["questions"])),
-        Source(doc.name, 1))
+    questions = tuple(Question(q["id"], q["label"], q["kind"], q.get("help", ""),
+                               tuple(q.get("options", ())) if q["kind"] == "choice" else (),  # options only choose
+                               _source(doc, ("questions", i)))
+                      for i, q in enumerate(doc.data["questions"]))
+    return CheckIn(_text(doc, ("intro",)), questions, Source(doc.name, 1))
 
 
 def _track(doc: Document, competency_order: list[str], keep: Keep, visible_tracks: tuple[str, ...]) -> Track:

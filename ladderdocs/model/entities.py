@@ -244,6 +244,8 @@ class Question:
 
 @dataclass(frozen=True)
 class CheckIn:
+    """ladder/check-in.yml: what the track-preference check-in asks, and the words above it."""
+
     intro: Text
     questions: tuple[Question, ...]
     source: Source

@@ -89,3 +89,18 @@ def test_without_a_known_address_the_case_cites_relative_links(fixture: str, tmp
             address, _, anchor = cite.partition("#")
             target = posixpath.normpath(posixpath.join(posixpath.dirname(path), address))
             assert soup(files, target + "/index.html").find(id=anchor), cite
+
+
+HANDBOOKS = sorted(path.parent.relative_to(FIXTURES).as_posix() for path in FIXTURES.glob("**/handbook.yml")
+                   if "bad" not in path.parts)
+
+
+@pytest.mark.parametrize("fixture", HANDBOOKS)
+def test_every_handbook_gets_a_case_per_level_and_a_check_in_that_lists_them(fixture: str) -> None:
+    """Real-shaped handbooks (one track, restated, parity fixtures): each level's case, every level to pick."""
+    files = render(FIXTURES / fixture).files
+    levels = level_ids(files)
+    assert levels
+    assert sorted(path.split("/")[1] for path in files if re.fullmatch(r"case/[^/]+/index\.html", path)) == levels
+    check_in = soup(files, "check-in/index.html")
+    assert sorted(o["value"] for o in check_in.select("select[name=current-level] optgroup option")) == levels

@@ -190,7 +190,8 @@ def test_init_maps_the_files_to_their_schemas_for_vs_code(starter: Path) -> None
         assert (starter / schema).is_file(), schema
         matched = [p for glob in ([globs] if isinstance(globs, str) else globs)
                    for p in starter.glob(glob.lstrip("/"))]
-        assert matched, globs  # each mapping covers the starter's files
+        optional = schema.endswith("check_in.schema.json")  # ladder/check-in.yml is there once an author adds it
+        assert matched or optional, globs  # each mapping covers the starter's files
     assert "./content/.schemas/track.schema.json" in settings
     assert json.loads((starter / ".vscode" / "extensions.json").read_text())["recommendations"] == [
         "redhat.vscode-yaml"]

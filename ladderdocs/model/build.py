@@ -17,6 +17,7 @@ from ladderdocs.model.entities import (
     PUBLIC,
     AuditSettings,
     Band,
+    CheckIn,
     Competency,
     CompetencyGroup,
     Expectation,
@@ -27,9 +28,11 @@ from ladderdocs.model.entities import (
     OffRamp,
     Page,
     ParitySettings,
+    Question,
     Settings,
     Source,
     Text,
+    Tools,
     Track,
     Zone,
 )
@@ -68,7 +71,7 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC, drafts: bool = False) 
                 for i, g in enumerate(comp_data["groups"]) if g["id"] in used_groups],
         competencies=competencies, tracks=tracks, zones=zones, bands=bands,
         mobility=_mobility(raw.mobility, set(track_ids)), pages=pages, assets=raw.assets,
-        withheld=_withheld(raw, tracks, competencies, zones, pages))
+        withheld=_withheld(raw, tracks, competencies, zones, pages), check_in=_check_in(raw.check_in))
 
 
 def page_of(source: PageSource, last_updated: dt.date | None = None) -> Page:
@@ -135,7 +138,19 @@ def _settings(doc: Document, root: Path) -> Settings:
                             min_group=data.get("audit", {}).get("min_group", 5)),
         version=str(data["version"]) if data.get("version") is not None else None,
         effective=dt.date.fromisoformat(data["effective"]) if data.get("effective") else None,
-        version_tags=data.get("versions", {}).get("tags"))
+        version_tags=data.get("versions", {}).get("tags"),
+        tools=Tools(**data.get("tools", {})))
+
+
+def _check_in(doc: Document | None) -> CheckIn | None:
+    """ladder/check-in.yml's questions (None without the file: the page asks the theme's own)."""
+    if doc is None:
+        return None
+    questions = tuple(Question(q["id"], q["label"], q["kind"], q.get("help", ""),
+                               tuple(q.get("options", ())) if q["kind"] == "choice" else (),  # options only choose
+                               _source(doc, ("questions", i)))
+                      for i, q in enumerate(doc.data["questions"]))
+    return CheckIn(_text(doc, ("intro",)), questions, Source(doc.name, 1))
 
 
 def _track(doc: Document, competency_order: list[str], keep: Keep, visible_tracks: tuple[str, ...]) -> Track:

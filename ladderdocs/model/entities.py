@@ -60,6 +60,15 @@ class AuditSettings:
 
 
 @dataclass(frozen=True)
+class Tools:
+    """Which of the reader's tools the site has (handbook.yml `tools:`), each on unless set to false."""
+
+    switch: bool = True
+    check_in: bool = True
+    case: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     organisation: str
@@ -82,6 +91,7 @@ class Settings:
     version: str | None = None         # this framework version's name, e.g. "v3" (model/changes.py)
     effective: dt.date | None = None   # the date it takes effect
     version_tags: str | None = None   # the git tags that hold the earlier versions (default: source/versions.py)
+    tools: Tools = Tools()  # handbook.yml's `tools:`: which of the reader's tools the site has
 
     @property
     def base_path(self) -> str:
@@ -236,6 +246,27 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Question:
+    """One question of the track-preference check-in (ladder/check-in.yml, else the theme's set)."""
+
+    id: str
+    label: str
+    kind: str  # level (one of the handbook's levels) | track | choice (one of `options`) | text
+    help: str
+    options: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """ladder/check-in.yml: what the track-preference check-in asks, and the words above it."""
+
+    intro: Text
+    questions: tuple[Question, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
 class Handbook:
     """Everything one build renders, for one audience, with the lookups every stage needs."""
 
@@ -257,6 +288,7 @@ class Handbook:
     promotions: object | None = None
     # the framework's earlier versions, read from git tags (source/versions.py), oldest first
     earlier: tuple[EarlierVersion, ...] = ()
+    check_in: CheckIn | None = None  # ladder/check-in.yml's questions; None: the theme's default set
 
     level_by_id: dict[str, Level] = field(init=False, repr=False, compare=False)
     track_by_id: dict[str, Track] = field(init=False, repr=False, compare=False)

@@ -11,6 +11,8 @@ from dataclasses import replace
 from ladderdocs.model.entities import Handbook
 from ladderdocs.pages import (
     changes,
+    case,
+    checkin,
     compare,
     competencies,
     diffs,
@@ -40,6 +42,8 @@ PAGE_TYPES: list[PageType] = [
     mobility.PAGE,
     promotions.PAGE,
     changes.PAGE,
+    checkin.PAGE,
+    case.PAGE,
     prose.PAGE,
     listings.PAGE,
     diffs.PAGE,

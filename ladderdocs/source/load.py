@@ -115,12 +115,13 @@ class RawHandbook:
     assets: list[str]  # posix paths under assets/
     problems: list[Problem]
     page_dates: dict[str, dt.date] = field(default_factory=dict)  # rel -> its last commit's date (history.py)
+    check_in: Document | None = None  # ladder/check-in.yml: the check-in page's questions (optional)
 
     def documents(self) -> list[tuple[Document, str]]:
         """Every YAML document read, with the schema kind it is checked against."""
         found = [(self.handbook, "handbook"), (self.competencies, "competencies"),
                  *((doc, "track") for doc in self.tracks), (self.comp, "comp"), (self.mobility, "mobility"),
-                 *((page.meta, "page") for page in self.pages)]
+                 *((page.meta, "page") for page in self.pages), (self.check_in, "check_in")]
         return [(doc, kind) for doc, kind in found if doc is not None]
 
 
@@ -164,6 +165,7 @@ def load_handbook(root: Path, read: Reader = read_fresh,
         assets=assets,
         problems=problems,
         page_dates=dates(pages_dir),
+        check_in=optional(ladder / "check-in.yml"),
     )
 
 

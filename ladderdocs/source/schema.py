@@ -104,6 +104,11 @@ HANDBOOK = _object({
         "min_group": {"type": "integer", "minimum": 3, "description": "Counts of people below this are shown "
                                                                       "as 'fewer than N' (default 5, never below 3)."},
     }, [], description="The promotions page's privacy rules."),
+    "tools": _object({
+        "switch": {"type": "boolean", "description": "False: no track-switch planner (switch/)."},
+        "check_in": {"type": "boolean", "description": "False: no track-preference check-in (check-in/)."},
+        "case": {"type": "boolean", "description": "False: no self-assessment and promotion case (case/)."},
+    }, [], description="The reader's tools, each on unless set to false."),
 }, ["title", "organisation"])
 
 COMPETENCIES = _object({
@@ -218,14 +223,31 @@ PAGE = _object({
     "draft": {"type": "boolean", "description": "true: left out of builds unless --drafts."},
 }, ["title"])
 
+CHECK_IN = _object({
+    "intro": _about(TEXT, "Markdown shown above the check-in's questions."),
+    "questions": {"type": "array", "minItems": 1, "description": "The check-in's questions, in order.",
+                  "items": _object({
+        "id": _about(ID, "The question's id: the key its answer is kept and exported under."),
+        "label": _about(TEXT, "The question as the reader sees it."),
+        "help": _about(TEXT, "A line under the question."),
+        "kind": {"enum": ["level", "track", "choice", "text"],
+                 "description": "level: one of the handbook's levels; track: one of its tracks; "
+                                "choice: one of `options`; text: the reader's own words"},
+        "options": {"type": "array", "minItems": 2, "items": TEXT,
+                    "description": "The answers a choice offers (kind: choice only)."},
+    }, ["id", "label", "kind"],
+        **{"if": {"properties": {"kind": {"const": "choice"}}}, "then": {"required": ["options"]}})},
+}, ["questions"], description="ladder/check-in.yml: the questions of the track-preference check-in.")
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "handbook": HANDBOOK, "competencies": COMPETENCIES, "track": TRACK,
-    "comp": COMP, "mobility": MOBILITY, "page": PAGE,
+    "comp": COMP, "mobility": MOBILITY, "page": PAGE, "check_in": CHECK_IN,
 }
 
 # The file each kind describes, as a glob under the handbook folder.
 FILES = {"handbook": "handbook.yml", "competencies": "ladder/competencies.yml", "track": "ladder/tracks/*.yml",
-         "comp": "ladder/comp.yml", "mobility": "ladder/mobility.yml", "page": "pages/**/*.md"}
+         "comp": "ladder/comp.yml", "mobility": "ladder/mobility.yml", "page": "pages/**/*.md",
+         "check_in": "ladder/check-in.yml"}
 
 
 def file_schema(kind: str) -> dict[str, Any]:
@@ -258,7 +280,7 @@ def published_schema() -> dict[str, Any]:
         "title": "ladderdocs handbook content",
         "description": ("handbook.yml -> handbook; ladder/competencies.yml -> competencies; "
                         "ladder/tracks/*.yml -> track; ladder/comp.yml -> comp; "
-                        "ladder/mobility.yml -> mobility; pages/**/*.md front matter -> page. "
+                        "ladder/mobility.yml -> mobility; ladder/check-in.yml -> check_in; pages/**/*.md front matter -> page. "
                         "`ladderdocs schema --for KIND` prints the schema of one kind of file."),
         "anyOf": [{"$ref": f"#/$defs/{kind}"} for kind in SCHEMAS],
         "$defs": SCHEMAS,
@@ -338,7 +360,7 @@ def _what(value: Any) -> str:
 
 _ITEM_NAMES = {"levels": "level", "competencies": "competency", "groups": "group", "zones": "zone",
                "band_sets": "band set", "moves": "move", "off_ramps": "off-ramp", "examples": "example",
-               "tracks": "track id"}
+               "tracks": "track id", "questions": "question", "options": "option"}
 
 
 def _explain(err: ValidationError) -> str:

@@ -164,6 +164,9 @@ def check_references(raw: RawHandbook) -> list[Problem]:
         problems += _check_comp(raw.comp, level_ids)
     if raw.mobility is not None:
         problems += _check_mobility(raw.mobility, track_ids)
+    if raw.check_in is not None:  # each question's id names its answer in every export
+        problems += _duplicates(((q["id"], raw.check_in, ("questions", i, "id"))
+                                 for i, q in enumerate(raw.check_in.data["questions"])), "question")
 
     urls = Counter(page_url(p.rel) for p in raw.pages)
     for page in raw.pages:

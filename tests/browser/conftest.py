@@ -48,7 +48,9 @@ def template_examples(pages: list[str]) -> dict[str, str]:
                   "compare": "compare/index.html", "parity": "parity/index.html", "diffs": "diff/index.html",
                   "diff": "diff/engineer-1--engineer-2/index.html",
                   "diff-tracks": "diff/staff-engineer--engineering-manager/index.html",
-                  "changes": "changes/index.html"}  # built when git tags hold earlier versions
+                  "changes": "changes/index.html",  # built when git tags hold earlier versions
+                  "check-in": "check-in/index.html", "cases": "case/index.html",
+                  "case": "case/staff-engineer/index.html"}
     return {name: page for name, page in candidates.items() if page in pages}
 
 

@@ -29,6 +29,7 @@ from ladderdocs.model.entities import (
     Settings,
     Source,
     Text,
+    Tools,
     Track,
     Zone,
 )
@@ -129,7 +130,8 @@ def _settings(doc: Document, root: Path) -> Settings:
         expectations=data.get("expectations", "restated"),
         repo_url=data.get("repo_url"), edit_uri=data.get("edit_uri", ""), extra=data.get("extra", {}),
         strings=data.get("strings", {}),
-        source=Source(doc.name, 1))
+        source=Source(doc.name, 1),
+        tools=Tools(**data.get("tools", {})))
 
 
 def _track(doc: Document, competency_order: list[str], keep: Keep, visible_tracks: tuple[str, ...]) -> Track:
@@ -189,7 +191,7 @@ def _mobility(doc: Document | None, track_ids: set[str]) -> Mobility | None:
         return None
     data = doc.data
     moves = [Move(m["from"], m["to"], m.get("min_grade"), _text(doc, ("moves", i, "description")),
-                  _source(doc, ("moves", i)))
+                  _source(doc, ("moves", i)), m.get("trial_months"))
              for i, m in enumerate(data.get("moves", [])) if m["from"] in track_ids and m["to"] in track_ids]
     return Mobility(data.get("keep_grade", True), data.get("min_months_between_switches"), moves,
                     _text(doc, ("notes",)), _source(doc, ()))

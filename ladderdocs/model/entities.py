@@ -51,6 +51,13 @@ class ParitySettings:
 
 
 @dataclass(frozen=True)
+class Tools:
+    switch: bool = True
+    check_in: bool = True
+    case: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     organisation: str
@@ -69,6 +76,7 @@ class Settings:
     extra: dict[str, Any]  # handbook.yml's `extra:`, for themes of the handbook's own
     strings: dict[str, str]  # the handbook's own wording of any of the theme's strings (English -> its text)
     source: Source
+    tools: Tools = Tools()  # the reader's tools a handbook may turn off (handbook.yml `tools:`)
 
     @property
     def base_path(self) -> str:
@@ -191,6 +199,7 @@ class Move:
     min_grade: int | None
     description: Text
     source: Source
+    trial_months: int | None = None  # a trial after the move, with a way back (mobility.yml `trial_months`)
 
 
 @dataclass(frozen=True)

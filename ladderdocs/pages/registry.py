@@ -23,6 +23,7 @@ from ladderdocs.pages import (
     parity,
     prose,
     search,
+    switch,
     tracks,
 )
 from ladderdocs.pages.base import NavEntry, PageType
@@ -36,6 +37,7 @@ PAGE_TYPES: list[PageType] = [
     compare.PAGE,
     parity.PAGE,
     mobility.PAGE,
+    switch.PAGE,
     prose.PAGE,
     listings.PAGE,
     diffs.PAGE,

@@ -64,6 +64,11 @@ HANDBOOK = _object({
                           "description": "how a systematic tilt is reported: one track's midpoints below "
                                          "the other's at most grades of a zone"},
     }, []),
+    "tools": _object({
+        "switch": {"type": "boolean", "description": "the track-switch planner, switch/ (default true)"},
+        "check_in": {"type": "boolean", "description": "the track-preference check-in, check-in/ (default true)"},
+        "case": {"type": "boolean", "description": "the promotion case, case/<level>/ (default true)"},
+    }, [], description="the reader's tools; each is on unless set to false"),
 }, ["title", "organisation"])
 
 COMPETENCIES = _object({
@@ -124,6 +129,8 @@ MOBILITY = _object({
     "min_months_between_switches": {"type": "integer", "minimum": 0},
     "moves": {"type": "array", "items": _object({
         "from": ID, "to": ID, "min_grade": {"type": "integer", "minimum": 0},
+        "trial_months": {"type": "integer", "minimum": 1,
+                         "description": "months after the move that count as a trial, with a way back"},
         "description": TEXT,
     }, ["from", "to"])},
     "notes": TEXT,

@@ -65,7 +65,7 @@ HANDBOOK = _object({
                                          "the other's at most grades of a zone"},
     }, []),
     "tools": _object({
-        "switch": {"type": "boolean", "description": "the track-switch planner, switch/ (default true)"},
+        "switch": {"type": "boolean", "description": "the track-switch planner (default true)"},
         "check_in": {"type": "boolean", "description": "the track-preference check-in, check-in/ (default true)"},
         "case": {"type": "boolean", "description": "the promotion case, case/<level>/ (default true)"},
     }, [], description="the reader's tools; each is on unless set to false"),

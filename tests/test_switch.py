@@ -215,7 +215,7 @@ def test_the_off_ramp_dates_follow_the_month_entered(browser: Browser, site: Pat
         tab.fill("#clock-start", "2026-03")
         for i in range(2):
             assert "March 2028" in ramps.nth(i).inner_text()
-            assert ramps.nth(i).locator("time").get_attribute("datetime") == "2028-03"
+            assert ramps.nth(i).locator("[data-due]").get_attribute("data-date") == "2028-03"
         tab.fill("#clock-start", "2027-11")
         assert "November 2029" in ramps.first.inner_text()
         tab.fill("#move-start", "2027-01")

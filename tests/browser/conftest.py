@@ -47,7 +47,8 @@ def template_examples(pages: list[str]) -> dict[str, str]:
                   "pages": "pages/index.html", "prose": prose, "levels": "levels/index.html",
                   "compare": "compare/index.html", "parity": "parity/index.html", "diffs": "diff/index.html",
                   "diff": "diff/engineer-1--engineer-2/index.html",
-                  "diff-tracks": "diff/staff-engineer--engineering-manager/index.html"}
+                  "diff-tracks": "diff/staff-engineer--engineering-manager/index.html",
+                  "switch-index": "switch/index.html", "switch": "switch/tech-lead-manager/index.html"}
     return {name: page for name, page in candidates.items() if page in pages}
 
 

@@ -339,7 +339,7 @@ def tab_through(page: Page, limit: int) -> list[dict[str, Any]]:
 def keyboard_problems(page: Page) -> tuple[list[str], list[str]]:
     """Controls Tab never reaches, and controls Tab reaches without a visible focus indicator."""
     focusables = tag_focusables(page)
-    steps = tab_through(page, limit=len(focusables) + 10)
+    steps = tab_through(page, limit=2 * len(focusables) + 10)  # a month field takes a Tab per part
     reached = {int(step["mark"]) for step in steps if step["mark"] is not None}
     missed = [focusables[i] for i in range(len(focusables)) if i not in reached]
     unmarked = [step["html"] for step in steps if not step["visible"]]

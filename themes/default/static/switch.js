@@ -1,7 +1,7 @@
 /* ladderdocs track-switch planner: the dates the waiting rules fall due on.
  *
  * Each `[data-clock]` part of the page has a month field (`hidden` until this script runs) and
- * `<time data-due="N">` slots: from the month entered, each shows the month N months later, in
+ * `<span data-due="N">` slots: from the month entered, each shows the month N months later, in
  * the page's language, and the rule said in words ("24 months after the start") gives way to
  * it. Nothing is stored or sent; no inline script: CSP- and file://-safe.
  */
@@ -32,7 +32,7 @@
       var slot = due.querySelector("[data-due]");
       var date = later(input.value, +slot.getAttribute("data-due"));
       if (date) {
-        slot.setAttribute("datetime", iso(date));
+        slot.setAttribute("data-date", iso(date));
         slot.textContent = format.format(date);
       }
       due.querySelector("[data-due-words]").hidden = !!date;

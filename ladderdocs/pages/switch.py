@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ladderdocs.addresses import pair_url
-from ladderdocs.model.deps import BANDS, MOBILITY, track_dep, up_to
+from ladderdocs.model.deps import BANDS, MOBILITY, Dep, track_dep, up_to
 from ladderdocs.model.diff import same_grade_pair
 from ladderdocs.model.entities import Handbook, Level, Move, OffRamp, Track
 from ladderdocs.model.queries import SwitchOption, switch_options
@@ -134,10 +134,10 @@ def planner(facts: Facts, level: Level) -> Planner:
                    [(ramp, hb.track_by_id[ramp.to]) for ramp in track.off_ramps])
 
 
-def shows(hb: Handbook, level: Level, planned: Planner) -> frozenset:
+def shows(hb: Handbook, level: Level, planned: Planner) -> frozenset[Dep]:
     """A planner page shows the level, every level it lands on, their bands and the rules."""
     landed = {landing.level.id: landing.level for p in planned.plans for landing in p.landings}
-    deps = set(up_to(hb, level)) | {MOBILITY, BANDS, track_dep(level.track_id)}
+    deps: set[Dep] = set(up_to(hb, level)) | {MOBILITY, BANDS, track_dep(level.track_id)}
     for target in landed.values():
         deps |= up_to(hb, target)
     deps |= {track_dep(p.track.id) for p in planned.plans}

@@ -210,7 +210,7 @@ def _mobility(doc: Document | None, track_ids: set[str]) -> Mobility | None:
         return None
     data = doc.data
     moves = [Move(m["from"], m["to"], m.get("min_grade"), _text(doc, ("moves", i, "description")),
-                  _source(doc, ("moves", i)))
+                  _source(doc, ("moves", i)), m.get("trial_months"))
              for i, m in enumerate(data.get("moves", [])) if m["from"] in track_ids and m["to"] in track_ids]
     return Mobility(data.get("keep_grade", True), data.get("min_months_between_switches"), moves,
                     _text(doc, ("notes",)), _source(doc, ()))

@@ -214,6 +214,7 @@ class Move:
     min_grade: int | None
     description: Text
     source: Source
+    trial_months: int | None = None  # a trial after the move, with a way back (mobility.yml `trial_months`)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from ladderdocs.model.diff import CUMULATIVE, LevelDiff, LevelExpectations, expe
 from ladderdocs.model.entities import Competency, CompetencyGroup, Level
 from ladderdocs.model.queries import bands_of, equivalents, level_above, level_below, switch_options
 from ladderdocs.pages.base import PageJob, PageType, SearchDoc, SearchEntry, SearchGroup, SearchSources
+from ladderdocs.pages import switch
 from ladderdocs.pages.facts import Facts
 from ladderdocs.text.i18n import N_
 
@@ -69,7 +70,8 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
                 "bands": bands_of(hb, level), "equivalents": same_grade,
                 "options": switch_options(hb, level), "keep_grade": hb.mobility.keep_grade if hb.mobility else False,
                 "cumulative": expectations_model(hb, track) == CUMULATIVE,
-                "ids": SECTION_IDS, "changed_in": last_change(facts.changelog, level.id)}, frozenset(shows))
+                "ids": SECTION_IDS, "changed_in": last_change(facts.changelog, level.id),
+                "planner": switch.switch_url(level.id) if switch.enabled(hb) else None}, frozenset(shows))
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:

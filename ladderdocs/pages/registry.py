@@ -27,6 +27,7 @@ from ladderdocs.pages import (
     promotions,
     prose,
     search,
+    switch,
     tracks,
 )
 from ladderdocs.pages.base import NavEntry, PageType
@@ -40,6 +41,7 @@ PAGE_TYPES: list[PageType] = [
     compare.PAGE,
     parity.PAGE,
     mobility.PAGE,
+    switch.PAGE,
     promotions.PAGE,
     changes.PAGE,
     checkin.PAGE,

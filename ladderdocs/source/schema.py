@@ -105,9 +105,9 @@ HANDBOOK = _object({
                                                                       "as 'fewer than N' (default 5, never below 3)."},
     }, [], description="The promotions page's privacy rules."),
     "tools": _object({
-        "switch": {"type": "boolean", "description": "False: no track-switch planner (switch/)."},
-        "check_in": {"type": "boolean", "description": "False: no track-preference check-in (check-in/)."},
-        "case": {"type": "boolean", "description": "False: no self-assessment and promotion case (case/)."},
+        "switch": {"type": "boolean", "description": "False: no track-switch planner (the planner pages and their links)."},
+        "check_in": {"type": "boolean", "description": "False: no track-preference check-in page."},
+        "case": {"type": "boolean", "description": "False: no self-assessment and promotion case pages."},
     }, [], description="The reader's tools, each on unless set to false."),
 }, ["title", "organisation"])
 
@@ -202,6 +202,8 @@ MOBILITY = _object({
                   "from": _about(ID, "A track id."), "to": _about(ID, "A track id."),
                   "min_grade": {"type": "integer", "minimum": 0,
                                 "description": "The lowest grade this move is open at."},
+                  "trial_months": {"type": "integer", "minimum": 1,
+                                   "description": "Months after the move that count as a trial, with a way back."},
                   "description": _about(TEXT, "Markdown: how this move works."),
               }, ["from", "to"])},
     "notes": _about(TEXT, "Markdown shown on the mobility page."),

@@ -50,7 +50,9 @@ def template_examples(pages: list[str]) -> dict[str, str]:
                   "diff-tracks": "diff/staff-engineer--engineering-manager/index.html",
                   "changes": "changes/index.html",  # built when git tags hold earlier versions
                   "check-in": "check-in/index.html", "cases": "case/index.html",
-                  "case": "case/staff-engineer/index.html"}
+                  "case": "case/staff-engineer/index.html",
+
+                  "switch-index": "switch/index.html", "switch": "switch/tech-lead-manager/index.html"}
     return {name: page for name, page in candidates.items() if page in pages}
 
 

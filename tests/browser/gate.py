@@ -343,8 +343,9 @@ def tab_through(page: Page, limit: int) -> list[dict[str, Any]]:
 def keyboard_problems(page: Page) -> tuple[list[str], list[str]]:
     """Controls Tab never reaches, and controls Tab reaches without a visible focus indicator."""
     focusables = tag_focusables(page)
-    # every Tab stop, counted or not (a folded menu's links are reached but not required)
-    steps = tab_through(page, limit=page.locator(FOCUSABLE).count() + 10)
+    # every Tab stop, counted or not (a folded menu's links are reached but not required); a month
+    # field takes a Tab per part
+    steps = tab_through(page, limit=2 * page.locator(FOCUSABLE).count() + 10)
     reached = {int(step["mark"]) for step in steps if step["mark"] is not None}
     missed = [focusables[i] for i in range(len(focusables)) if i not in reached]
     unmarked = [step["html"] for step in steps if not step["visible"]]

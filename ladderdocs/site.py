@@ -84,6 +84,8 @@ class Pipeline:
         self.dates = PageDates()
         self.bytecode = MemoryBytecodeCache()
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
+        if self.cache is not None:
+            self.parsed.restore(self.cache.parses())
         self._bodies: dict[str, Body] = {}  # of the last run's prose pages, for the cache
 
     def model(self) -> tuple[Handbook, list[Problem]]:
@@ -109,9 +111,12 @@ class Pipeline:
         layers = theme_layers(handbook.settings.theme)
         templates = template_sources(layers)
         changed = {ALL} if last is None or templates != last.templates else changed_deps(last.handbook, handbook)
-        facts = Facts(handbook)
-        if isinstance(last, Site):  # serve's last site (the cache keeps no facts)
-            facts.carry(last.facts, changed)  # a level edit works out its own track's diffs alone
+        if last is not None and not changed and last.handbook == handbook:
+            facts = last.facts  # a pure function of the handbook, worked out last time (parity, grids)
+        else:
+            facts = Facts(handbook)
+            if last is not None:  # a level edit works out its own track's diffs alone
+                facts.carry(last.facts, changed)
         typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
         jobs = [job for _, job in typed]
         kept = {job.path: last.files[job.path] for job in jobs if last is not None and _unchanged(job, changed, last)}
@@ -199,11 +204,15 @@ class Pipeline:
     def remember(self, site: Site, index: dict[str, bytes]) -> None:
         """Keep a good site in the cache for the next build; nothing is written when it is the
         cached one again."""
-        if self.cache is None or (not site.rendered and site.index is not None):
+        if self.cache is None:
+            return
+        if self.parsed.fresh:
+            self.cache.save_parses(self.parsed.export())
+        if not site.rendered and site.index is not None:
             return
         if self._bodies:
             self.cache.save_bodies(self._bodies)
-        self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index))
+        self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts))
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one

@@ -201,9 +201,9 @@ class Pipeline:
             return {}
         return self.cache.bodies()
 
-    def remember(self, site: Site, index: dict[str, bytes]) -> None:
-        """Keep a good site in the cache for the next build; nothing is written when it is the
-        cached one again."""
+    def remember(self, site: Site, index: dict[str, bytes] | None) -> None:
+        """Keep a good site in the cache for the next build (its search index when known);
+        nothing is written when it is the cached one again."""
         if self.cache is None:
             return
         if self.parsed.fresh:

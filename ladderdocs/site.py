@@ -70,6 +70,7 @@ class Site:
     sections: dict[str, list[Section]]  # of every page made from Markdown, by its path: for the search index
     templates: dict[str, bytes]         # every template of every theme layer: any change renders every page
     rendered: list[str]                 # the jobs rendered this run; the others were kept from the last site
+    pages: list[tuple[str, bool]]       # every job's path, and whether sitemap.xml lists it
     index: dict[str, bytes] | None = None  # the search index, when the last one still holds (same handbook)
 
 
@@ -111,21 +112,30 @@ class Pipeline:
         layers = theme_layers(handbook.settings.theme)
         templates = template_sources(layers)
         changed = {ALL} if last is None or templates != last.templates else changed_deps(last.handbook, handbook)
-        if last is not None and not changed and last.handbook == handbook:
-            facts = last.facts  # a pure function of the handbook, worked out last time (parity, grids)
+        same_handbook = last is not None and last.handbook == handbook
+        if same_handbook and not changed:  # the same input: the same jobs, facts and pages as last time
+            assert last is not None
+            facts, pages, jobs = last.facts, last.pages, []
+            kept = {path: last.files[path] for path, _ in pages}
         else:
             facts = Facts(handbook)
             if last is not None:  # a level edit works out its own track's diffs alone
                 facts.carry(last.facts, changed)
-        typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
-        jobs = [job for _, job in typed]
-        kept = {job.path: last.files[job.path] for job in jobs if last is not None and _unchanged(job, changed, last)}
+            typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
+            jobs = [job for _, job in typed]
+            pages = [(job.path, page_type.crawled and job.path.endswith(".html")  # a copy (compare/ of
+                      and job.context.get("canonical", job.dir) == job.dir)      # compare/us/) is not listed
+                     for page_type, job in typed]
+            kept = {job.path: last.files[job.path] for job in jobs
+                    if last is not None and _unchanged(job, changed, last)}
         fresh = [job for job in jobs if job.path not in kept]
 
         cached = self._cached_bodies(fresh)
-        engine = self._engine(handbook, cached)
-        engine.prepare(fresh)
-        files, problems, bodies = render_pages(engine, fresh, self.options.workers)
+        files, problems, bodies = {}, [], {}
+        if fresh:
+            engine = self._engine(handbook, cached)
+            engine.prepare(fresh)
+            files, problems, bodies = render_pages(engine, fresh, self.options.workers)
         sections = {path: body.sections for path, body in bodies.items()}
         files.update(kept)
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
@@ -138,16 +148,15 @@ class Pipeline:
         assets = {f"assets/{name}": (handbook.root / "assets" / name).read_bytes() for name in handbook.assets}
         cname = assets.pop(ASSET_CNAME, None)
         files.update(assets)
-        crawled = [job.path for page_type, job in typed if page_type.crawled and job.path.endswith(".html")
-                   and job.context.get("canonical", job.dir) == job.dir]  # a copy (compare/ of compare/us/) is not listed
-        host, host_problems = host_files(handbook, crawled, cname, self.options.file_mode)
+        host, host_problems = host_files(handbook, [path for path, crawled in pages if crawled], cname,
+                                         self.options.file_mode)
         files.update(host)
-        problems += host_problems + self._address_problems(handbook, [job.path for job in jobs], list(files))
+        problems += host_problems + self._address_problems(handbook, [path for path, _ in pages], list(files))
         strict = self.options.strict
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
-        index = last.index if last is not None and last.index is not None and last.handbook == handbook else None
+        index = last.index if last is not None and last.index is not None and same_handbook else None
         return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
-                    facts.findings, sections, templates, [job.path for job in fresh], index)
+                    facts.findings, sections, templates, [job.path for job in fresh], pages, index)
 
     def search_index(self, site: Site) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts."""
@@ -212,7 +221,8 @@ class Pipeline:
             return
         if self._bodies:
             self.cache.save_bodies(self._bodies)
-        self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts))
+        self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
+                                        site.pages))
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one

@@ -57,6 +57,7 @@ class Snapshot:
     sections: dict[str, list[Section]]
     index: dict[str, bytes] | None  # the search index, valid while the handbook is equal
     facts: Facts  # what the page types worked out: a build carries what its edits cannot reach
+    pages: list[tuple[str, bool]]  # every job's path, and whether sitemap.xml lists it
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
 from ladderdocs.text.markdown import make_markdown
 from ladderdocs.text.plain import PlainText, Section
 
+# Parses and prose bodies are written to the cache again only when at least one in this many
+# is new: redoing a few next time (a millisecond each) is cheaper than writing 2,000 (tens of MB).
+RESAVE_SHARE = 100
 SITE_ADDRESSES = ("static", "assets", *INDEX_FILES, *HOST_FILES)  # what the pipeline writes besides the pages
 
 
@@ -88,6 +91,7 @@ class Pipeline:
         if self.cache is not None:
             self.parsed.restore(self.cache.parses())
         self._bodies: dict[str, Body] = {}  # of the last run's prose pages, for the cache
+        self._new_bodies = 0  # how many of them the last run rendered
 
     def model(self) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
@@ -141,6 +145,7 @@ class Pipeline:
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
         self._bodies = {job.path: bodies.get(job.path) or cached[job.path] for job in jobs
                         if job.path in bodies or job.path in cached} if bodies else {}
+        self._new_bodies = sum(cached.get(path) != body for path, body in bodies.items())
         static = {out: path.read_bytes() for out, path in static_files(layers).items()}
         files.update(static)
         files[SCRIPT_MESSAGES] = messages_script([data.decode() for out, data in static.items() if out.endswith(".js")],
@@ -215,11 +220,11 @@ class Pipeline:
         nothing is written when it is the cached one again."""
         if self.cache is None:
             return
-        if self.parsed.fresh:
+        if self.parsed.fresh and self.parsed.fresh * RESAVE_SHARE >= len(self.parsed):
             self.cache.save_parses(self.parsed.export())
         if not site.rendered and site.index is not None:
             return
-        if self._bodies:
+        if self._new_bodies and self._new_bodies * RESAVE_SHARE >= len(self._bodies):
             self.cache.save_bodies(self._bodies)
         self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
                                         site.pages))

@@ -35,7 +35,7 @@ class ParseCache:
         self._files: dict[str, tuple[StatKey, Any, list[Problem]]] = {}  # str keys: Path hashing is slow
         self._schema: dict[tuple[int, str], tuple[Document, list[Problem]]] = {}
         self._alive: set[int] = set()  # ids of the documents of the latest read
-        self.fresh = False  # a file was parsed since the last export
+        self.fresh = 0  # files parsed since the last export
         self._trusted = False  # the next read takes a kept parse without asking the file system
 
     def read(self, path: Path, parse: Callable[[Path, list[Problem]], T], problems: list[Problem]) -> T:
@@ -50,9 +50,12 @@ class ParseCache:
             found: list[Problem] = []
             entry = (key, parse(path, found), found)
             self._files[name] = entry
-            self.fresh = True
+            self.fresh += 1
         problems.extend(entry[2])
         return entry[1]  # type: ignore[no-any-return]
+
+    def __len__(self) -> int:
+        return len(self._files)
 
     def check_schema(self, doc: Document, kind: str) -> list[Problem]:
         entry = self._schema.get((id(doc), kind))
@@ -80,7 +83,7 @@ class ParseCache:
     def export(self) -> tuple[str, list[tuple[str, StatKey, Any, list[Problem], dict[str, list[Problem]]]]]:
         """What the build cache keeps: every settled file's parse with its schema answers,
         under the working directory the file names in messages are relative to."""
-        self.fresh = False
+        self.fresh = 0
         settled = self._started - SETTLED_S * 1_000_000_000
         answers: dict[int, dict[str, list[Problem]]] = {}
         for (doc_id, kind), (_, problems) in self._schema.items():

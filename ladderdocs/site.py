@@ -43,6 +43,9 @@ from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
 from ladderdocs.text.markdown import make_markdown
 from ladderdocs.text.plain import PlainText, Section
 
+# Parses and prose bodies are written to the cache again only when at least one in this many
+# is new: redoing a few next time (a millisecond each) is cheaper than writing 2,000 (tens of MB).
+RESAVE_SHARE = 100
 SITE_ADDRESSES = ("static", "assets", *INDEX_FILES, *HOST_FILES)  # what the pipeline writes besides the pages
 
 
@@ -75,6 +78,7 @@ class Site:
     sections: dict[str, list[Section]]  # of every page made from Markdown, by its path: for the search index
     templates: dict[str, bytes]         # every template of every theme layer: any change renders every page
     rendered: list[str]                 # the jobs rendered this run; the others were kept from the last site
+    pages: list[tuple[str, bool]]       # every job's path, and whether sitemap.xml lists it
     index: dict[str, bytes] | None = None  # the search index, when the last one still holds (same handbook)
     notes: tuple[str, ...] = ()  # what the author should know that is no problem (why there is no changes/ page)
 
@@ -92,7 +96,10 @@ class Pipeline:
         self.notes: list[str] = []
         self.bytecode = MemoryBytecodeCache()
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
+        if self.cache is not None:
+            self.parsed.restore(self.cache.parses())
         self._bodies: dict[str, Body] = {}  # of the last run's prose pages, for the cache
+        self._new_bodies = 0  # how many of them the last run rendered
 
     def model(self, progress: Progress = Silent()) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
@@ -128,24 +135,37 @@ class Pipeline:
         layers = theme_layers(handbook.settings.theme)
         templates = template_sources(layers)
         changed = {ALL} if last is None or templates != last.templates else changed_deps(last.handbook, handbook)
-        facts = Facts(handbook)
-        if isinstance(last, Site):  # serve's last site (the cache keeps no facts)
-            facts.carry(last.facts, changed)  # a level edit works out its own track's diffs alone
-        typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
-        jobs = [job for _, job in typed]
-        kept = {job.path: last.files[job.path] for job in jobs if last is not None and _unchanged(job, changed, last)}
+        same_handbook = last is not None and last.handbook == handbook
+        if same_handbook and not changed:  # the same input: the same jobs, facts and pages as last time
+            assert last is not None
+            facts, pages, jobs = last.facts, last.pages, []
+            kept = {path: last.files[path] for path, _ in pages}
+        else:
+            facts = Facts(handbook)
+            if last is not None:  # a level edit works out its own track's diffs alone
+                facts.carry(last.facts, changed)
+            typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
+            jobs = [job for _, job in typed]
+            pages = [(job.path, page_type.crawled and job.path.endswith(".html")  # a copy (compare/ of
+                      and job.context.get("canonical", job.dir) == job.dir)      # compare/us/) is not listed
+                     for page_type, job in typed]
+            kept = {job.path: last.files[job.path] for job in jobs
+                    if last is not None and _unchanged(job, changed, last)}
         fresh = [job for job in jobs if job.path not in kept]
 
         cached = self._cached_bodies(fresh)
-        engine = self._engine(handbook, cached)
-        engine.prepare(fresh)
+        files, problems, bodies = {}, [], {}
         progress.stage("rendering", len(fresh), "pages")
-        files, problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance)
+        if fresh:
+            engine = self._engine(handbook, cached)
+            engine.prepare(fresh)
+            files, problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance)
         sections = {path: body.sections for path, body in bodies.items()}
         files.update(kept)
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
         self._bodies = {job.path: bodies.get(job.path) or cached[job.path] for job in jobs
                         if job.path in bodies or job.path in cached} if bodies else {}
+        self._new_bodies = sum(cached.get(path) != body for path, body in bodies.items())
         static = {out: path.read_bytes() for out, path in static_files(layers).items()}
         files.update(static)
         files[SCRIPT_MESSAGES] = messages_script([data.decode() for out, data in static.items() if out.endswith(".js")],
@@ -153,16 +173,15 @@ class Pipeline:
         assets = {f"assets/{name}": (handbook.root / "assets" / name).read_bytes() for name in handbook.assets}
         cname = assets.pop(ASSET_CNAME, None)
         files.update(assets)
-        crawled = [job.path for page_type, job in typed if page_type.crawled and job.path.endswith(".html")
-                   and job.context.get("canonical", job.dir) == job.dir]  # a copy (compare/ of compare/us/) is not listed
-        host, host_problems = host_files(handbook, crawled, cname, self.options.file_mode)
+        host, host_problems = host_files(handbook, [path for path, crawled in pages if crawled], cname,
+                                         self.options.file_mode)
         files.update(host)
-        problems += host_problems + self._address_problems(handbook, [job.path for job in jobs], list(files))
+        problems += host_problems + self._address_problems(handbook, [path for path, _ in pages], list(files))
         strict = self.options.strict
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
-        index = last.index if last is not None and last.index is not None and last.handbook == handbook else None
+        index = last.index if last is not None and last.index is not None and same_handbook else None
         return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
-                    facts.findings, sections, templates, [job.path for job in fresh], index, tuple(self.notes))
+                    facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes))
 
     def search_index(self, site: Site) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts."""
@@ -216,14 +235,19 @@ class Pipeline:
             return {}
         return self.cache.bodies()
 
-    def remember(self, site: Site, index: dict[str, bytes]) -> None:
-        """Keep a good site in the cache for the next build; nothing is written when it is the
-        cached one again."""
-        if self.cache is None or (not site.rendered and site.index is not None):
+    def remember(self, site: Site, index: dict[str, bytes] | None) -> None:
+        """Keep a good site in the cache for the next build (its search index when known);
+        nothing is written when it is the cached one again."""
+        if self.cache is None:
             return
-        if self._bodies:
+        if self.parsed.fresh and self.parsed.fresh * RESAVE_SHARE >= len(self.parsed):
+            self.cache.save_parses(self.parsed.export())
+        if not site.rendered and site.index is not None:
+            return
+        if self._new_bodies and self._new_bodies * RESAVE_SHARE >= len(self._bodies):
             self.cache.save_bodies(self._bodies)
-        self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index))
+        self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
+                                        site.pages))
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +18,9 @@ import pytest
 
 from conftest import EXAMPLE, REPO, run_cli, tree_bytes
 from ladderdocs.outputs.write import MARKER, TEMP
+from ladderdocs.render import cache as render_cache
 from ladderdocs.render.cache import CACHE_DIR, TAG
+from ladderdocs.source import cache as parse_cache
 from ladderdocs.site import Options, Pipeline, build
 
 
@@ -81,6 +84,46 @@ def test_a_warm_build_after_each_kind_of_edit_is_byte_identical_to_a_cold_one(tm
         assert tree_bytes(site) == cold(content, tmp_path / "cold"), name
         if name in ("nothing", "prose page"):  # what the cache is for: pages that show no edit are not rendered
             assert len(warm.rendered) <= 2, (name, warm.rendered)
+
+
+MODEL_EDITS: dict[str, Callable[[Path], None]] = {
+    **EDITS,
+    "added again": EDITS["added page"],
+    "renamed page": lambda c: (c / "pages" / "new-page.md").rename(c / "pages" / "renamed-page.md"),
+    "front matter": lambda c: edit(c / "pages" / "faq.md", "title: ", "title: The "),
+    "competency yaml": lambda c: edit(c / "ladder" / "competencies.yml", "description: ", "description: Now, "),
+}
+
+
+def test_warm_builds_from_kept_parses_are_byte_identical_to_cold_ones(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache keeps each file's parse (source/cache.py) only once the file has not changed
+    for a while; here at once, so that every build after an edit starts from kept parses."""
+    monkeypatch.setattr(parse_cache, "SETTLED_S", 0)
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    for name, make_edit in MODEL_EDITS.items():
+        make_edit(content)
+        time.sleep(0.01)  # past the file system's clock tick: an edit made in the tick a build began is never kept
+        pipeline = Pipeline(content, cached(content))
+        pipeline.model()
+        assert not pipeline.parsed.fresh or name != "nothing", "an unchanged handbook was parsed again"
+        build(content, site, cached(content))
+        assert tree_bytes(site) == cold(content, tmp_path / "cold"), name
+
+
+def test_kept_parses_of_another_ladderdocs_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_cache, "SETTLED_S", 0)
+    content = copy(tmp_path)
+    build(content, tmp_path / "site", cached(content))
+    time.sleep(0.01)
+    kept = Pipeline(content, cached(content))
+    kept.model()
+    assert not kept.parsed.fresh
+    monkeypatch.setattr(render_cache, "__version__", "0.0.0-another")
+    other = Pipeline(content, cached(content))
+    other.model()
+    assert other.parsed.fresh
 
 
 def test_an_unchanged_build_writes_no_file_and_an_edit_writes_only_what_changed(tmp_path: Path) -> None:

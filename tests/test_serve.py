@@ -20,7 +20,8 @@ import pytest
 from conftest import EXAMPLE, MINI, REPO, render, run_cli, tree_bytes
 from ladderdocs.outputs.search_index import INDEX_FILE, INDEX_FILES
 from ladderdocs.serve.preview import Preview
-from ladderdocs.site import Options, Site
+from ladderdocs.render.cache import CACHE_DIR
+from ladderdocs.site import Options, Pipeline, Site
 
 WAIT = 20.0  # seconds any single expectation may take on a busy machine
 
@@ -313,6 +314,23 @@ def test_serve_stops_cleanly_and_removes_its_temporary_site(tmp_path: Path) -> N
         stop(running.proc)
     assert running.proc.returncode == 0
     assert not list(tmp_path.glob("ladderdocs-serve-*"))
+
+
+def test_serve_leaves_its_last_build_in_the_cache_and_the_next_run_starts_from_it(tmp_path: Path) -> None:
+    """Stopped, serve saves what it built (the edit made while it ran included): the next
+    serve or build renders nothing for an unchanged handbook, and its site is a cold one's."""
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    running = start_serve(content, tmp_path / "site")
+    try:
+        edit(content / "pages" / "faq.md", "Someone who designs services.", "Someone who runs services.")
+        wait_for(lambda: "Someone who runs services." in running.html("faq/"), what="the edit in faq/")
+    finally:
+        stop(running.proc)
+    assert running.proc.returncode == 0
+    warm = Pipeline(content, Options(cache=tmp_path / CACHE_DIR, workers=1)).run()
+    assert warm.rendered == []
+    assert warm.files == Pipeline(content, Options(workers=1)).run().files
 
 
 # -- the rebuild loop, in process ------------------------------------------------------------

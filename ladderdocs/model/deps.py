@@ -63,9 +63,11 @@ def up_to(hb: Handbook, level: Level) -> frozenset[Dep]:
 
 
 def skeleton(hb: Handbook) -> Hashable:
-    """What navigation, links and every page's frame are made of: ids, titles, grades, order, settings."""
+    """What navigation, links and every page's frame are made of: ids, titles, grades, order, settings
+    (and the check-in's questions, which only the check-in page shows)."""
     return (
         hb.settings, hb.audience, hb.root, tuple(hb.assets), hb.mobility is None, hb.promotions is None,
+        hb.check_in,  # the check-in's questions: rarely edited, and a few words on one page
         tuple((g.id, g.title, g.description) for g in hb.groups),
         tuple((z.id, z.title, z.currency, z.internal) for z in hb.zones),
         tuple((t.id, t.title, t.kind, t.order, t.expectations, t.opens_at_grade, t.time_box_months, t.internal,

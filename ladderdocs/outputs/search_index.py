@@ -110,19 +110,34 @@ def excerpt(text: str, limit: int) -> str:
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
-def encode_numbers(values: Iterable[int]) -> str:
-    out = []
-    for value in values:
-        if value < 32:  # most numbers are small gaps: one character
-            out.append(ALPHABET[value])
-            continue
-        digits = [ALPHABET[value & 31]]
+def _encode_number(value: int) -> str:
+    digits = [ALPHABET[value & 31]]
+    value >>= 5
+    while value:
+        digits.append(ALPHABET[32 + (value & 31)])
         value >>= 5
-        while value:
-            digits.append(ALPHABET[32 + (value & 31)])
-            value >>= 5
-        out.extend(reversed(digits))
-    return "".join(out)
+    return "".join(reversed(digits))
+
+
+_TABLE_SIZE = 1 << 15  # every number of up to three characters, spelt once: most gaps and counts
+_TABLE: list[str] = []
+
+
+def _table() -> list[str]:
+    if not _TABLE:
+        _TABLE.extend(_encode_number(value) for value in range(_TABLE_SIZE))
+    return _TABLE
+
+
+def encode_numbers(values: Iterable[int]) -> str:
+    values = list(values)
+    if values and max(values) < _TABLE_SIZE:  # a table look-up each, in C: the index's postings are most of its time
+        return "".join(map(_table().__getitem__, values))
+    return "".join(map(_encode_number, values))
+
+
+def _gap(after: int, before: int) -> int:
+    return after - before - 1
 
 
 def decode_numbers(encoded: str) -> list[int]:
@@ -140,7 +155,7 @@ def decode_numbers(encoded: str) -> list[int]:
 def encode_ids(ids: Iterable[int]) -> str:
     """Gaps, or for a word in many docs a bitmap ('~', then six ids a character), if shorter."""
     ordered = sorted(ids)
-    gaps = encode_numbers(b - a - 1 for a, b in zip([-1] + ordered, ordered))
+    gaps = encode_numbers(map(_gap, ordered, [-1, *ordered]))
     if not ordered or len(gaps) <= ordered[-1] // 6 + 2:
         return gaps
     bits = bytearray(ordered[-1] // 6 + 1)

@@ -79,7 +79,8 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     intro = hb.check_in.intro if hb.check_in else Text("", _THEME)
     yield PageJob(f"{URL}index.html", "checkin.html", {
         "fields": fields(hb, facts.messages), "intro": intro, "store": store_key(hb),
-        "case_index": hb.settings.tools.case})
+        "case_index": hb.settings.tools.case},
+        frozenset())  # level and track titles and the questions: all in the skeleton (model/deps.py)
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:

@@ -33,6 +33,7 @@ from typing import Any, Hashable
 from ladderdocs import __version__
 from ladderdocs.errors import Problem
 from ladderdocs.model.entities import Handbook
+from ladderdocs.pages.facts import Facts
 from ladderdocs.text.markdown import Heading
 from ladderdocs.text.plain import Section
 
@@ -55,6 +56,8 @@ class Snapshot:
     files: dict[str, bytes]
     sections: dict[str, list[Section]]
     index: dict[str, bytes] | None  # the search index, valid while the handbook is equal
+    facts: Facts  # what the page types worked out: a build carries what its edits cannot reach
+    pages: list[tuple[str, bool]]  # every job's path, and whether sitemap.xml lists it
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,13 @@ class BuildCache:
             found = self._read(f"bodies-{self.stamp}")
             self._bodies = found if isinstance(found, dict) else {}
         return self._bodies
+
+    def parses(self) -> Any:
+        """The parsed files of the last build (source/cache.py's ParseCache.export)."""
+        return self._read(f"parses-{self.stamp}")
+
+    def save_parses(self, exported: Any) -> None:
+        self._write(f"parses-{self.stamp}", exported)
 
     def output(self, out_dir: Path) -> dict[str, Any] | None:
         """What the last build left in `out_dir` (outputs/write.py's manifest)."""
@@ -151,6 +161,7 @@ class BuildCache:
                 stamp = old.name.removeprefix("site-")
                 old.unlink(missing_ok=True)
                 (self.folder / f"bodies-{stamp}").unlink(missing_ok=True)
+                (self.folder / f"parses-{stamp}").unlink(missing_ok=True)
             for tmp in self.folder.glob(".*.tmp-*"):
                 if not tmp.name.endswith(f".tmp-{os.getpid()}"):
                     tmp.unlink(missing_ok=True)

@@ -47,6 +47,7 @@ class Preview:
         self.out_dir = out_dir.resolve()
         self.pipeline = Pipeline(self.content, options)
         self.site: Site | None = None
+        self._built: Site | None = None  # the last full run's site (self.site may hold pages written ahead)
         self.on_disk: dict[str, bytes] = {}  # every file written, the search index included
         self.indexed = False  # whether the search index on disk is the current site's
         self.channel = Channel(Status("", (), "/"))
@@ -135,7 +136,7 @@ class Preview:
                         "(the traceback is in the terminal)"])
             return
         first = self.site is None
-        self.site, self.on_disk, self.indexed = site, files, False
+        self.site, self.on_disk, self.indexed, self._built = site, files, False, site
         self._print_warnings(site.warnings)
         build = before.build
         if touched or before.problems or not build:  # leaving an error reloads too
@@ -147,6 +148,17 @@ class Preview:
             rendered, files = len(site.rendered), f"{touched} file{'s' if touched != 1 else ''}"
             print(f"{'built' if first else 'rebuilt'}: {rendered} page{'s' if rendered != 1 else ''} rendered, "
                   f"{files} written in {(time.perf_counter() - started) * 1000:.0f} ms{ahead}", flush=True)
+
+    def save_cache(self) -> None:
+        """Keep the last full build in the build cache (with its search index when that is
+        written), so that the next serve or build starts from it."""
+        with self._disk:
+            site = self._built
+            if site is None:
+                return
+            index = ({name: self.on_disk[name] for name in INDEX_FILES}
+                     if self.indexed and self.site is site else None)
+            self.pipeline.remember(site, index)
 
     def _write_ahead(self, paths: Iterable[Path]) -> bool:
         """Write the pages of a body-only prose edit (Pipeline.quick_pages) and reload the open
@@ -304,6 +316,7 @@ def serve(content: Path, out: Path | None, options: Options, host: str, port: in
         signal.signal(signal.SIGTERM, previous_term)
         preview.stop()
         watcher.stop()
+        preview.save_cache()
         server.server_close()
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)

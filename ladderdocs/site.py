@@ -9,7 +9,7 @@ judge the content by the same rule (`_raise_if_failing`), so they report the sam
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -81,6 +81,8 @@ class Site:
     pages: list[tuple[str, bool]]       # every job's path, and whether sitemap.xml lists it
     index: dict[str, bytes] | None = None  # the search index, when the last one still holds (same handbook)
     notes: tuple[str, ...] = ()  # what the author should know that is no problem (why there is no changes/ page)
+    page_warnings: dict[str, list[Problem]] = field(default_factory=dict)  # found rendering each page: a kept
+    # page's warnings are reported again, so a warm `--strict` build fails where a cold one does
 
 
 class Pipeline:
@@ -154,12 +156,15 @@ class Pipeline:
         fresh = [job for job in jobs if job.path not in kept]
 
         cached = self._cached_bodies(fresh)
-        files, problems, bodies = {}, [], {}
+        files, page_problems, bodies = {}, {}, {}
         progress.stage("rendering", len(fresh), "pages")
         if fresh:
             engine = self._engine(handbook, cached)
             engine.prepare(fresh)
-            files, problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance)
+            files, page_problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance)
+        if last is not None:
+            page_problems.update({path: last.page_warnings[path] for path in kept if path in last.page_warnings})
+        problems = list(dict.fromkeys(p for path, _ in pages for p in page_problems.get(path, ())))
         sections = {path: body.sections for path, body in bodies.items()}
         files.update(kept)
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
@@ -181,7 +186,8 @@ class Pipeline:
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
         index = last.index if last is not None and last.index is not None and same_handbook else None
         return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
-                    facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes))
+                    facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes),
+                    page_problems)
 
     def search_index(self, site: Site) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts."""
@@ -247,7 +253,7 @@ class Pipeline:
         if self._new_bodies and self._new_bodies * RESAVE_SHARE >= len(self._bodies):
             self.cache.save_bodies(self._bodies)
         self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
-                                        site.pages))
+                                        site.pages, site.page_warnings))
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one

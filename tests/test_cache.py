@@ -259,3 +259,18 @@ def test_a_pipeline_with_the_cache_starts_warm_as_serve_does(tmp_path: Path) -> 
     first = Pipeline(content, cached(content)).run()
     assert first.rendered == ["faq/index.html"]
     assert first.files == Pipeline(content, Options(workers=1)).run().files
+
+
+def test_a_warm_build_reports_the_warnings_of_the_pages_it_keeps(tmp_path: Path) -> None:
+    """A page kept from the cache still has its Markdown warning: `--strict` fails warm as cold,
+    and the warning is printed again, not only on the build that rendered the page."""
+    content = copy(tmp_path)
+    faq = content / "pages" / "faq.md"
+    faq.write_text(faq.read_text(encoding="utf-8") + "\n:::note\nKeep this.\n:::\n", encoding="utf-8")
+    first = run_cli("build", "-c", str(content), "-o", str(tmp_path / "site"))
+    again = run_cli("build", "-c", str(content), "-o", str(tmp_path / "site"))
+    strict = run_cli("build", "-c", str(content), "-o", str(tmp_path / "site"), "--strict")
+    assert first.returncode == 0 and "faq.md" in first.stderr and "looks like a container" in first.stderr
+    assert "(0 rendered)" in again.stdout, again.stdout  # every page kept, and yet
+    assert "faq.md" in again.stderr and "looks like a container" in again.stderr
+    assert strict.returncode == 1 and "faq.md" in strict.stderr, strict.stdout

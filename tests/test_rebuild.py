@@ -100,10 +100,13 @@ ABOUT_DEV = {"levels/index.html",  # lists every level with its summary
 ABOVE_DEV = {"levels/senior-dev/index.html", "embed/levels/senior-dev/index.html",
              "diff/senior-dev--manager/index.html",  # senior-dev's marks and comparisons look below it
              "competencies/coding/index.html", "competencies/leading/index.html"}  # they show expectations alone
+TOOLS_ON_DEV = {"case/dev/index.html", "case/senior-dev/index.html",  # a case lists what applies at its level
+                "switch/dev/index.html", "switch/senior-dev/index.html",  # a switch compares expectations where
+                "switch/manager/index.html"}                              # it starts and lands (senior-dev)
 
 
 @pytest.mark.parametrize("change, rendered", [("level summary", ABOUT_DEV),
-                                              ("level expectation", ABOUT_DEV | ABOVE_DEV)])
+                                              ("level expectation", ABOUT_DEV | ABOVE_DEV | TOOLS_ON_DEV)])
 def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path, change: str,
                                                                          rendered: set[str]) -> None:
     """The 'dev' level, below 'senior-dev' on the ic track: what the level above and the

@@ -62,6 +62,12 @@ def up_to(hb: Handbook, level: Level) -> frozenset[Dep]:
     return frozenset({level_dep(level.id), *(expectations_dep(lv.id) for lv in levels[:levels.index(level) + 1])})
 
 
+def expectations_up_to(hb: Handbook, level: Level) -> frozenset[Dep]:
+    """The expectations of a level and of every level below it on its track, not its summary:
+    for a page that works with what a level expects (a promotion case, a switch planner)."""
+    return up_to(hb, level) - {level_dep(level.id)}
+
+
 def skeleton(hb: Handbook) -> Hashable:
     """What navigation, links and every page's frame are made of: ids, titles, grades, order, settings
     (and the check-in's questions, which only the check-in page shows)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ladderdocs.addresses import expectation_anchors
-from ladderdocs.model.deps import up_to
+from ladderdocs.model.deps import expectations_up_to
 from ladderdocs.model.entities import Competency, CompetencyGroup, Expectation, Handbook, Level, Track
 from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchSources
 from ladderdocs.pages.checkin import store_key
@@ -101,7 +101,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
         for level in track.levels:
             yield PageJob(f"{case_url(level)}index.html", "case.html", {
                 "level": level, "track": track, "groups": case_items(facts, level), "states": STATES,
-                "store": store, "level_cite": site + level.url if site else None}, up_to(hb, level))
+                "store": store, "level_cite": site + level.url if site else None}, expectations_up_to(hb, level))
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:

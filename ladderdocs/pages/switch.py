@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ladderdocs.addresses import pair_url
-from ladderdocs.model.deps import BANDS, MOBILITY, Dep, track_dep, up_to
+from ladderdocs.model.deps import BANDS, MOBILITY, Dep, expectations_up_to, track_dep
 from ladderdocs.model.diff import same_grade_pair
 from ladderdocs.model.entities import Handbook, Level, Move, OffRamp, Track
 from ladderdocs.model.queries import SwitchOption, switch_options
@@ -135,11 +135,12 @@ def planner(facts: Facts, level: Level) -> Planner:
 
 
 def shows(hb: Handbook, level: Level, planned: Planner) -> frozenset[Dep]:
-    """A planner page shows the level, every level it lands on, their bands and the rules."""
+    """A planner page shows the expectations of the level and of every level it lands on, their
+    bands and the rules (not the levels' summaries)."""
     landed = {landing.level.id: landing.level for p in planned.plans for landing in p.landings}
-    deps: set[Dep] = set(up_to(hb, level)) | {MOBILITY, BANDS, track_dep(level.track_id)}
+    deps: set[Dep] = set(expectations_up_to(hb, level)) | {MOBILITY, BANDS, track_dep(level.track_id)}
     for target in landed.values():
-        deps |= up_to(hb, target)
+        deps |= expectations_up_to(hb, target)
     deps |= {track_dep(p.track.id) for p in planned.plans}
     return frozenset(deps)
 

@@ -58,6 +58,7 @@ class Snapshot:
     index: dict[str, bytes] | None  # the search index, valid while the handbook is equal
     facts: Facts  # what the page types worked out: a build carries what its edits cannot reach
     pages: list[tuple[str, bool]]  # every job's path, and whether sitemap.xml lists it
+    page_warnings: dict[str, list[Problem]]  # found rendering each page, reported again when it is kept
 
 
 @dataclass(frozen=True)

@@ -53,19 +53,21 @@ def can_fork() -> bool:
 
 def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | None = None,
                  done: Callable[[int], None] = lambda count: None
-                 ) -> tuple[dict[str, bytes], list[Problem], dict[str, Any]]:
-    """Every job's page, in job order, the problems found (each once), and the prose bodies
-    the renderer rendered or reused. `done(n)` hears of every n pages rendered (progress.py)."""
+                 ) -> tuple[dict[str, bytes], dict[str, list[Problem]], dict[str, Any]]:
+    """Every job's page, in job order, the problems first found rendering each page (by its
+    path: a page kept next time carries its own), and the prose bodies the renderer rendered
+    or reused. `done(n)` hears of every n pages rendered (progress.py)."""
     count = available_cpus() if workers is None else workers
     if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
-        rendered = {}
+        rendered: list[tuple[str, bytes]] = []
+        problems: dict[str, list[Problem]] = {}
         for job in jobs:
-            rendered[job.path] = renderer.render(job)
+            _render_one(renderer, job, rendered, problems)
             done(1)
-        return rendered, list(dict.fromkeys(renderer.problems)), renderer.bodies
+        return dict(rendered), problems, renderer.bodies
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
     files: dict[str, bytes] = {}
-    problems = list(renderer.problems)
+    problems = {}
     bodies = dict(renderer.bodies)
     pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                initializer=_inherit, initargs=(renderer, jobs))
@@ -73,11 +75,19 @@ def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | Non
         for pages, found, chunk_bodies in pool.map(_render_chunk, chunks):
             files.update(pages)
             done(len(pages))
-            problems += found
+            problems.update(found)
             bodies.update(chunk_bodies)
     finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first
         pool.shutdown(wait=True, cancel_futures=True)
-    return files, list(dict.fromkeys(problems)), bodies
+    return files, problems, bodies
+
+
+def _render_one(renderer: PageRenderer, job: Job, pages: list[tuple[str, bytes]],
+                problems: dict[str, list[Problem]]) -> None:
+    known = len(renderer.problems)
+    pages.append((job.path, renderer.render(job)))
+    if len(renderer.problems) > known:
+        problems[job.path] = renderer.problems[known:]
 
 
 def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -119,10 +129,12 @@ def _inherit(renderer: PageRenderer, jobs: Sequence[Job]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
 
 
-def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], list[Problem], dict[str, Any]]:
+def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], dict[str, list[Problem]], dict[str, Any]]:
     assert _inherited is not None
     renderer, jobs = _inherited
-    known = len(renderer.problems)
     renderer.bodies = {}  # only this chunk's go back
-    pages = [(jobs[i].path, renderer.render(jobs[i])) for i in indices]
-    return pages, renderer.problems[known:], renderer.bodies
+    pages: list[tuple[str, bytes]] = []
+    problems: dict[str, list[Problem]] = {}
+    for i in indices:
+        _render_one(renderer, jobs[i], pages, problems)
+    return pages, problems, renderer.bodies

@@ -15,7 +15,7 @@ from typing import Iterator
 from ladderdocs.addresses import expectation_anchors
 from ladderdocs.model.deps import expectations_up_to
 from ladderdocs.model.entities import Competency, CompetencyGroup, Expectation, Handbook, Level, Track
-from ladderdocs.pages.base import NavEntry, PageJob, PageType, SearchDoc, SearchEntry, SearchSources
+from ladderdocs.pages.base import PageJob, PageType, SearchDoc, SearchEntry, SearchSources
 from ladderdocs.pages.checkin import store_key
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.levels import expectations_by_group
@@ -104,10 +104,6 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
                 "store": store, "level_cite": site + level.url if site else None}, expectations_up_to(hb, level))
 
 
-def nav(handbook: Handbook) -> list[NavEntry]:
-    return [NavEntry(URL, TITLE)] if handbook.settings.tools.case else []
-
-
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
     if not facts.handbook.settings.tools.case:
         return
@@ -117,4 +113,6 @@ def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
     yield SearchEntry(PAGES, URL, say(TITLE), "", [SearchDoc("", "", words)])
 
 
-PAGE = PageType("case", ("case",), ("cases.html", "case.html"), jobs, nav, search, index=URL)
+# No entry in the main navigation (with the check-in it wrapped to a second row at 1280 px): a
+# reader builds a case for one level, so every level page links to its own, as does the check-in.
+PAGE = PageType("case", ("case",), ("cases.html", "case.html"), jobs, search=search, index=URL)

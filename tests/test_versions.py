@@ -117,6 +117,14 @@ def test_a_changed_level_says_when_with_a_link_and_the_others_say_nothing(files:
     assert soup(files, "levels/staff-engineer/index.html").select_one(".version-note") is None
 
 
+def test_every_page_footer_names_the_version_and_links_to_what_changed(files: dict[str, bytes]) -> None:
+    for path in ("index.html", "levels/staff-engineer/index.html", "changes/index.html"):
+        footer = soup(files, path).select_one(".site-footer .framework-version")
+        assert " ".join(footer.get_text().split()) == ("Version v3, effective September 1, 2026 · "
+                                                       "What changed between versions"), path
+        assert footer.a["href"].endswith("changes/"), path
+
+
 def test_two_builds_are_byte_identical(content: Path, files: dict[str, bytes], tmp_path: Path) -> None:
     assert render(content).files == files
 
@@ -129,6 +137,8 @@ def test_outside_git_or_without_tags_there_is_no_page_and_one_line_says_why(cont
     assert not (tmp_path / "site1" / "changes").exists()
     infos = [line for line in result.stderr.splitlines() if line.startswith("info:")]
     assert len(infos) == 1 and "not in a git repository" in infos[0]
+    footer = BeautifulSoup((tmp_path / "site1" / "index.html").read_text(), "html.parser").select_one(".framework-version")
+    assert footer.get_text(strip=True) == "Version v3, effective September 1, 2026" and footer.a is None  # no page
 
     git(tmp_path, "init", "-q")  # a repository with no matching tag
     result = run_cli("build", "--content", str(loose), "-o", str(tmp_path / "site2"), "--no-cache")

@@ -74,6 +74,7 @@ def skeleton(hb: Handbook) -> Hashable:
     return (
         hb.settings, hb.audience, hb.root, tuple(hb.assets), hb.mobility is None, hb.promotions is None,
         hb.check_in,  # the check-in's questions: rarely edited, and a few words on one page
+        bool(hb.earlier),  # whether there is a changes/ page, which every page's footer links to
         tuple((g.id, g.title, g.description) for g in hb.groups),
         tuple((z.id, z.title, z.currency, z.internal) for z in hb.zones),
         tuple((t.id, t.title, t.kind, t.order, t.expectations, t.opens_at_grade, t.time_box_months, t.internal,

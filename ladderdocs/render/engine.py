@@ -1,7 +1,7 @@
 """Stage 5: jobs rendered through the theme into bytes.
 
 A template receives the context its page type built in Python, and a few globals every page's
-frame is made of (`settings`, `nav`, `index`, `internal_build`, `has_pay`, `url()`, the anchor
+frame is made of (`settings`, `nav`, `index`, `internal_build`, `has_pay`, `has_changes`, `url()`, the anchor
 names), plus filters that format (`md`, `md_inline`, `money`, `number`) and `word_diff()`. It never sees the model, so
 what a page shows is what its page type declared. Markdown inside ladder data is rendered
 per use, because a relative link depends on the page holding it.
@@ -101,6 +101,7 @@ class Engine:
                                 date=self.messages.date, decimal=self.messages.decimal, phrase=self.messages.phrase)
         self.env.globals.update(url=self._url, settings=handbook.settings, nav=nav, index=index,
                                 internal_build=handbook.internal, has_pay=bool(handbook.zones), word_diff=word_diff,
+                                has_changes=bool(handbook.earlier),  # the changes/ page: the footer links to it
                                 extra=handbook.settings.extra,
                                 competency_anchor=competency_anchor, expectation_anchor=expectation_anchor)
         self._markdown_cache: dict[tuple[str, int, bool], str] = {}

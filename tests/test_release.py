@@ -174,13 +174,14 @@ def test_the_pre_commit_hook_is_declared_for_pre_commit() -> None:
     assert not any(files.search(name) for name in ("src/app.py", "site/index.html", "README.rst"))
 
 
-UNKNOWN = "content/ladder/tracks/ic.yml:17:7: error: unknown competency 'no-such-competency'"
-
-
-def _break(handbook: Path) -> None:
-    """An author's typo: an expectation under a competency that does not exist."""
+def _break(handbook: Path) -> str:
+    """An author's typo: an expectation under a competency that does not exist; the problem
+    `check` must report, with the line and column of the typo."""
     track = handbook / "content" / "ladder" / "tracks" / "ic.yml"
-    track.write_text(track.read_text().replace("      delivery:\n", "      no-such-competency:\n", 1))
+    text = track.read_text()
+    line = text[:text.index("      delivery:\n")].count("\n") + 1
+    track.write_text(text.replace("      delivery:\n", "      no-such-competency:\n", 1))
+    return f"content/ladder/tracks/ic.yml:{line}:7: error: unknown competency 'no-such-competency'"
 
 
 def _new_handbook_repo(tmp_path: Path) -> Path:
@@ -203,11 +204,11 @@ def test_pre_commit_try_repo_passes_a_clean_handbook_and_fails_a_broken_one(tmp_
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert re.search(r"ladderdocs check\.+Passed", clean.stdout), clean.stdout
 
-    _break(handbook)
+    unknown = _break(handbook)
     assert run("git", "add", "-A", cwd=handbook).returncode == 0
     broken = run(*try_repo, cwd=handbook, env=env)
     assert broken.returncode == 1 and re.search(r"ladderdocs check\.+Failed", broken.stdout), broken.stdout
-    assert UNKNOWN in broken.stdout, broken.stdout
+    assert unknown in broken.stdout, broken.stdout
 
 
 # -- the GitHub Action, run as a runner would run its steps -----------------------------------
@@ -253,9 +254,9 @@ def test_the_action_installs_checks_and_builds_a_handbook(tmp_path: Path) -> Non
     wrong = _run_action([check], {**inputs, "strict": "yes"}, workspace, this_repo, temp)
     assert wrong.returncode == 2 and "::error::the input strict is 'yes'; expected true or false" in wrong.stdout
 
-    _break(workspace)
+    unknown = _break(workspace)
     broken = _run_action([check, build], inputs, workspace, this_repo, temp)
-    assert broken.returncode == 1 and UNKNOWN in broken.stderr
+    assert broken.returncode == 1 and unknown in broken.stderr
 
 
 # -- the release artefacts, from a clean clone ------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from ladderdocs.checks.audit import Row, audit, parse_promotions, window
 from ladderdocs.checks.parity import ERROR, Finding
@@ -23,15 +23,14 @@ from ladderdocs.model.entities import PUBLIC, Handbook, Page
 from ladderdocs.model.queries import ref_target
 from ladderdocs.model.versions import VersionReader
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
-from ladderdocs.outputs.search_index import INDEX_FILES, index_files
+from ladderdocs.outputs.search_index import INDEX_FILES, IndexTerms, index_files
 from ladderdocs.outputs.write import OutputRefused, SiteUpdate, check_output, recover
 from ladderdocs.pages import prose
-from ladderdocs.pages.base import Job, PageJob, PageType
+from ladderdocs.pages.base import Job, PageJob, PageType, SearchEntry
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses, views
 from ladderdocs.progress import Progress, Silent
 from ladderdocs.render.cache import Body, BuildCache, Snapshot
-from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 from ladderdocs.render.parallel import in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
 from ladderdocs.source.cache import ParseCache
@@ -42,6 +41,9 @@ from ladderdocs.source.validate import validate
 from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
 from ladderdocs.text.markdown import make_markdown
 from ladderdocs.text.plain import PlainText, Section
+
+if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders none never loads Jinja
+    from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 
 # Parses and prose bodies are written to the cache again only when at least one in this many
 # is new: redoing a few next time (a millisecond each) is cheaper than writing 2,000 (tens of MB).
@@ -83,6 +85,8 @@ class Site:
     notes: tuple[str, ...] = ()  # what the author should know that is no problem (why there is no changes/ page)
     page_warnings: dict[str, list[Problem]] = field(default_factory=dict)  # found rendering each page: a kept
     # page's warnings are reported again, so a warm `--strict` build fails where a cold one does
+    digests: dict[str, bytes] = field(default_factory=dict)  # sha256 of the files kept from the last site, where
+    # known: comparing the output folder with its manifest then hashes none of them
 
 
 class Pipeline:
@@ -96,7 +100,7 @@ class Pipeline:
         self.dates = PageDates()
         self.versions = VersionReader(options.audience)  # earlier versions from git tags, read once each
         self.notes: list[str] = []
-        self.bytecode = MemoryBytecodeCache()
+        self.bytecode: MemoryBytecodeCache | None = None  # compiled templates, kept between runs (serve)
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
         if self.cache is not None:
             self.parsed.restore(self.cache.parses())
@@ -185,20 +189,35 @@ class Pipeline:
         strict = self.options.strict
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
         index = last.index if last is not None and last.index is not None and same_handbook else None
+        digests = {path: last.digests[path] for path in kept if path in last.digests} if last is not None else {}
         return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
                     facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes),
-                    page_problems)
+                    page_problems, digests)
 
-    def search_index(self, site: Site) -> dict[str, bytes]:
-        """The search index of a site: what every page type contributes, as two scripts."""
-        if site.index is not None:
-            return site.index
+    def search_index(self, site: Site, last: IndexTerms | None = None) -> dict[str, bytes]:
+        """The search index of a site: what every page type contributes, as two scripts. With
+        `last` (an earlier index's terms), only the docs whose text changed are read again."""
+        return site.index if site.index is not None else self._index(site, last)[0]
+
+    def cached_search_index(self, site: Site) -> dict[str, bytes]:
+        """`search_index`, made by difference from the cached index's terms, and these terms
+        saved for the next build (from whatever process runs this: it is safe to run apart)."""
+        if site.index is not None or self.cache is None:
+            return self.search_index(site)
+        files, terms = self._index(site, self.cache.index_terms())
+        self.cache.save_index_terms(terms)
+        return files
+
+    def search_entries(self, site: Site) -> list[SearchEntry]:
+        """What every page type contributes to the search index."""
         hb = site.handbook
         named = views(hb, self.page_types)
         sources = _IndexSources(PlainText(make_markdown(hb.settings.allow_html), lambda kind, ident: (
             named.get(ident) if kind == "view" else ref_target(hb, kind, ident))), site.sections)
-        entries = [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
-        return index_files(entries, hb.settings.language, site.facts.messages.text)
+        return [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
+
+    def _index(self, site: Site, last: IndexTerms | None) -> tuple[dict[str, bytes], IndexTerms]:
+        return index_files(self.search_entries(site), site.handbook.settings.language, site.facts.messages.text, last)
 
     def quick_pages(self, last: Site, paths: Iterable[Path]) -> dict[str, bytes]:
         """The pages of prose files whose body alone changed, rendered against `last`'s model
@@ -231,6 +250,9 @@ class Pipeline:
         return {} if engine.problems else pages
 
     def _engine(self, handbook: Handbook, bodies: Mapping[str, Body] | None = None) -> Engine:
+        from ladderdocs.render.engine import Engine, MemoryBytecodeCache
+        if self.bytecode is None:
+            self.bytecode = MemoryBytecodeCache()
         return Engine(handbook, navigation(handbook, self.page_types), index_pages(self.page_types),
                       self.options.file_mode, self.bytecode, views(handbook, self.page_types), bodies)
 
@@ -253,7 +275,7 @@ class Pipeline:
         if self._new_bodies and self._new_bodies * RESAVE_SHARE >= len(self._bodies):
             self.cache.save_bodies(self._bodies)
         self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
-                                        site.pages, site.page_warnings))
+                                      site.pages, site.page_warnings, site.digests))
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one
@@ -341,11 +363,11 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
     pipeline = Pipeline(content, options)
     site = pipeline.run(progress=progress)
     check_output_folder(out_dir, content, site.handbook, options.force)  # its theme folder is known now
-    index = in_background(pipeline.search_index, site)  # another core indexes while this one writes
+    index = in_background(pipeline.cached_search_index, site)  # another core indexes while this one writes
     try:
         update = SiteUpdate(out_dir, pipeline.cache.output(out_dir) if pipeline.cache else None)
         progress.stage("writing", unit="files")
-        update.write(site.files)
+        update.write(site.files, site.digests)
         progress.advance(len(site.files))
         progress.stage("indexing")  # what is left of it once the writing is done
         index_files = index()
@@ -358,5 +380,5 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
                            ) from err
     if pipeline.cache is not None:
         pipeline.cache.save_output(out_dir, manifest)
-        pipeline.remember(site, index_files)
+        pipeline.remember(replace(site, digests={path: manifest[path][1] for path in site.files}), index_files)
     return site

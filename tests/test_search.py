@@ -241,3 +241,44 @@ def test_a_word_in_many_docs_is_written_as_a_bitmap() -> None:
     dense, sparse = search.encode_ids(range(0, 3_000, 2)), search.encode_ids(range(0, 3_000, 200))
     assert dense.startswith("~") and len(dense) == 1 + 3_000 // 6
     assert not sparse.startswith("~") and search.decode_ids(sparse) == list(range(0, 3_000, 200))
+
+
+def test_an_index_made_from_the_last_ones_terms_equals_one_made_from_scratch() -> None:
+    """A warm build makes the index by difference from the cached terms (IndexTerms): after
+    each kind of edit the two scripts must be the bytes a cold build writes."""
+    from dataclasses import replace
+
+    from ladderdocs.site import Pipeline
+
+    pipeline = Pipeline(EXAMPLE)
+    entries = pipeline.search_entries(pipeline.run())
+    prose = next(i for i, e in enumerate(entries) if len(e.docs) > 2 and e.group.excerpts_later)
+    other = next(i for i, e in enumerate(entries) if i != prose and len(e.docs) > 1)
+
+    def edited_doc(entry_at: int, doc_at: int, **change: str) -> list:
+        entry = entries[entry_at]
+        docs = list(entry.docs)
+        docs[doc_at] = replace(docs[doc_at], **change)
+        return [*entries[:entry_at], replace(entry, docs=docs), *entries[entry_at + 1:]]
+
+    first = entries[prose].docs[1]
+    moved = [*entries]  # a doc leaves one page and another page gains one: every id between shifts
+    moved[prose] = replace(entries[prose], docs=entries[prose].docs[:-1])
+    moved[other] = replace(entries[other], docs=[*entries[other].docs, entries[prose].docs[-1]])
+    edits = {
+        "a new word": edited_doc(prose, 1, text=first.text + " Zyxwvut quokkas mentoring."),
+        "every word gone": edited_doc(prose, 1, text=""),
+        "a heading": edited_doc(prose, 1, heading="Quokka wrangling"),
+        "a title": [*entries[:prose], replace(entries[prose], title="Quokkas and élan"), *entries[prose + 1:]],
+        "a doc moved": moved,
+        "a doc added": [*entries[:prose], replace(entries[prose], docs=[*entries[prose].docs, first]),
+                        *entries[prose + 1:]],
+    }
+    _, terms = search.index_files(entries, "en")
+    for what, changed in edits.items():
+        cold, cold_terms = search.index_files(changed, "en")
+        warm, warm_terms = search.index_files(changed, "en", last=terms)
+        assert warm == cold, what
+        undone, _ = search.index_files(entries, "en", last=warm_terms)  # and back again, from the warm terms
+        assert undone == search.index_files(entries, "en")[0], what
+    assert b"quokka" in search.index_files(edits["a new word"], "en", last=terms)[0][search.INDEX_FILE]

@@ -7,7 +7,7 @@ byte-identical. (The 404 page GitHub Pages serves is a page type: pages/not_foun
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
+from html import escape  # as xml.sax.saxutils' does (& < >), without importing urllib.request
 
 from ladderdocs.errors import Problem
 from ladderdocs.model.entities import Handbook
@@ -39,7 +39,7 @@ def sitemap_xml(handbook: Handbook, crawled: list[str]) -> bytes | None:
     if base is None or handbook.internal:
         return None
     addresses = sorted(path.removesuffix("index.html") for path in crawled)
-    urls = "".join(f"  <url><loc>{escape(base + path)}</loc></url>\n" for path in addresses)
+    urls = "".join(f"  <url><loc>{escape(base + path, quote=False)}</loc></url>\n" for path in addresses)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{urls}</urlset>\n").encode("utf-8")

@@ -16,12 +16,12 @@ while every word is in the term lists.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Callable, Iterable
-
-from mdit_py_plugins.anchors.index import slugify
 
 from ladderdocs.pages.base import SearchEntry
 
@@ -177,6 +177,7 @@ def decode_ids(encoded: str) -> list[int]:
 
 def stored_anchor(anchor: str, heading: str) -> str:
     """'^' where the browser can rebuild the anchor from the heading (plain ASCII slug), else it."""
+    from mdit_py_plugins.anchors.index import slugify  # here: importing markdown-it costs a warm build
     return "^" if anchor and heading.isascii() and slugify(heading) == anchor else anchor
 
 
@@ -184,8 +185,100 @@ def _column(values: Iterable[str]) -> str:
     return "\n".join(value.replace("\n", " ") for value in values)
 
 
-def index_data(entries: list[SearchEntry], english: bool,
-               translate: Callable[[str], str] = str) -> tuple[dict[str, object], str]:
+@dataclass(frozen=True)
+class IndexTerms:
+    """The words of an index's docs and titles, and its id lists by term: a build after an edit
+    redoes only the docs whose text changed (the build cache keeps it). Made from any earlier
+    index, the result is the one made from scratch: each list is updated by the difference
+    between the old and the new terms of each doc whose text or heading differs (the old terms
+    are found again from the old text: keeping every doc's terms would cost more to read)."""
+
+    english: bool
+    docs: list[tuple[str, str]]  # (text, heading) of every doc
+    titles: list[str]            # of every entry
+    in_text: dict[str, list[int]]     # the docs whose text holds each term, ascending
+    in_heading: dict[str, list[int]]  # the docs whose own heading holds it
+    in_title: dict[str, list[int]]    # the entries whose title holds it
+    postings: dict[str, str]          # each term's three lists, encoded
+
+
+# More changed docs than this share of them, and the index is made from scratch: cheaper than
+# moving every id (a page added early shifts all the docs after it).
+REDO_SHARE = 4
+
+
+def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | None = None) -> IndexTerms:
+    """The terms of `entries` and their id lists; from `last` by difference where that is cheaper."""
+    docs = [(doc.text, doc.heading) for entry in entries for doc in entry.docs]
+    titles = [entry.title for entry in entries]
+    terms = Terms(english)
+    if last is None or last.english != english or len(last.docs) != len(docs) or len(last.titles) != len(titles):
+        return _terms_from_scratch(docs, titles, terms, english)
+    changed_docs = [d for d, (doc, old) in enumerate(zip(docs, last.docs)) if doc != old]
+    changed_titles = [i for i, (title, old) in enumerate(zip(titles, last.titles)) if title != old]
+    if (len(changed_docs) + len(changed_titles)) * REDO_SHARE > len(docs) + len(titles):
+        return _terms_from_scratch(docs, titles, terms, english)
+    in_text, in_heading, in_title = dict(last.in_text), dict(last.in_heading), dict(last.in_title)
+    touched: set[str] = set()
+    for d in changed_docs:
+        (text, heading), (old_text, old_heading) = docs[d], last.docs[d]
+        _move(in_text, d, terms(old_text), terms(text), touched)
+        _move(in_heading, d, terms(old_heading) if old_heading else set(), terms(heading) if heading else set(),
+              touched)
+    for i in changed_titles:
+        _move(in_title, i, terms(last.titles[i]), terms(titles[i]), touched)
+    postings = dict(last.postings)
+    for term in touched:
+        if term in in_text or term in in_heading or term in in_title:
+            postings[term] = _posting(term, in_text, in_heading, in_title)
+        else:
+            postings.pop(term, None)
+    return IndexTerms(english, docs, titles, in_text, in_heading, in_title, postings)
+
+
+def _terms_from_scratch(docs: list[tuple[str, str]], titles: list[str], terms: Terms, english: bool) -> IndexTerms:
+    in_text: dict[str, list[int]] = {}
+    in_heading: dict[str, list[int]] = {}
+    in_title: dict[str, list[int]] = {}
+    for d, (text, heading) in enumerate(docs):
+        for term in terms(text):
+            in_text.setdefault(term, []).append(d)
+        if heading:
+            for term in terms(heading):
+                in_heading.setdefault(term, []).append(d)
+    for i, title in enumerate(titles):
+        for term in terms(title):
+            in_title.setdefault(term, []).append(i)
+    postings = {term: _posting(term, in_text, in_heading, in_title)
+                for term in set(in_text) | set(in_heading) | set(in_title)}
+    return IndexTerms(english, docs, titles, in_text, in_heading, in_title, postings)
+
+
+def _move(lists: dict[str, list[int]], ident: int, old: set[str], new: set[str], touched: set[str]) -> None:
+    """`ident` taken out of the lists of the terms it lost and put into those it gained, in
+    order; the lists are copied, never changed in place (the last index's stay as they were)."""
+    for term in old - new:
+        remaining = [i for i in lists[term] if i != ident]
+        if remaining:
+            lists[term] = remaining
+        else:
+            del lists[term]
+        touched.add(term)
+    for term in new - old:
+        ids = list(lists.get(term, ()))
+        bisect.insort(ids, ident)
+        lists[term] = ids
+        touched.add(term)
+
+
+def _posting(term: str, in_text: dict[str, list[int]], in_heading: dict[str, list[int]],
+             in_title: dict[str, list[int]]) -> str:
+    return ".".join((encode_ids(in_text.get(term, ())), encode_ids(in_heading.get(term, ())),
+                     encode_ids(in_title.get(term, ())))).rstrip(".")
+
+
+def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[str], str] = str,
+               last: IndexTerms | None = None) -> tuple[dict[str, object], str, IndexTerms]:
     """The index as plain data, and the excerpts of prose sections as one column.
 
     `groups` are [label, text weight] of what results are listed under; each entry is [group,
@@ -196,27 +289,13 @@ def index_data(entries: list[SearchEntry], english: bool,
     holds it, the entries whose title holds it. The docs of a group whose excerpts come
     later (prose) keep them in the second file.
     """
-    terms = Terms(english)
+    found = index_terms(entries, english, last)
     groups = list(dict.fromkeys(entry.group for entry in entries))
     entry_of_url = {entry.url: i for i, entry in enumerate(entries)}
     docs = [(i, doc) for i, entry in enumerate(entries) for doc in entry.docs]
     contexts = [entry_of_url[doc.context] if doc.context else -1 for _, doc in docs]
-    in_text: dict[str, list[int]] = {}
-    in_heading: dict[str, list[int]] = {}
-    in_title: dict[str, list[int]] = {}
-    for d, (_, doc) in enumerate(docs):
-        for term in terms(doc.text):
-            in_text.setdefault(term, []).append(d)
-        if doc.heading:
-            for term in terms(doc.heading):
-                in_heading.setdefault(term, []).append(d)
-    for i, entry in enumerate(entries):
-        for term in terms(entry.title):
-            in_title.setdefault(term, []).append(i)
     # in the order JavaScript compares strings (UTF-16 code units), for its binary search
-    vocabulary = sorted(set(in_text) | set(in_heading) | set(in_title), key=lambda t: t.encode("utf-16-be"))
-    postings = [".".join((encode_ids(in_text.get(t, [])), encode_ids(in_heading.get(t, [])),
-                          encode_ids(in_title.get(t, [])))).rstrip(".") for t in vocabulary]
+    vocabulary = sorted(found.postings, key=lambda t: t.encode("utf-16-be"))
     shown = [excerpt(doc.text, EXPECTATION_CHARS if context >= 0 else EXCERPT_CHARS)
              for (_, doc), context in zip(docs, contexts)]
     prose = [entries[i].group.excerpts_later for i, _ in docs]
@@ -232,20 +311,21 @@ def index_data(entries: list[SearchEntry], english: bool,
         "contexts": encode_numbers(context + 1 for context in contexts),
         "texts": _column("" if is_prose else text for text, is_prose in zip(shown, prose)),
         "terms": " ".join(vocabulary),
-        "postings": postings,
+        "postings": list(map(found.postings.__getitem__, vocabulary)),
     }
-    return core, _column(text if is_prose else "" for text, is_prose in zip(shown, prose))
+    return core, _column(text if is_prose else "" for text, is_prose in zip(shown, prose)), found
 
 
-def index_files(entries: list[SearchEntry], language: str,
-                translate: Callable[[str], str] = str) -> dict[str, bytes]:
-    """The two index scripts, each one statement assigning its data to one global; `translate`
-    gives the group labels in the handbook's language."""
-    core, excerpts = index_data(entries, language.lower().startswith("en"), translate)
+def index_files(entries: list[SearchEntry], language: str, translate: Callable[[str], str] = str,
+                last: IndexTerms | None = None) -> tuple[dict[str, bytes], IndexTerms]:
+    """The two index scripts, each one statement assigning its data to one global, and the terms
+    they were made of (for the next index); `translate` gives the group labels in the
+    handbook's language."""
+    core, excerpts, terms = index_data(entries, language.lower().startswith("en"), translate, last)
     return {
         INDEX_FILE: _assignment(GLOBAL, core),
         EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),
-    }
+    }, terms
 
 
 def _assignment(name: str, value: object) -> bytes:

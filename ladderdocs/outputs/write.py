@@ -86,25 +86,30 @@ class SiteUpdate:
         self.on_disk.pop(MARKER, None)
         self.wanted: set[str] = set()
 
-    def write(self, files: Mapping[str, bytes]) -> None:
-        targets = {rel: safe_join(self.out, rel) for rel in sorted(files)}
-        for rel in targets:
+    def write(self, files: Mapping[str, bytes], digests: Mapping[str, bytes] | None = None) -> None:
+        """`digests` are the sha256 of some of `files` when known (a warm build keeps them with
+        the cached site): a file whose digest and stat are as the manifest says is neither
+        hashed nor read."""
+        digests = digests or {}
+        ordered = sorted(files)
+        for rel in ordered:
+            _check_rel(rel)
             parts = rel.split("/")
             for depth in range(1, len(parts)):  # a file where a folder must go now
                 if self.on_disk.pop("/".join(parts[:depth]), None) is not None:
                     (self.out / "/".join(parts[:depth])).unlink()
             if rel in self.folders:  # a folder where a file must go now
-                shutil.rmtree(targets[rel])
+                shutil.rmtree(safe_join(self.out, rel))
                 self.folders = {f for f in self.folders if not (f == rel or f.startswith(rel + "/"))}
                 self.on_disk = {r: s for r, s in self.on_disk.items() if not r.startswith(rel + "/")}
-        for folder in sorted({target.parent for target in targets.values()}):
-            folder.mkdir(parents=True, exist_ok=True)  # once per folder, not once per file
-        for rel, target in targets.items():
+        for folder in sorted({rel.rsplit("/", 1)[0] for rel in ordered if "/" in rel} - self.folders):
+            safe_join(self.out, folder).mkdir(parents=True, exist_ok=True)  # once per new folder, not per file
+        for rel in ordered:
             data = files[rel]
-            digest = hashlib.sha256(data).digest()
+            digest = digests.get(rel) or hashlib.sha256(data).digest()
             stat = self.on_disk.get(rel)
-            if stat is None or not self._same(target, stat, data, digest, self.known.get(rel)):
-                stat = _replace(target, data)
+            if stat is None or not self._same(self.out, rel, stat, data, digest, self.known.get(rel)):
+                stat = _replace(safe_join(self.out, rel), data)
                 self.written.append(rel)
             self.manifest[rel] = (_stat_key(stat), digest)
         self.wanted.update(files)
@@ -123,12 +128,12 @@ class SiteUpdate:
         return self.manifest
 
     @staticmethod
-    def _same(target: Path, stat: os.stat_result, data: bytes, digest: bytes, known: FileState | None) -> bool:
+    def _same(out: Path, rel: str, stat: os.stat_result, data: bytes, digest: bytes, known: FileState | None) -> bool:
         if stat.st_size != len(data):
             return False
         if known is not None and known[0] == _stat_key(stat):
             return known[1] == digest
-        return target.read_bytes() == data
+        return safe_join(out, rel).read_bytes() == data
 
 
 def _scan(out: Path) -> tuple[dict[str, os.stat_result], set[str]]:
@@ -209,10 +214,13 @@ def _running(pid: int) -> bool:
 def safe_join(root: Path, rel: str) -> Path:
     """`root/rel`, refusing any path that would land outside `root`. Judged on the text, which
     costs no system call per file; `update_site` also resolves links, as its folder is old."""
-    parts = rel.split("/")
-    if rel.startswith("/") or "\\" in rel or "\x00" in rel or any(part in ("", ".", "..") for part in parts):
+    _check_rel(rel)
+    return root.joinpath(*rel.split("/"))
+
+
+def _check_rel(rel: str) -> None:
+    if rel.startswith("/") or "\\" in rel or "\x00" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
         raise ValueError(f"refusing to write outside the site: {rel!r}")
-    return root.joinpath(*parts)
 
 
 def update_site(files: dict[str, bytes], out_dir: Path, previous: dict[str, bytes]) -> list[str]:

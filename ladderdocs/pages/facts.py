@@ -31,6 +31,8 @@ class Facts:
         about (model/deps.py), so serve's level edit works out its own track's alone."""
         if ALL in changed or any(dep[0] == "competency" for dep in changed):
             return
+        if changed and all(dep[0] == "page" for dep in changed) and "findings" in last.__dict__:
+            self.__dict__["findings"] = last.findings  # pay parity reads no prose page (checks/parity.py)
         hb = self.handbook
         clean = {level_id for level_id, level in hb.level_by_id.items() if not up_to(hb, level) & changed}
         self._marked = {key: marks for key, marks in last._marked.items() if key in clean}

@@ -33,6 +33,7 @@ from typing import Any, Hashable
 from ladderdocs import __version__
 from ladderdocs.errors import Problem
 from ladderdocs.model.entities import Handbook
+from ladderdocs.outputs.search_index import IndexTerms
 from ladderdocs.pages.facts import Facts
 from ladderdocs.text.markdown import Heading
 from ladderdocs.text.plain import Section
@@ -59,6 +60,7 @@ class Snapshot:
     facts: Facts  # what the page types worked out: a build carries what its edits cannot reach
     pages: list[tuple[str, bool]]  # every job's path, and whether sitemap.xml lists it
     page_warnings: dict[str, list[Problem]]  # found rendering each page, reported again when it is kept
+    digests: dict[str, bytes]  # sha256 of each of `files`, as written: a kept file is not hashed again
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,14 @@ class BuildCache:
     def parses(self) -> Any:
         """The parsed files of the last build (source/cache.py's ParseCache.export)."""
         return self._read(f"parses-{self.stamp}")
+
+    def index_terms(self) -> IndexTerms | None:
+        """The terms of the last search index made (outputs/search_index.py), to make the next by difference."""
+        found = self._read(f"terms-{self.stamp}")
+        return found if isinstance(found, IndexTerms) else None
+
+    def save_index_terms(self, terms: IndexTerms) -> None:
+        self._write(f"terms-{self.stamp}", terms)
 
     def save_parses(self, exported: Any) -> None:
         self._write(f"parses-{self.stamp}", exported)
@@ -163,6 +173,7 @@ class BuildCache:
                 old.unlink(missing_ok=True)
                 (self.folder / f"bodies-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"parses-{stamp}").unlink(missing_ok=True)
+                (self.folder / f"terms-{stamp}").unlink(missing_ok=True)
             for tmp in self.folder.glob(".*.tmp-*"):
                 if not tmp.name.endswith(f".tmp-{os.getpid()}"):
                     tmp.unlink(missing_ok=True)

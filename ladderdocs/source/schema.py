@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from ladderdocs.errors import Problem
 from ladderdocs.source.load import Document
@@ -289,13 +291,18 @@ def published_schema() -> dict[str, Any]:
     }
 
 
-_VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in SCHEMAS.items()}
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    """Made on first use: a warm build whose files all kept their schema answers (source/cache.py)
+    never imports jsonschema, a tenth of its start-up."""
+    from jsonschema import Draft202012Validator
+    return Draft202012Validator(SCHEMAS[kind])
 
 
 def check_schema(doc: Document, kind: str) -> list[Problem]:
     """Every schema violation in `doc`, each at its own position with what was expected."""
     problems = []
-    for err in errors_deepest(_VALIDATORS[kind].iter_errors(doc.data)):
+    for err in errors_deepest(_validator(kind).iter_errors(doc.data)):
         path = tuple(err.absolute_path)
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             allowed = ", ".join(sorted(err.schema.get("properties", {})))

@@ -75,9 +75,10 @@ def _check_page_names(raw: RawHandbook) -> list[Problem]:
 def _check_strings(handbook: Document) -> list[Problem]:
     """A handbook's own wording of the theme's strings: strings the theme has (with a theme of the
     handbook's own, any may be its own), and placeholders the theme fills there."""
-    known = theme_messages()
+    strings = handbook.data.get("strings") or {}
+    known = theme_messages() if strings else {}  # reading the catalogue is a tenth of a warm build
     problems = []
-    for english, own in (handbook.data.get("strings") or {}).items():
+    for english, own in strings.items():
         if english in known:
             problem = wording_problem(own, known[english])
             if problem:

@@ -12,17 +12,15 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from posixpath import dirname, normpath
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.anchors.index import slugify
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+if TYPE_CHECKING:  # imported where used: a warm build that renders nothing never loads markdown-it
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 from ladderdocs.addresses import join_page_path, page_url, relative_url
 from ladderdocs.errors import Problem
@@ -73,12 +71,16 @@ def _ref_rule(state: StateInline, silent: bool) -> bool:
 
 def _slug(title: str) -> str:
     """The plugin's slug, but never empty: a heading of emoji alone got id="", invalid HTML."""
+    from mdit_py_plugins.anchors.index import slugify
     return slugify(title) or "section"
 
 
 def make_markdown(allow_html: bool) -> MarkdownIt:
     """CommonMark with what authors bring from GitHub: tables, strikethrough, alerts (`> [!NOTE]`),
     task lists, footnotes, and definition lists; and our `[[kind:id]]` references."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "alerts": True, "tasklists": True})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False).use(deflist_plugin)

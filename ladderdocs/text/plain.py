@@ -9,10 +9,11 @@ ladder string (a summary, an expectation) is parsed here with the same parser an
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from ladderdocs.text.markdown import HEADING_LEVELS, Context, Heading, Resolver
 

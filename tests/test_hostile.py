@@ -20,8 +20,10 @@ PAYLOAD = (f'{MARK}<script>alert(1)</script><img src=x onerror=alert(1)><x-pwn>{
            f'<svg onload=alert(1)></svg>" onmouseover="alert(1)\' onfocus=\'alert(1)')
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data")
 INJECTED = ("x-pwn", "svg", "iframe", "object", "embed", "form", "base", "img[onerror]")
-# What the theme itself puts there: the search forms, the level picker, the parity chart, widget previews and widgets' <base>.
-THEME_ELEMENTS = "form[role='search'], form#diff-picker, svg.chart-strip, iframe.embed-preview, base[target='_top']"
+# What the theme itself puts there: the search forms, the level picker, the parity chart, widget previews and
+# widgets' <base>, the map of the moves, the check-in's and the promotion case's forms.
+THEME_ELEMENTS = ("form[role='search'], form#diff-picker, svg.chart-strip, iframe.embed-preview, base[target='_top'], "
+                  "svg.moves-map, form#check-in.tool-form, form#case.tool-form")
 
 # field -> (file, path of keys in that file's YAML)
 YAML_FIELDS: dict[str, tuple[str, tuple[Any, ...]]] = {

@@ -30,7 +30,7 @@ def handbook(tmp_path: Path) -> Path:
     (content / "pages" / "guide.md").write_text(
         "---\ntitle: Guide\ndescription: How to read the ladder.\ndate: 2026-01-05\ntags: [reading, ladder]\n"
         "aliases: [old-guide/, help/guide/]\n---\nRead it.\n", encoding="utf-8")
-    (content / "pages" / "later.md").write_text("---\ntitle: Later\ndraft: true\n---\nNot yet.\n", encoding="utf-8")
+    (content / "pages" / "later.md").write_text("---\ntitle: Later\ndraft: true\n---\nA draft not to publish yet.\n", encoding="utf-8")
     return content
 
 
@@ -80,7 +80,7 @@ def test_old_addresses_send_readers_on_and_drafts_stay_out(handbook: Path) -> No
         page = soup(files, f"{alias}index.html")
         assert page.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url={up}guide/"
         assert page.find("a")["href"] == f"{up}guide/" and not page.find("script")
-    assert "later/index.html" not in files and b"Not yet" not in b"".join(files.values())
+    assert "later/index.html" not in files and b"A draft not to publish yet" not in b"".join(files.values())
     drafts = run_cli("build", "-c", str(handbook), "-o", str(handbook.parent / "site"), "--drafts")
     assert drafts.returncode == 0 and (handbook.parent / "site" / "later" / "index.html").is_file()
     (handbook / "pages" / "faq.md").write_text("---\ntitle: FAQ\n---\nSee [later](later.md).\n")

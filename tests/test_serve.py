@@ -316,6 +316,22 @@ def test_serve_stops_cleanly_and_removes_its_temporary_site(tmp_path: Path) -> N
     assert not list(tmp_path.glob("ladderdocs-serve-*"))
 
 
+def test_once_stopped_the_preview_writes_nothing_more(tmp_path: Path) -> None:
+    """The rebuild thread may ask for an index, or a rebuild, after stop() (the race that left
+    serve's temporary folder behind): neither may write into the folder serve then removes."""
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    site = tmp_path / "site"
+    preview = Preview(content.resolve(), site, Options())
+    preview.rebuild()
+    preview.stop()
+    shutil.rmtree(site)  # what serve does once stopped
+    preview.index()
+    preview.wait_for_index(WAIT)
+    preview.rebuild()
+    assert not site.exists()
+
+
 def test_serve_leaves_its_last_build_in_the_cache_and_the_next_run_starts_from_it(tmp_path: Path) -> None:
     """Stopped, serve saves what it built (the edit made while it ran included): the next
     serve or build renders nothing for an unchanged handbook, and its site is a cold one's."""

@@ -98,7 +98,8 @@ class Preview:
         A search index still being made is of the last site: it is dropped."""
         with self._disk:
             self._cancel_index()
-            self._rebuild(paths)
+            if not self._stopping:  # stop() may have come while this waited for the disk
+                self._rebuild(paths)
 
     def _rebuild(self, paths: Iterable[Path]) -> None:
         started = time.perf_counter()
@@ -182,8 +183,9 @@ class Preview:
         the next edit does not wait either; the next rebuild cancels it."""
         with self._disk:
             site = self.site
-            if site is None or self.indexed or (self._indexing is not None and self._indexing.site is site):
-                return
+            if self._stopping or site is None or self.indexed or (
+                    self._indexing is not None and self._indexing.site is site):
+                return  # once stopping, no index may start: it would write into a removed folder
             self._cancel_index()
             if can_fork():
                 self._indexing = IndexJob(self.pipeline, site, self._indexed)
@@ -199,7 +201,7 @@ class Preview:
     def _indexed(self, job: IndexJob, files: dict[str, bytes] | None) -> None:
         """From the job's thread: write its index if its site is still the one on disk."""
         with self._disk:
-            if job is self._indexing and job.site is self.site:
+            if job is self._indexing and job.site is self.site and not self._stopping:
                 self._write_index(job.site, files, job.started)
 
     def _cancel_index(self) -> None:

@@ -204,7 +204,8 @@ class Pipeline:
         saved for the next build (from whatever process runs this: it is safe to run apart)."""
         if site.index is not None or self.cache is None:
             return self.search_index(site)
-        files, terms = self._index(site, self.cache.index_terms())
+        last = self.cache.index_terms()
+        files, terms = self._index(site, last if isinstance(last, IndexTerms) else None)
         self.cache.save_index_terms(terms)
         return files
 

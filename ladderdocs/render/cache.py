@@ -33,7 +33,6 @@ from typing import Any, Hashable
 from ladderdocs import __version__
 from ladderdocs.errors import Problem
 from ladderdocs.model.entities import Handbook
-from ladderdocs.outputs.search_index import IndexTerms
 from ladderdocs.pages.facts import Facts
 from ladderdocs.text.markdown import Heading
 from ladderdocs.text.plain import Section
@@ -103,12 +102,12 @@ class BuildCache:
         """The parsed files of the last build (source/cache.py's ParseCache.export)."""
         return self._read(f"parses-{self.stamp}")
 
-    def index_terms(self) -> IndexTerms | None:
-        """The terms of the last search index made (outputs/search_index.py), to make the next by difference."""
-        found = self._read(f"terms-{self.stamp}")
-        return found if isinstance(found, IndexTerms) else None
+    def index_terms(self) -> Any:
+        """The terms of the last search index made (an outputs.search_index.IndexTerms, which
+        the caller checks: the cache is a stage below outputs), to make the next by difference."""
+        return self._read(f"terms-{self.stamp}")
 
-    def save_index_terms(self, terms: IndexTerms) -> None:
+    def save_index_terms(self, terms: Any) -> None:
         self._write(f"terms-{self.stamp}", terms)
 
     def save_parses(self, exported: Any) -> None:

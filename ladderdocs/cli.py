@@ -14,19 +14,21 @@ import re
 import sys
 import textwrap
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ladderdocs import __version__
-from ladderdocs.checks.parity import summarise
 from ladderdocs.errors import ContentError, Problem
-from ladderdocs.init import example_handbook, init_handbook
 from ladderdocs.model.entities import INTERNAL, PUBLIC
+from ladderdocs.options import Options
 from ladderdocs.progress import StageReport
 from ladderdocs.render.cache import CACHE_DIR, cache_folder, remove_cache
-from ladderdocs.site import Options, build, check
-from ladderdocs.source.schema import SCHEMAS, as_json, file_schema, published_schema, schema_files
+from ladderdocs.source.schema import SCHEMAS
+from ladderdocs.uptodate import Said, unchanged
+
+# The verbs import what they run when they run: a build that finds nothing changed
+# (uptodate.py) never loads the pipeline, Jinja or Markdown.
 
 DEFAULT_CONTENT = Path("content")
 EXIT_CODES = """Exit codes:
@@ -81,6 +83,7 @@ def _content_folder(args: argparse.Namespace) -> Path:
             raise UsageError(f"--content {args.content}: no such folder; expected a handbook folder with handbook.yml")
         return Path(args.content)
     if args.example:
+        from ladderdocs.init import example_handbook
         return example_handbook()
     if DEFAULT_CONTENT.is_dir():
         return DEFAULT_CONTENT
@@ -101,32 +104,47 @@ def _count(number: int, one: str, many: str = "") -> str:
 # -- the verbs ---------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
-    content = _content_folder(args)
-    report = console.progress()
-    try:
-        site = build(content, Path(args.out),
-                     Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force,
-                             drafts=args.drafts, cache=_cache(args, content),
-                             promotions=Path(args.promotions) if args.promotions else None), report)
-    finally:
-        report.finish()  # the progress line goes before any problem is printed
-    console.warnings(site.warnings)
-    if args.promotions and site.handbook.promotions is None:
+    content, out = _content_folder(args), Path(args.out)
+    options = Options(args.audience or PUBLIC, args.strict, args.file_mode, args.base_url, force=args.force,
+                      drafts=args.drafts, cache=_cache(args, content),
+                      promotions=Path(args.promotions) if args.promotions else None)
+    said = (unchanged(options.cache, content, out, options.output_key(), options.promotions, options.strict)
+            if options.cache else None)
+    report = None
+    if said is None:
+        from ladderdocs.site import build, said_of
+        report = console.progress()
+        try:
+            said = said_of(build(content, out, options, report))
+        finally:
+            report.finish()  # the progress line goes before any problem is printed
+    _tell(console, args, said, report is None)
+    if report is not None:
+        console.timings(report, "stages")
+    console.say(f"built {_count(said.pages, 'page')} ({options.audience}) into {args.out}/ in "
+                f"{time.perf_counter() - started:.2f}s "
+                + ("(0 rendered: nothing changed since the last build)" if report is None
+                   else f"({said.rendered} rendered)"))
+    if said.parity:
+        console.say(f"pay parity: {said.parity} (`ladderdocs check` lists them)")
+    return 0
+
+
+def _tell(console: Console, args: argparse.Namespace, said: Said, again: bool) -> None:
+    """A build's warnings and notes: the same whether it ran or found nothing changed."""
+    console.warnings(list(said.warnings))
+    if args.promotions and not said.promotions_read:
         console.notes([f"{args.promotions} was not read: the promotions page is in internal builds only, unless "
                        "handbook.yml sets audit.public: true"])
-    console.notes(site.notes)
-    pages = sum(1 for path in site.files if path.endswith(".html"))
-    console.timings(report, "stages")
-    console.say(f"built {_count(pages, 'page')} ({args.audience or PUBLIC}) into {args.out}/ in "
-                f"{time.perf_counter() - started:.2f}s ({len(site.rendered)} rendered)")
-    if site.findings:
-        console.say(f"pay parity: {summarise(site.findings).text} (`ladderdocs check` lists them)")
-    return 0
+    console.notes(said.notes)
 
 
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
     """Every audience unless --audience names one: a broken link in an internal page would
     otherwise pass here and fail only the internal build."""
+    from ladderdocs.checks.parity import summarise
+    from ladderdocs.site import check
+
     content = _content_folder(args)
     sites, problems = [], []
     for audience in [args.audience] if args.audience else [PUBLIC, INTERNAL]:
@@ -177,6 +195,7 @@ def cmd_clean(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
     target = Path(args.dir)
+    from ladderdocs.init import init_handbook
     written = init_handbook(target)
     console.say(f"created a handbook in {target}/ ({len(written)} files). Next:\n"
                 f"  cd {target} && ladderdocs build --strict   # then open site/index.html\n"
@@ -213,6 +232,8 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, console: Console) -> int:
+    from ladderdocs.source.schema import as_json, file_schema, published_schema, schema_files
+
     if args.all:
         folder = Path(args.all)
         if folder.exists() and not folder.is_dir():

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from ladderdocs.checks.audit import Row, audit, parse_promotions, window
-from ladderdocs.checks.parity import ERROR, Finding
+from ladderdocs.checks.parity import ERROR, Finding, summarise
 from ladderdocs.errors import ContentError, Problem, display_path
 from ladderdocs.model.build import build_model, page_of
 from ladderdocs.model.changes import version_warnings
 from ladderdocs.model.deps import ALL, Dep, changed_deps
-from ladderdocs.model.entities import PUBLIC, Handbook, Page
+from ladderdocs.model.entities import Handbook, Page
+from ladderdocs.options import Options
 from ladderdocs.model.queries import ref_target
 from ladderdocs.model.versions import VersionReader
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
@@ -41,6 +42,7 @@ from ladderdocs.source.validate import validate
 from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
 from ladderdocs.text.markdown import make_markdown
 from ladderdocs.text.plain import PlainText, Section
+from ladderdocs.uptodate import Build, Said, remember
 
 if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders none never loads Jinja
     from ladderdocs.render.engine import Engine, MemoryBytecodeCache
@@ -49,23 +51,6 @@ if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders
 # is new: redoing a few next time (a millisecond each) is cheaper than writing 2,000 (tens of MB).
 RESAVE_SHARE = 100
 SITE_ADDRESSES = ("static", "assets", *INDEX_FILES, *HOST_FILES)  # what the pipeline writes besides the pages
-
-
-@dataclass(frozen=True)
-class Options:
-    audience: str = PUBLIC
-    strict: bool = False     # warnings fail, and so do parity errors
-    file_mode: bool = False  # links end in index.html, for a site opened from disk
-    base_url: str | None = None  # replaces handbook.yml's, for a CI job that learns it only when it runs
-    workers: int | None = None   # processes rendering pages (default: one per core; 1: serially)
-    force: bool = False          # replace an output folder ladderdocs did not write
-    drafts: bool = False         # include pages marked `draft: true`
-    cache: Path | None = None    # the build cache's folder (render/cache.py); None: a build renders everything
-    promotions: Path | None = None  # a promotions CSV: the promotions page (checks/audit.py), where allowed
-
-    def output_key(self) -> tuple[object, ...]:
-        """The options the bytes of a site depend on."""
-        return (self.audience, self.file_mode, self.base_url, self.drafts)
 
 
 @dataclass(frozen=True)
@@ -359,6 +344,7 @@ def check_output_folder(out_dir: Path, content: Path, handbook: Handbook | None,
 def build(content: Path, out_dir: Path, options: Options = Options(), progress: Progress = Silent()) -> Site:
     """The site written to `out_dir`, which is updated in place (outputs/write.py); on a content
     problem nothing is written. `progress` hears of each stage (progress.py)."""
+    begun = Build.begin(options.cache, content, out_dir, options.output_key()) if options.cache else None
     recover(out_dir.absolute())  # a build of an earlier version killed mid-swap left the site aside: put it back
     check_output_folder(out_dir, content, None, options.force)
     pipeline = Pipeline(content, options)
@@ -382,4 +368,14 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
     if pipeline.cache is not None:
         pipeline.cache.save_output(out_dir, manifest)
         pipeline.remember(replace(site, digests={path: manifest[path][1] for path in site.files}), index_files)
+    if begun is not None:  # the next build over the same input need not run (uptodate.py)
+        remember(begun, content, site.handbook.settings.theme, options.promotions, manifest, out_dir, said_of(site))
     return site
+
+
+def said_of(site: Site) -> Said:
+    """What `ladderdocs build` tells the author of a site; kept, to be told again when nothing changed."""
+    return Said(sum(1 for path in site.files if path.endswith(".html")), len(site.rendered), tuple(site.warnings),
+                site.notes, summarise(site.findings).text if site.findings else None,
+                site.handbook.promotions is not None,
+                not site.warnings and not any(f.severity == ERROR for f in site.findings))

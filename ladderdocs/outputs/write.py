@@ -140,8 +140,18 @@ def _scan(out: Path) -> tuple[dict[str, os.stat_result], set[str]]:
     """Regular files (rel -> stat) and folders under `out`. Anything else found is removed on
     the way: a link (writing through it could land outside the site), a temporary file that a
     killed build left, a socket or a pipe."""
+    files, folders, strays = scan_site(out)
+    for stray in strays:
+        os.unlink(stray)
+    return files, folders
+
+
+def scan_site(out: Path) -> tuple[dict[str, os.stat_result], set[str], list[str]]:
+    """Regular files (rel -> stat) and folders under `out`, and the paths of anything else: a
+    link, a temporary file, a socket or a pipe."""
     files: dict[str, os.stat_result] = {}
     folders: set[str] = set()
+    strays: list[str] = []
     pending = [("", out)]
     while pending:
         prefix, folder = pending.pop()
@@ -154,8 +164,8 @@ def _scan(out: Path) -> tuple[dict[str, os.stat_result], set[str]]:
                 elif entry.is_file(follow_symlinks=False) and TEMP not in entry.name:
                     files[rel] = entry.stat(follow_symlinks=False)
                 else:
-                    os.unlink(entry.path)
-    return files, folders
+                    strays.append(entry.path)
+    return files, folders, strays
 
 
 def _replace(target: Path, data: bytes) -> os.stat_result:
@@ -179,18 +189,19 @@ def _stat_key(stat: os.stat_result) -> StatKey:
 def recover(out_dir: Path) -> None:
     """Repair what a killed build left: the site put back if it was moved aside and not
     replaced, then every leftover folder of a build that is no longer running removed."""
-    leftovers = _leftovers(out_dir)
+    found = leftovers(out_dir)
     if not out_dir.exists() and not out_dir.is_symlink():
-        olds = sorted((p for p in leftovers if p.name.startswith(f".{out_dir.name}.old-")),
+        olds = sorted((p for p in found if p.name.startswith(f".{out_dir.name}.old-")),
                       key=lambda p: p.stat().st_mtime)
         if olds:
             olds[-1].rename(out_dir)  # the last good site, moved aside by a build killed mid-swap
-            leftovers.remove(olds[-1])
-    for path in leftovers:
+            found.remove(olds[-1])
+    for path in found:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _leftovers(out_dir: Path) -> list[Path]:
+def leftovers(out_dir: Path) -> list[Path]:
+    """What builds of an earlier version, killed mid-swap, left beside the output folder."""
     found = []
     for kind in ("new", "old"):
         prefix = f".{out_dir.name}.{kind}-"

@@ -20,7 +20,6 @@ it lacks. The files are pickles: the cache is as trusted as the folder the handb
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import pickle
 import shutil
@@ -28,14 +27,16 @@ import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Hashable
+from typing import TYPE_CHECKING, Any, Hashable
 
 from ladderdocs import __version__
-from ladderdocs.errors import Problem
-from ladderdocs.model.entities import Handbook
-from ladderdocs.pages.facts import Facts
-from ladderdocs.text.markdown import Heading
-from ladderdocs.text.plain import Section
+
+if TYPE_CHECKING:  # only named here: unpickling imports them, and `build` may end before it unpickles
+    from ladderdocs.errors import Problem
+    from ladderdocs.model.entities import Handbook
+    from ladderdocs.pages.facts import Facts
+    from ladderdocs.text.markdown import Heading
+    from ladderdocs.text.plain import Section
 
 CACHE_DIR = ".ladderdocs-cache"
 TAG = "CACHEDIR.TAG"  # the standard name backup tools skip a cache folder by
@@ -212,6 +213,7 @@ def _digest(text: str) -> str:
 
 def _stamp(options: Hashable) -> str:
     """A digest of what the output depends on besides the handbook and the templates."""
+    import importlib.metadata  # here: a build that finds nothing changed never asks
     h = hashlib.sha256(repr((__version__, sys.version, options)).encode())
     for name in _LIBRARIES:
         try:

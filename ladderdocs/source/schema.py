@@ -11,12 +11,13 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+from ladderdocs.errors import Problem
+
+if TYPE_CHECKING:  # the command line lists the kinds of file without loading YAML or jsonschema
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-from ladderdocs.errors import Problem
-from ladderdocs.source.load import Document
+    from ladderdocs.source.load import Document
 
 SCHEMA_ID = "https://ladderdocs.dev/schema/v1.json"
 # Editors read the per-kind files (`ladderdocs schema --for KIND`): the YAML language server

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ladderdocs.addresses import expectation_anchors
 from ladderdocs.model.entities import Expectation, Handbook, Level, Source, Track
@@ -37,8 +38,9 @@ LONG = 5        # words an expectation needs for its containment to count (short
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
+@lru_cache(maxsize=8192)  # an expectation is compared with many: its words are found once
+def words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text.lower()))
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Likeness:
         return self.long and self.adds and self.contained >= CONTAINS
 
 
+@lru_cache(maxsize=65536)  # a quarter of a build's comparisons are of texts compared before
 def likeness(before: str, after: str) -> Likeness:
     a, b = words(before), words(after)
     shared = sum(block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())

@@ -301,7 +301,7 @@ def _validator(kind: str) -> Draft202012Validator:
 
 def check_schema(doc: Document, kind: str) -> list[Problem]:
     """Every schema violation in `doc`, each at its own position with what was expected."""
-    if surely_valid(SCHEMAS[kind], doc.data):  # a page's front matter, mostly: jsonschema is ten times slower
+    if surely_valid(SCHEMAS[kind], doc.data):  # every file of a valid handbook: jsonschema is several times slower
         return []
     problems = []
     for err in errors_deepest(_validator(kind).iter_errors(doc.data)):
@@ -331,7 +331,7 @@ _TYPES: dict[str, Any] = {"string": str, "boolean": bool, "object": dict, "array
 def surely_valid(schema: dict[str, Any], value: Any) -> bool:
     """True only when `value` is valid, proved with a few plain keywords read as JSON Schema
     2020-12 reads them; False when it is not, or may not be, or the schema uses any other
-    keyword (numbers, $ref, oneOf...): jsonschema then decides, and explains."""
+    keyword ($ref, anyOf, if/then...): jsonschema then decides, and explains."""
     if not _CHECKED.issuperset(key for key in schema if key not in _ANNOTATIONS):
         return False
     if "oneOf" in schema and not _one_of(schema["oneOf"], value):
@@ -379,7 +379,7 @@ def surely_valid(schema: dict[str, Any], value: Any) -> bool:
 
 
 def _one_of(options: list[dict[str, Any]], value: Any) -> bool:
-    """One option surely valid, and every other one of another type than `value`."""
+    """One option surely valid, and every other one surely invalid: of another type than `value`."""
     valid = [option for option in options if surely_valid(option, value)]
     return len(valid) == 1 and all(option is valid[0] or _other_type(option.get("type"), value) for option in options)
 

@@ -97,6 +97,15 @@ def test_the_switching_rules_between_the_two_tracks(example_site: Path) -> None:
     assert "time-boxed to 24 months" in tlm
 
 
+def test_a_move_the_rules_do_not_name_is_said_from_the_levels_own_track(example_site: Path) -> None:
+    """`level is lower` in the template was Jinja's lowercase test, never true: the sentence
+    named the other track twice ("from Tech Lead Manager to Tech Lead Manager")."""
+    versus = page(example_site, "engineering-manager", "senior-tech-lead-manager")
+    first = text(versus.find(id="switching").find_parent("section").find("li"))
+    assert first.startswith("From Engineering Manager:")
+    assert "name no move from Engineering management to Tech Lead Manager" in first
+
+
 def test_no_level_is_named_twice_when_it_shares_its_tracks_title(example_site: Path) -> None:
     """"Tech Lead Manager (Tech Lead Manager)" says nothing twice."""
     twice = re.compile(r"(?<!\w )(?<!\w)([A-Z][\w ]+?) \(\1[,)]")  # not the tail of a longer title

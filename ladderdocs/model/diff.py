@@ -22,8 +22,10 @@ static/diff-picker.js does the same steps in the browser, for any two levels.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ladderdocs.addresses import expectation_anchors
 from ladderdocs.model.entities import Expectation, Handbook, Level, Source, Track
@@ -37,8 +39,9 @@ LONG = 5        # words an expectation needs for its containment to count (short
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
+@lru_cache(maxsize=8192)  # an expectation is compared with many: its words are found once
+def words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text.lower()))
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,26 @@ class Likeness:
         return self.long and self.adds and self.contained >= CONTAINS
 
 
+@lru_cache(maxsize=8192)
+def _bag(text: str) -> Counter[str]:
+    return Counter(words(text))
+
+
+def could_be_near(before: str, after: str) -> bool:
+    """False when the two cannot score NEAR: the words they share, in order, are at most the
+    words they have in common, counted as a multiset. Far cheaper than `likeness`, and most
+    pairs of a competency's expectations are far apart."""
+    a, b = _bag(before), _bag(after)
+    total, length = a.total() + b.total(), a.total()
+    if not total:
+        return True
+    common = sum((a & b).values())
+    ratio = 2.0 * common / total
+    bound = max(ratio, common / length * 0.95) if length >= LONG else ratio
+    return bound >= NEAR
+
+
+@lru_cache(maxsize=65536)  # a quarter of a build's comparisons are of texts compared before
 def likeness(before: str, after: str) -> Likeness:
     a, b = words(before), words(after)
     shared = sum(block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
@@ -115,9 +138,10 @@ def diff_expectations(competency_id: str, before: list[Expectation], after: list
             pairs.append((old, new, likeness(old.text, new.text)))
             left.remove(old)
             right.remove(new)
-    table = [[likeness(o.text, n.text) for n in right] for o in left]
-    chosen = best_assignment([[cell.score if cell.score >= NEAR else 0.0 for cell in row] for row in table])
-    pairs += [(left[i], right[j], table[i][j]) for i, j in chosen]
+    table = [[likeness(o.text, n.text) if could_be_near(o.text, n.text) else None for n in right] for o in left]
+    chosen = best_assignment([[cell.score if cell is not None and cell.score >= NEAR else 0.0 for cell in row]
+                              for row in table])
+    pairs += [(left[i], right[j], likeness(left[i].text, right[j].text)) for i, j in chosen]
     matched_left = {id(o) for o, _, _ in pairs}
     matched_right = {id(n) for _, n, _ in pairs}
     for old, new, like in sorted(pairs, key=lambda p: after.index(p[1])):

@@ -149,8 +149,8 @@ def versus(facts: Facts, lower: Level, upper: Level) -> PageJob:
     return PageJob(pair_url(lower.id, upper.id) + "index.html", "diff-tracks.html", {
         "lower": lower, "upper": upper, "lower_track": lower_track, "upper_track": upper_track,
         "pay": pay_by_zone(hb, lower, upper),
-        "moves": [(lower, upper_track, switching(hb, lower, upper_track)),
-                  (upper, lower_track, switching(hb, upper, lower_track))] if mobility else [],
+        "moves": [(lower, lower_track, upper_track, switching(hb, lower, upper_track)),  # (level, from, to, options)
+                  (upper, upper_track, lower_track, switching(hb, upper, lower_track))] if mobility else [],
         "keep_grade": mobility.keep_grade if mobility else False,
         "months_between": mobility.min_months_between_switches if mobility else None,
         "time_boxed": [t for t in (lower_track, upper_track) if t.time_box_months],

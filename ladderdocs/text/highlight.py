@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -41,6 +42,7 @@ def _wrap(tokens: list[str], tag: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)  # a pair of levels' reworded expectations recurs on several pages
 def word_diff(before_html: str, after_html: str) -> tuple[Markup, Markup]:
     """Both sides of a changed expectation with removed words in <del> and new ones in <ins>."""
     a, b = _tokens(str(before_html)), _tokens(str(after_html))

@@ -116,6 +116,7 @@ def _alerts_as_asides(state) -> None:  # type: ignore[no-untyped-def]
 # What other tools write for a callout: shown as plain text here, so the author is told.
 FOREIGN = [(re.compile(r"(!!!|\?\?\?\+?) ?\w"), "an admonition as MkDocs writes it"),
            (re.compile(r":::+ ?\w"), "a container as Docusaurus or pandoc writes it")]
+_FOREIGN_STARTS = ("!", "?", ":", "{")  # the first characters of FOREIGN's patterns, and of a MyST fence
 
 
 def _warn_foreign_syntax(state) -> None:  # type: ignore[no-untyped-def]
@@ -123,7 +124,14 @@ def _warn_foreign_syntax(state) -> None:  # type: ignore[no-untyped-def]
     if ctx is None:
         return
     for i, token in enumerate(state.tokens):
-        text = state.tokens[i + 1].content if token.type == "paragraph_open" else token.info if token.type == "fence" else ""
+        if token.type == "paragraph_open":
+            text = state.tokens[i + 1].content
+        elif token.type == "fence":
+            text = token.info
+        else:
+            continue
+        if text[:1] not in _FOREIGN_STARTS:  # most paragraphs: no pattern to try
+            continue
         if token.type == "fence" and text.startswith("{"):
             what = "a directive as MyST writes it"
         else:
@@ -183,6 +191,8 @@ def _resolve_links(state) -> None:  # type: ignore[no-untyped-def]
         return
     for block in state.tokens:
         if block.type != "inline" or not block.children:
+            continue
+        if "[" not in block.content and "<" not in block.content:  # no reference, link, image or autolink
             continue
         for i, token in enumerate(block.children):
             if token.type == "ladder_ref":

@@ -31,6 +31,7 @@ def _whole_units(locale_name: str) -> tuple[Locale, NumberPattern]:
     return locale, pattern
 
 
+@lru_cache(maxsize=8192, typed=True)  # a band's amounts are shown on many pages: Babel formats each once
 def format_money(amount: float, currency: str, locale: str = "en") -> str:
     """An amount in whole units as `locale` writes money in `currency`: ₹42,00,000 in en_IN,
     4.200.000 € in de, $150,000 in en (the US), A$210,000 in en and $210,000 in en_AU."""

@@ -19,7 +19,6 @@ from ladderdocs.text.markdown import HEADING_LEVELS, Context, Heading, Resolver
 
 Section = tuple[str, str, str]  # (anchor, heading, text) of a part of a prose page
 
-_SPACE = re.compile(r"\s+")
 # A string without any character an inline rule could start at, and no block marker at its
 # start, parses to one paragraph of itself (tests/test_search.py checks it against the parser).
 _NO_MARKUP = re.compile(r"[^\\`*_\[\]!<>&~|#\n\t]*")
@@ -27,7 +26,9 @@ _BLOCK_START = re.compile(r" {0,3}(?:[-+]|\d{1,9}[.)])(?: |$)| {4}| {0,3}(?:-[ \
 
 
 def collapse(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends: split() splits at just what `\\s` matches,
+    and is several times faster than the pattern on this hot path."""
+    return " ".join(text.split())
 
 
 _WORDS = frozenset(("text", "code_inline", "image"))  # an image shows its alt text

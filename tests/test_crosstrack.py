@@ -100,8 +100,8 @@ def test_the_switching_rules_between_the_two_tracks(example_site: Path) -> None:
 def test_a_move_the_rules_do_not_name_is_said_from_the_levels_own_track(example_site: Path) -> None:
     """`level is lower` in the template was Jinja's lowercase test, never true: the sentence
     named the other track twice ("from Tech Lead Manager to Tech Lead Manager")."""
-    versus = page(example_site, "engineering-manager", "senior-tech-lead-manager")
-    first = text(versus.find(id="switching").find_parent("section").find("li"))
+    switching = page(example_site, "engineering-manager", "senior-tech-lead-manager").find(id="switching").find_parent("section")
+    first = text(switching.find("li"))
     assert first.startswith("From Engineering Manager:")
     assert "name no move from Engineering management to Tech Lead Manager" in first
 

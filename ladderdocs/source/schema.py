@@ -302,8 +302,6 @@ def _validator(kind: str) -> Draft202012Validator:
 
 def check_schema(doc: Document, kind: str) -> list[Problem]:
     """Every schema violation in `doc`, each at its own position with what was expected."""
-    if surely_valid(SCHEMAS[kind], doc.data):  # every file of a valid handbook: jsonschema is several times slower
-        return []
     problems = []
     for err in errors_deepest(_validator(kind).iter_errors(doc.data)):
         path = tuple(err.absolute_path)
@@ -318,78 +316,6 @@ def check_schema(doc: Document, kind: str) -> list[Problem]:
         else:
             problems.append(doc.problem(path, _explain(err)))
     return problems
-
-
-# Keywords that say nothing about validity; any keyword neither here nor read by `surely_valid`
-# sends the document to jsonschema.
-_ANNOTATIONS = frozenset(("description", "title", "$comment", "default", "examples", "markdownDescription"))
-_CHECKED = frozenset(("type", "properties", "required", "additionalProperties", "items", "minLength", "maxLength",
-                      "pattern", "enum", "minItems", "maxItems", "minimum", "maximum", "propertyNames", "oneOf"))
-_TYPES: dict[str, Any] = {"string": str, "boolean": bool, "object": dict, "array": list,
-                          "integer": int}  # an int, not a bool; 1.0 (an integer to jsonschema) goes to jsonschema
-
-
-def surely_valid(schema: dict[str, Any], value: Any) -> bool:
-    """True only when `value` is valid, proved with a few plain keywords read as JSON Schema
-    2020-12 reads them; False when it is not, or may not be, or the schema uses any other
-    keyword ($ref, anyOf, if/then...): jsonschema then decides, and explains."""
-    if not _CHECKED.issuperset(key for key in schema if key not in _ANNOTATIONS):
-        return False
-    if "oneOf" in schema and not _one_of(schema["oneOf"], value):
-        return False
-    kind = schema.get("type")
-    if kind == "number":
-        if type(value) not in (int, float):
-            return False
-    elif kind is not None and not (isinstance(kind, str) and kind in _TYPES and type(value) is _TYPES[kind]):
-        return False
-    if type(value) in (int, float):
-        if not schema.get("minimum", value) <= value <= schema.get("maximum", value):  # NaN fails: jsonschema says
-            return False
-    elif "minimum" in schema or "maximum" in schema:
-        return False
-    if "enum" in schema and not (type(value) is str and value in schema["enum"]
-                                 and all(type(option) is str for option in schema["enum"])):
-        return False
-    if type(value) is str:
-        if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", len(value)):
-            return False
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            return False
-    elif any(key in schema for key in ("minLength", "maxLength", "pattern")):
-        return False  # they would not apply to it: leave the question to jsonschema
-    if type(value) is list:
-        if not schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", len(value)):
-            return False
-        if "items" in schema and not all(surely_valid(schema["items"], item) for item in value):
-            return False
-    elif any(key in schema for key in ("items", "minItems", "maxItems")):
-        return False
-    if type(value) is dict:
-        properties = schema.get("properties", {})
-        if any(key not in value for key in schema.get("required", ())):
-            return False
-        if "propertyNames" in schema and not all(surely_valid(schema["propertyNames"], key) for key in value):
-            return False
-        extra = schema.get("additionalProperties", True)
-        if extra is not True and not all(isinstance(extra, dict) and surely_valid(extra, item)
-                                         for key, item in value.items() if key not in properties):
-            return False
-        return all(surely_valid(properties[key], item) for key, item in value.items() if key in properties)
-    return not any(key in schema for key in ("properties", "required", "additionalProperties", "propertyNames"))
-
-
-def _one_of(options: list[dict[str, Any]], value: Any) -> bool:
-    """One option surely valid, and every other one surely invalid: of another type than `value`."""
-    valid = [option for option in options if surely_valid(option, value)]
-    return len(valid) == 1 and all(option is valid[0] or _other_type(option.get("type"), value) for option in options)
-
-
-def _other_type(kind: Any, value: Any) -> bool:
-    if kind in ("number", "integer"):
-        return type(value) in (str, bool, dict, list)
-    return isinstance(kind, str) and kind in _TYPES and type(value) is not _TYPES[kind] and type(value) in (
-        str, bool, dict, list, int, float)
 
 
 def _unknown_keys(err: ValidationError) -> list[Any]:

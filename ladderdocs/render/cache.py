@@ -28,7 +28,7 @@ import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Hashable
+from typing import Any, Hashable, Iterable, Iterator, Mapping
 
 from ladderdocs import __version__
 from ladderdocs.errors import Problem
@@ -60,6 +60,7 @@ class Snapshot:
     pages: list[tuple[str, bool]]  # every job's path, and whether sitemap.xml lists it
     page_warnings: dict[str, list[Problem]]  # found rendering each page, reported again when it is kept
     digests: dict[str, bytes]  # sha256 of each of `files`, as written: a kept file is not hashed again
+    listing: dict[str, list[tuple[str, frozenset[tuple[str, ...]], bool]]]  # each page type's jobs (site.Listing)
 
 
 @dataclass(frozen=True)
@@ -85,17 +86,17 @@ class BuildCache:
     def __init__(self, folder: Path, content: Path, options: Hashable):
         self.folder = folder
         self.stamp = _stamp((str(content.resolve()), options))
-        self._bodies: dict[str, Body] | None = None
+        self._bodies: _Pickled | None = None
 
     def site(self) -> Snapshot | None:
         found = self._read(f"site-{self.stamp}")
         return found if isinstance(found, Snapshot) else None
 
-    def bodies(self) -> dict[str, Body]:
-        """The prose bodies of the last build, read once."""
+    def bodies(self) -> Mapping[str, Body]:
+        """The prose bodies of the last build, read once; each is unpickled when asked for."""
         if self._bodies is None:
             found = self._read(f"bodies-{self.stamp}")
-            self._bodies = found if isinstance(found, dict) else {}
+            self._bodies = _Pickled(found if isinstance(found, dict) else {})
         return self._bodies
 
     def parses(self) -> Any:
@@ -122,9 +123,13 @@ class BuildCache:
         self._write(f"site-{self.stamp}", snapshot)
         self._prune()
 
-    def save_bodies(self, bodies: dict[str, Body]) -> None:
-        self._bodies = bodies
-        self._write(f"bodies-{self.stamp}", bodies)
+    def save_bodies(self, bodies: Mapping[str, Body], kept: Iterable[str] = ()) -> None:
+        """`bodies` and the cached bodies of the pages `kept`, which are not unpickled to be saved."""
+        packed = self._bodies.packed if self._bodies is not None else {}
+        found = {path: packed[path] for path in kept if path in packed}
+        found.update({path: pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL) for path, body in bodies.items()})
+        self._bodies = _Pickled(found)
+        self._write(f"bodies-{self.stamp}", found)
 
     def save_output(self, out_dir: Path, manifest: dict[str, Any]) -> None:
         self._write(f"output-{_digest(str(out_dir.resolve()))}", manifest)
@@ -178,6 +183,31 @@ class BuildCache:
                     tmp.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+class _Pickled(Mapping[str, Any]):
+    """Values kept pickled one by one: a build that renders one prose page unpickles one body, not 2,000."""
+
+    def __init__(self, packed: dict[str, bytes]):
+        self.packed = packed
+        self._loaded: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._loaded:
+            try:
+                self._loaded[key] = pickle.loads(self.packed[key])
+            except Exception:  # of another shape: as good as missing (`get` answers None)
+                raise KeyError(key) from None
+        return self._loaded[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
 
 
 class _Checksummed:

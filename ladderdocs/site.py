@@ -280,7 +280,7 @@ class Pipeline:
     def _engine(self, handbook: Handbook, bodies: Mapping[str, Body] | None = None) -> Engine:
         from ladderdocs.render.engine import Engine, MemoryBytecodeCache
         if self.bytecode is None:
-            self.bytecode = MemoryBytecodeCache()
+            self.bytecode = MemoryBytecodeCache(self.cache)
         return Engine(handbook, navigation(handbook, self.page_types), index_pages(self.page_types),
                       self.options.file_mode, self.bytecode, views(handbook, self.page_types), bodies)
 

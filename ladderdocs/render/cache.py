@@ -131,6 +131,14 @@ class BuildCache:
         self._bodies = _Pickled(found)
         self._write(f"bodies-{self.stamp}", found)
 
+    def template_code(self, key: str) -> bytes | None:
+        """A template as Jinja compiled it (render/engine.py; Jinja checks it against the source)."""
+        found = self._read(f"jinja-{self.stamp}-{_digest(key)}")
+        return found if isinstance(found, bytes) else None
+
+    def save_template_code(self, key: str, code: bytes) -> None:
+        self._write(f"jinja-{self.stamp}-{_digest(key)}", code)
+
     def save_output(self, out_dir: Path, manifest: dict[str, Any]) -> None:
         self._write(f"output-{_digest(str(out_dir.resolve()))}", manifest)
 
@@ -178,6 +186,8 @@ class BuildCache:
                 (self.folder / f"bodies-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"parses-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"terms-{stamp}").unlink(missing_ok=True)
+                for code in self.folder.glob(f"jinja-{stamp}-*"):
+                    code.unlink(missing_ok=True)
             for tmp in self.folder.glob(".*.tmp-*"):
                 if not tmp.name.endswith(f".tmp-{os.getpid()}"):
                     tmp.unlink(missing_ok=True)

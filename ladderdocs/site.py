@@ -110,6 +110,7 @@ class Pipeline:
         self._bodies: dict[str, Body] = {}  # the prose bodies the last run rendered, for the cache
         self._kept_bodies: list[str] = []  # the pages whose cached bodies stay good
         self._new_bodies = 0  # how many of them the last run rendered
+        self._index_due = False  # the site was kept in the cache without its search index
 
     def model(self, progress: Progress = Silent()) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
@@ -304,6 +305,14 @@ class Pipeline:
             self.cache.save_bodies(self._bodies, self._kept_bodies)
         self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
                                       site.pages, site.page_warnings, site.digests, site.listing))
+        self._index_due = index is None
+
+    def remember_index(self, index: dict[str, bytes]) -> None:
+        """Keep the search index of the site `remember` kept without it (build keeps the site
+        while another core makes the index, then this: a small file beside it)."""
+        if self.cache is not None and self._index_due:
+            self.cache.save_index(index)
+            self._index_due = False
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one
@@ -397,6 +406,8 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
         progress.stage("writing", unit="files")
         update.write(site.files, site.digests)
         progress.advance(len(site.files))
+        if pipeline.cache is not None:  # kept while the index is made on another core; the index joins it after
+            pipeline.remember(replace(site, digests={path: update.manifest[path][1] for path in site.files}), None)
         progress.stage("indexing")  # what is left of it once the writing is done
         index_files = index()
         update.write(index_files)
@@ -408,5 +419,5 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
                            ) from err
     if pipeline.cache is not None:
         pipeline.cache.save_output(out_dir, manifest)
-        pipeline.remember(replace(site, digests={path: manifest[path][1] for path in site.files}), index_files)
+        pipeline.remember_index(index_files)
     return site

@@ -26,7 +26,7 @@ import pickle
 import shutil
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Iterator, Mapping
 
@@ -61,6 +61,7 @@ class Snapshot:
     page_warnings: dict[str, list[Problem]]  # found rendering each page, reported again when it is kept
     digests: dict[str, bytes]  # sha256 of each of `files`, as written: a kept file is not hashed again
     listing: dict[str, list[tuple[str, frozenset[tuple[str, ...]], bool]]]  # each page type's jobs (site.Listing)
+    token: str = ""  # names this snapshot: a search index saved after it (save_index) says which site it is of
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,17 @@ class BuildCache:
         self.folder = folder
         self.stamp = _stamp((str(content.resolve()), options))
         self._bodies: _Pickled | None = None
+        self._token = ""  # of the site saved last
 
     def site(self) -> Snapshot | None:
         found = self._read(f"site-{self.stamp}")
-        return found if isinstance(found, Snapshot) else None
+        if not isinstance(found, Snapshot):
+            return None
+        if found.index is None:  # saved before its index was made: the index, if it is of this very site
+            index = self._read(f"index-{self.stamp}")
+            if isinstance(index, tuple) and len(index) == 2 and index[0] == found.token:
+                found = replace(found, index=index[1])
+        return found
 
     def bodies(self) -> Mapping[str, Body]:
         """The prose bodies of the last build, read once; each is unpickled when asked for."""
@@ -120,8 +128,13 @@ class BuildCache:
         return found if isinstance(found, dict) else None
 
     def save_site(self, snapshot: Snapshot) -> None:
-        self._write(f"site-{self.stamp}", snapshot)
+        self._token = os.urandom(12).hex()
+        self._write(f"site-{self.stamp}", replace(snapshot, token=self._token))
         self._prune()
+
+    def save_index(self, index: dict[str, bytes]) -> None:
+        """The search index of the site saved last (by this object), which was saved without it."""
+        self._write(f"index-{self.stamp}", (self._token, index))
 
     def save_bodies(self, bodies: Mapping[str, Body], kept: Iterable[str] = ()) -> None:
         """`bodies` and the cached bodies of the pages `kept`, which are not unpickled to be saved."""
@@ -186,6 +199,7 @@ class BuildCache:
                 (self.folder / f"bodies-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"parses-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"terms-{stamp}").unlink(missing_ok=True)
+                (self.folder / f"index-{stamp}").unlink(missing_ok=True)
                 for code in self.folder.glob(f"jinja-{stamp}-*"):
                     code.unlink(missing_ok=True)
             for tmp in self.folder.glob(".*.tmp-*"):

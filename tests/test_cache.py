@@ -310,3 +310,20 @@ def test_a_template_edited_after_its_compiled_code_was_kept_shows_the_edit(tmp_p
     build(content, site, cached(content))
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
     assert "Their footer" in (site / "faq" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_killed_before_its_search_index_was_kept_leaves_no_stale_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build keeps the site first and its search index after, in a file of its own; a build killed
+    between the two leaves the index of an earlier site beside the new one: never used for it."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    edit(content / "pages" / "faq.md", "These are the questions", "These are the zymurgy questions")
+    monkeypatch.setattr(render_cache.BuildCache, "save_index", lambda self, index: None)  # killed before it
+    build(content, site, cached(content))
+    monkeypatch.undo()
+    shutil.rmtree(site)  # the next build writes every file from what the cache holds
+    unchanged = build(content, site, cached(content))
+    assert not unchanged.rendered
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    assert "zymurgy" in "".join(data.decode() for rel, data in tree_bytes(site).items() if rel.startswith("search"))

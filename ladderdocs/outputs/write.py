@@ -142,7 +142,7 @@ def _scan(out: Path) -> tuple[dict[str, os.stat_result], set[str]]:
     killed build left, a socket or a pipe."""
     files: dict[str, os.stat_result] = {}
     folders: set[str] = set()
-    pending = [("", out)]
+    pending = [("", str(out))]  # plain strings: a site has a folder per page, thousands of them
     while pending:
         prefix, folder = pending.pop()
         with os.scandir(folder) as entries:
@@ -150,7 +150,7 @@ def _scan(out: Path) -> tuple[dict[str, os.stat_result], set[str]]:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
                     folders.add(rel)
-                    pending.append((rel + "/", Path(entry.path)))
+                    pending.append((rel + "/", entry.path))
                 elif entry.is_file(follow_symlinks=False) and TEMP not in entry.name:
                     files[rel] = entry.stat(follow_symlinks=False)
                 else:

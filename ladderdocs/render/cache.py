@@ -160,7 +160,8 @@ class BuildCache:
             data = (self.folder / name).read_bytes()
         except OSError:
             return None
-        head, checksum, payload = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 4], data[len(_MAGIC) + 4:]
+        head, checksum = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 4]
+        payload = memoryview(data)[len(_MAGIC) + 4:]  # not a copy: the site's file is tens of MB
         if head != _MAGIC or checksum != zlib.crc32(payload).to_bytes(4, "big"):
             return None
         try:

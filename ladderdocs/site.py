@@ -197,16 +197,18 @@ class Pipeline:
     def _jobs(self, facts: Facts, changed: set[Dep], last: Site | Snapshot | None,
               relist: bool = False) -> tuple[list[Job], Listing, dict[str, bytes]]:
         """The jobs to look at, every page type's listing, and the bytes of the pages kept from `last`.
-        A page type none of whose last jobs the edit reaches is not asked for its jobs again: their
-        contexts are most of an edit build's work, and which jobs there are follows from the
-        skeleton, which is the same unless `changed` holds ALL (tests/test_cache.py checks this)."""
+        A page type none of whose last jobs the edit reaches keeps its last listing and is not asked
+        for its jobs: their contexts are most of an edit build's work, and a page type's jobs stay
+        the same through any edit that reaches none of them (tests/test_cache.py checks each one).
+        A type that had no job is always asked (it costs nothing); one whose pages moved anyway
+        broke that rule, and then every type is listed again."""
         saved = last.listing if last is not None and ALL not in changed and not relist else {}
         jobs: list[Job] = []
         listing: Listing = {}
         kept: dict[str, bytes] = {}
         for page_type in self.page_types:
             before = saved.get(page_type.name)
-            if before is not None and last is not None and all(
+            if before and last is not None and all(
                     path in last.files and not (ALL in deps or deps & changed) for path, deps, _ in before):
                 listing[page_type.name] = before
                 kept.update({path: last.files[path] for path, _, _ in before})

@@ -42,7 +42,7 @@ from ladderdocs.source.validate import validate
 from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
 from ladderdocs.text.markdown import make_markdown
 from ladderdocs.text.plain import PlainText, Section
-from ladderdocs.uptodate import Build, Said, remember
+from ladderdocs.uptodate import Build, Said, keep_record
 
 if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders none never loads Jinja
     from ladderdocs.render.engine import Engine, MemoryBytecodeCache
@@ -50,6 +50,8 @@ if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders
 # Parses and prose bodies are written to the cache again only when at least one in this many
 # is new: redoing a few next time (a millisecond each) is cheaper than writing 2,000 (tens of MB).
 RESAVE_SHARE = 100
+# Each page type's jobs by its name, as (path, deps, whether sitemap.xml lists it), in registry order.
+Listing = dict[str, list[tuple[str, frozenset[Dep], bool]]]
 SITE_ADDRESSES = ("static", "assets", *INDEX_FILES, *HOST_FILES)  # what the pipeline writes besides the pages
 
 
@@ -72,6 +74,7 @@ class Site:
     # page's warnings are reported again, so a warm `--strict` build fails where a cold one does
     digests: dict[str, bytes] = field(default_factory=dict)  # sha256 of the files kept from the last site, where
     # known: comparing the output folder with its manifest then hashes none of them
+    listing: Listing = field(default_factory=dict)  # each page type's jobs: an edit lists only the types it reaches
 
 
 class Pipeline:
@@ -89,8 +92,10 @@ class Pipeline:
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
         if self.cache is not None:
             self.parsed.restore(self.cache.parses())
-        self._bodies: dict[str, Body] = {}  # of the last run's prose pages, for the cache
+        self._bodies: dict[str, Body] = {}  # the prose bodies the last run rendered, for the cache
+        self._kept_bodies: list[str] = []  # the pages whose cached bodies stay good
         self._new_bodies = 0  # how many of them the last run rendered
+        self._index_due = False  # the site was kept in the cache without its search index
 
     def model(self, progress: Progress = Silent()) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
@@ -129,19 +134,14 @@ class Pipeline:
         same_handbook = last is not None and last.handbook == handbook
         if same_handbook and not changed:  # the same input: the same jobs, facts and pages as last time
             assert last is not None
-            facts, pages, jobs = last.facts, last.pages, []
+            facts, pages, jobs, listing = last.facts, last.pages, [], last.listing
             kept = {path: last.files[path] for path, _ in pages}
         else:
             facts = Facts(handbook)
             if last is not None:  # a level edit works out its own track's diffs alone
                 facts.carry(last.facts, changed)
-            typed = [(page_type, job) for page_type in self.page_types for job in page_type.jobs(facts)]
-            jobs = [job for _, job in typed]
-            pages = [(job.path, page_type.crawled and job.path.endswith(".html")  # a copy (compare/ of
-                      and job.context.get("canonical", job.dir) == job.dir)      # compare/us/) is not listed
-                     for page_type, job in typed]
-            kept = {job.path: last.files[job.path] for job in jobs
-                    if last is not None and _unchanged(job, changed, last)}
+            jobs, listing, kept = self._jobs(facts, changed, last)
+            pages = [(path, crawled) for listed in listing.values() for path, _, crawled in listed]
         fresh = [job for job in jobs if job.path not in kept]
 
         cached = self._cached_bodies(fresh)
@@ -157,8 +157,8 @@ class Pipeline:
         sections = {path: body.sections for path, body in bodies.items()}
         files.update(kept)
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
-        self._bodies = {job.path: bodies.get(job.path) or cached[job.path] for job in jobs
-                        if job.path in bodies or job.path in cached} if bodies else {}
+        self._bodies = bodies  # with the cached ones of the pages still there (unpickled only when read)
+        self._kept_bodies = [path for path, _ in pages if path in cached and path not in bodies] if bodies else []
         self._new_bodies = sum(cached.get(path) != body for path, body in bodies.items())
         static = {out: path.read_bytes() for out, path in static_files(layers).items()}
         files.update(static)
@@ -177,7 +177,37 @@ class Pipeline:
         digests = {path: last.digests[path] for path in kept if path in last.digests} if last is not None else {}
         return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
                     facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes),
-                    page_problems, digests)
+                    page_problems, digests, listing)
+
+    def _jobs(self, facts: Facts, changed: set[Dep], last: Site | Snapshot | None,
+              relist: bool = False) -> tuple[list[Job], Listing, dict[str, bytes]]:
+        """The jobs to look at, every page type's listing, and the bytes of the pages kept from `last`.
+        A page type none of whose last jobs the edit reaches keeps its last listing and is not asked
+        for its jobs: their contexts are most of an edit build's work, and a page type's jobs stay
+        the same through any edit that reaches none of them (tests/test_cache.py checks each one).
+        A type that had no job is always asked (it costs nothing); one whose pages moved anyway
+        broke that rule, and then every type is listed again."""
+        saved = last.listing if last is not None and ALL not in changed and not relist else {}
+        jobs: list[Job] = []
+        listing: Listing = {}
+        kept: dict[str, bytes] = {}
+        for page_type in self.page_types:
+            before = saved.get(page_type.name)
+            if before and last is not None and all(
+                    path in last.files and not (ALL in deps or deps & changed) for path, deps, _ in before):
+                listing[page_type.name] = before
+                kept.update({path: last.files[path] for path, _, _ in before})
+                continue
+            typed = list(page_type.jobs(facts))
+            listing[page_type.name] = [(job.path, job.deps, page_type.crawled and job.path.endswith(".html")
+                                        and job.context.get("canonical", job.dir) == job.dir)  # a copy (compare/ of
+                                       for job in typed]  # compare/us/) is not listed
+            if before is not None and [p for p, _, _ in before] != [p for p, _, _ in listing[page_type.name]]:
+                return self._jobs(facts, changed, last, relist=True)  # a page type broke the rule: list all
+            jobs += typed
+            kept.update({job.path: last.files[job.path] for job in typed
+                         if last is not None and _unchanged(job, changed, last)})
+        return jobs, listing, kept
 
     def search_index(self, site: Site, last: IndexTerms | None = None) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts. With
@@ -238,7 +268,7 @@ class Pipeline:
     def _engine(self, handbook: Handbook, bodies: Mapping[str, Body] | None = None) -> Engine:
         from ladderdocs.render.engine import Engine, MemoryBytecodeCache
         if self.bytecode is None:
-            self.bytecode = MemoryBytecodeCache()
+            self.bytecode = MemoryBytecodeCache(self.cache)
         return Engine(handbook, navigation(handbook, self.page_types), index_pages(self.page_types),
                       self.options.file_mode, self.bytecode, views(handbook, self.page_types), bodies)
 
@@ -258,10 +288,18 @@ class Pipeline:
             self.cache.save_parses(self.parsed.export())
         if not site.rendered and site.index is not None:
             return
-        if self._new_bodies and self._new_bodies * RESAVE_SHARE >= len(self._bodies):
-            self.cache.save_bodies(self._bodies)
+        if self._new_bodies and self._new_bodies * RESAVE_SHARE >= len(self._bodies) + len(self._kept_bodies):
+            self.cache.save_bodies(self._bodies, self._kept_bodies)
         self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
-                                      site.pages, site.page_warnings, site.digests))
+                                      site.pages, site.page_warnings, site.digests, site.listing))
+        self._index_due = index is None
+
+    def remember_index(self, index: dict[str, bytes]) -> None:
+        """Keep the search index of the site `remember` kept without it (build keeps the site
+        while another core makes the index, then this: a small file beside it)."""
+        if self.cache is not None and self._index_due:
+            self.cache.save_index(index)
+            self._index_due = False
 
     def _address_problems(self, handbook: Handbook, job_paths: list[str], paths: list[str]) -> list[Problem]:
         """A prose page on an address the site uses for its own pages; two outputs on one
@@ -356,6 +394,8 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
         progress.stage("writing", unit="files")
         update.write(site.files, site.digests)
         progress.advance(len(site.files))
+        if pipeline.cache is not None:  # kept while the index is made on another core; the index joins it after
+            pipeline.remember(replace(site, digests={path: update.manifest[path][1] for path in site.files}), None)
         progress.stage("indexing")  # what is left of it once the writing is done
         index_files = index()
         update.write(index_files)
@@ -367,9 +407,9 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
                            ) from err
     if pipeline.cache is not None:
         pipeline.cache.save_output(out_dir, manifest)
-        pipeline.remember(replace(site, digests={path: manifest[path][1] for path in site.files}), index_files)
+        pipeline.remember_index(index_files)
     if begun is not None:  # the next build over the same input need not run (uptodate.py)
-        remember(begun, content, site.handbook.settings.theme, options.promotions, manifest, out_dir, said_of(site))
+        keep_record(begun, content, site.handbook.settings.theme, options.promotions, manifest, out_dir, said_of(site))
     return site
 
 

@@ -105,7 +105,7 @@ def unchanged(cache: Path, content: Path, out: Path, key: tuple[Any, ...], promo
     return record.said if record.git == git_state(content) else None
 
 
-def remember(build: Build, content: Path, theme: Path | None, promotions: Path | None,
+def keep_record(build: Build, content: Path, theme: Path | None, promotions: Path | None,
              manifest: Mapping[str, tuple[StatKey, bytes]], out: Path, said: Said) -> None:
     """Keep the record of a good build, if every input had settled when it began; otherwise
     drop the last one (it no longer describes the output folder)."""

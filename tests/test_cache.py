@@ -16,7 +16,10 @@ from typing import Callable
 
 import pytest
 
-from conftest import EXAMPLE, REPO, run_cli, tree_bytes
+from conftest import EXAMPLE, REPO, load_model, run_cli, tree_bytes
+from ladderdocs.model.deps import ALL, changed_deps
+from ladderdocs.pages.facts import Facts
+from ladderdocs.pages.registry import PAGE_TYPES
 from ladderdocs.outputs.write import MARKER, TEMP
 from ladderdocs.render import cache as render_cache
 from ladderdocs.render.cache import CACHE_DIR, TAG
@@ -146,8 +149,9 @@ def test_a_damaged_cache_gives_the_same_site_and_no_traceback(tmp_path: Path, da
     content, site = copy(tmp_path), tmp_path / "site"
     assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
     EDITS["prose page"](content)
-    cache_files = [p for p in (content.parent / CACHE_DIR).iterdir() if p.name.startswith(("site-", "bodies-", "output-"))]
-    assert len(cache_files) == 3
+    cache_files = [p for p in (content.parent / CACHE_DIR).iterdir()
+                   if p.name.startswith(("site-", "bodies-", "output-", "jinja-"))]
+    assert len(cache_files) > 3 and any(p.name.startswith("jinja-") for p in cache_files)  # compiled templates
     for path in cache_files:
         data = path.read_bytes()
         path.write_bytes({"garbage": data[:40] + os.urandom(64) + data[104:], "truncated": data[:len(data) // 2],
@@ -274,3 +278,52 @@ def test_a_warm_build_reports_the_warnings_of_the_pages_it_keeps(tmp_path: Path)
     assert "(0 rendered)" in again.stdout, again.stdout  # every page kept, and yet
     assert "faq.md" in again.stderr and "looks like a container" in again.stderr
     assert strict.returncode == 1 and "faq.md" in strict.stderr, strict.stdout
+
+
+@pytest.mark.parametrize("name", ["example", "example-internal", "mini", "every-finding"])
+def test_which_pages_a_site_has_follows_from_its_skeleton(name: str) -> None:
+    """An edit build asks a page type for its jobs only when the edit reaches one of them, and
+    keeps the last list of the others (site.Pipeline._jobs). That holds while a page type's jobs,
+    their addresses and keys, stay the same through any edit that reaches none of them: here
+    everything none of its jobs declares is changed at once (the skeleton stays), and no page of
+    it may appear, go or change its keys."""
+    from test_deps import HANDBOOKS, poisoned
+
+    content, audience = HANDBOOKS[name]
+    handbook, _ = load_model(content, audience)
+    for page_type in PAGE_TYPES:
+        before = [(job.path, job.deps) for job in page_type.jobs(Facts(handbook))]
+        declared = frozenset(dep for _, deps in before for dep in deps)
+        edited = poisoned(handbook, declared)
+        assert ALL not in changed_deps(handbook, edited)
+        assert [(job.path, job.deps) for job in page_type.jobs(Facts(edited))] == before, page_type.name
+
+
+def test_a_template_edited_after_its_compiled_code_was_kept_shows_the_edit(tmp_path: Path) -> None:
+    """Compiled templates are kept in the cache between builds; an edit of a theme template is
+    rendered, never the code compiled from the template before."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    _theme(content)
+    build(content, site, cached(content))
+    assert any(p.name.startswith("jinja-") for p in (content.parent / CACHE_DIR).iterdir())
+    edit(content / "theme" / "templates" / "base.html", "Our footer", "Their footer")
+    build(content, site, cached(content))
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    assert "Their footer" in (site / "faq" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_killed_before_its_search_index_was_kept_leaves_no_stale_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build keeps the site first and its search index after, in a file of its own; a build killed
+    between the two leaves the index of an earlier site beside the new one: never used for it."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    edit(content / "pages" / "faq.md", "These are the questions", "These are the zymurgy questions")
+    monkeypatch.setattr(render_cache.BuildCache, "save_index", lambda self, index: None)  # killed before it
+    build(content, site, cached(content))
+    monkeypatch.undo()
+    shutil.rmtree(site)  # the next build writes every file from what the cache holds
+    unchanged = build(content, site, cached(content))
+    assert not unchanged.rendered
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    assert "zymurgy" in "".join(data.decode() for rel, data in tree_bytes(site).items() if rel.startswith("search"))

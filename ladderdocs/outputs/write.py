@@ -152,7 +152,7 @@ def scan_site(out: Path) -> tuple[dict[str, os.stat_result], set[str], list[str]
     files: dict[str, os.stat_result] = {}
     folders: set[str] = set()
     strays: list[str] = []
-    pending = [("", out)]
+    pending = [("", str(out))]  # plain strings: a site has a folder per page, thousands of them
     while pending:
         prefix, folder = pending.pop()
         with os.scandir(folder) as entries:
@@ -160,7 +160,7 @@ def scan_site(out: Path) -> tuple[dict[str, os.stat_result], set[str], list[str]
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
                     folders.add(rel)
-                    pending.append((rel + "/", Path(entry.path)))
+                    pending.append((rel + "/", entry.path))
                 elif entry.is_file(follow_symlinks=False) and TEMP not in entry.name:
                     files[rel] = entry.stat(follow_symlinks=False)
                 else:

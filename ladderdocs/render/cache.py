@@ -25,9 +25,9 @@ import pickle
 import shutil
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Hashable
+from typing import TYPE_CHECKING, Any, Hashable, Iterable, Iterator, Mapping
 
 from ladderdocs import __version__
 
@@ -61,6 +61,8 @@ class Snapshot:
     pages: list[tuple[str, bool]]  # every job's path, and whether sitemap.xml lists it
     page_warnings: dict[str, list[Problem]]  # found rendering each page, reported again when it is kept
     digests: dict[str, bytes]  # sha256 of each of `files`, as written: a kept file is not hashed again
+    listing: dict[str, list[tuple[str, frozenset[tuple[str, ...]], bool]]]  # each page type's jobs (site.Listing)
+    token: str = ""  # names this snapshot: a search index saved after it (save_index) says which site it is of
 
 
 @dataclass(frozen=True)
@@ -86,17 +88,24 @@ class BuildCache:
     def __init__(self, folder: Path, content: Path, options: Hashable):
         self.folder = folder
         self.stamp = _stamp((str(content.resolve()), options))
-        self._bodies: dict[str, Body] | None = None
+        self._bodies: _Pickled | None = None
+        self._token = ""  # of the site saved last
 
     def site(self) -> Snapshot | None:
         found = self._read(f"site-{self.stamp}")
-        return found if isinstance(found, Snapshot) else None
+        if not isinstance(found, Snapshot):
+            return None
+        if found.index is None:  # saved before its index was made: the index, if it is of this very site
+            index = self._read(f"index-{self.stamp}")
+            if isinstance(index, tuple) and len(index) == 2 and index[0] == found.token:
+                found = replace(found, index=index[1])
+        return found
 
-    def bodies(self) -> dict[str, Body]:
-        """The prose bodies of the last build, read once."""
+    def bodies(self) -> Mapping[str, Body]:
+        """The prose bodies of the last build, read once; each is unpickled when asked for."""
         if self._bodies is None:
             found = self._read(f"bodies-{self.stamp}")
-            self._bodies = found if isinstance(found, dict) else {}
+            self._bodies = _Pickled(found if isinstance(found, dict) else {})
         return self._bodies
 
     def parses(self) -> Any:
@@ -120,12 +129,29 @@ class BuildCache:
         return found if isinstance(found, dict) else None
 
     def save_site(self, snapshot: Snapshot) -> None:
-        self._write(f"site-{self.stamp}", snapshot)
+        self._token = os.urandom(12).hex()
+        self._write(f"site-{self.stamp}", replace(snapshot, token=self._token))
         self._prune()
 
-    def save_bodies(self, bodies: dict[str, Body]) -> None:
-        self._bodies = bodies
-        self._write(f"bodies-{self.stamp}", bodies)
+    def save_index(self, index: dict[str, bytes]) -> None:
+        """The search index of the site saved last (by this object), which was saved without it."""
+        self._write(f"index-{self.stamp}", (self._token, index))
+
+    def save_bodies(self, bodies: Mapping[str, Body], kept: Iterable[str] = ()) -> None:
+        """`bodies` and the cached bodies of the pages `kept`, which are not unpickled to be saved."""
+        packed = self._bodies.packed if self._bodies is not None else {}
+        found = {path: packed[path] for path in kept if path in packed}
+        found.update({path: pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL) for path, body in bodies.items()})
+        self._bodies = _Pickled(found)
+        self._write(f"bodies-{self.stamp}", found)
+
+    def template_code(self, key: str) -> bytes | None:
+        """A template as Jinja compiled it (render/engine.py; Jinja checks it against the source)."""
+        found = self._read(f"jinja-{self.stamp}-{_digest(key)}")
+        return found if isinstance(found, bytes) else None
+
+    def save_template_code(self, key: str, code: bytes) -> None:
+        self._write(f"jinja-{self.stamp}-{_digest(key)}", code)
 
     def save_output(self, out_dir: Path, manifest: dict[str, Any]) -> None:
         self._write(f"output-{_digest(str(out_dir.resolve()))}", manifest)
@@ -135,7 +161,8 @@ class BuildCache:
             data = (self.folder / name).read_bytes()
         except OSError:
             return None
-        head, checksum, payload = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 4], data[len(_MAGIC) + 4:]
+        head, checksum = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 4]
+        payload = memoryview(data)[len(_MAGIC) + 4:]  # not a copy: the site's file is tens of MB
         if head != _MAGIC or checksum != zlib.crc32(payload).to_bytes(4, "big"):
             return None
         try:
@@ -174,11 +201,39 @@ class BuildCache:
                 (self.folder / f"bodies-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"parses-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"terms-{stamp}").unlink(missing_ok=True)
+                (self.folder / f"index-{stamp}").unlink(missing_ok=True)
+                for code in self.folder.glob(f"jinja-{stamp}-*"):
+                    code.unlink(missing_ok=True)
             for tmp in self.folder.glob(".*.tmp-*"):
                 if not tmp.name.endswith(f".tmp-{os.getpid()}"):
                     tmp.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+class _Pickled(Mapping[str, Any]):
+    """Values kept pickled one by one: a build that renders one prose page unpickles one body, not 2,000."""
+
+    def __init__(self, packed: dict[str, bytes]):
+        self.packed = packed
+        self._loaded: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._loaded:
+            try:
+                self._loaded[key] = pickle.loads(self.packed[key])
+            except Exception:  # of another shape: as good as missing (`get` answers None)
+                raise KeyError(key) from None
+        return self._loaded[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
 
 
 class _Checksummed:

@@ -64,18 +64,34 @@ def _gettext(html_text: Callable[[str], Markup]) -> Callable[..., str]:
     return gettext
 
 
-class MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates kept between rebuilds; Jinja checks each against its source."""
+class CodeStore(Protocol):
+    """Where compiled templates outlive the process (render/cache.py's BuildCache)."""
 
-    def __init__(self) -> None:
+    def template_code(self, key: str) -> bytes | None: ...
+
+    def save_template_code(self, key: str, code: bytes) -> None: ...
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept between rebuilds, and in `store` between builds; Jinja checks
+    each against its source (a checksum of it) and against its own version before using it."""
+
+    def __init__(self, store: CodeStore | None = None) -> None:
         self._code: dict[str, bytes] = {}
+        self.store = store
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key not in self._code and self.store is not None:
+            found = self.store.template_code(bucket.key)
+            if found is not None:
+                self._code[bucket.key] = found
         if bucket.key in self._code:
             bucket.bytecode_from_string(self._code[bucket.key])
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
+        self._code[bucket.key] = code = bucket.bytecode_to_string()
+        if self.store is not None:
+            self.store.save_template_code(bucket.key, code)
 
 
 class Engine:

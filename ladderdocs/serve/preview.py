@@ -212,7 +212,7 @@ class Preview:
     def _write_index(self, site: Site, index: dict[str, bytes] | None, started: float) -> None:
         """Write `index` (made here when None: the child failed, and the error is told here)."""
         try:
-            files = {**site.files, **(self.pipeline.search_index(site) if index is None else index)}
+            files = {**site.files, **(self.pipeline.cached_search_index(site) if index is None else index)}
             written = update_site(files, self.out_dir, self.on_disk)
         except Exception as err:  # our bug, or the disk
             traceback.print_exc()

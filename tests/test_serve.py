@@ -367,8 +367,8 @@ def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
     preview.rebuild()
     build, calls, started, gate = preview.pipeline.run, [], threading.Event(), threading.Event()
 
-    def slow_build(last: Site | None) -> Site:
-        result = build(last)  # the files are read; the edit below comes after
+    def slow_build(last: Site | None, *progress: object) -> Site:
+        result = build(last, *progress)  # the files are read; the edit below comes after
         calls.append(result)
         if len(calls) == 1:
             started.set()
@@ -439,9 +439,9 @@ def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(t
     seen: dict[str, bytes] = {}
     full = preview.pipeline.run
 
-    def spy(last: Site | None) -> Site:
+    def spy(last: Site | None, *progress: object) -> Site:
         seen.update(tree_bytes(site))  # the disk as the full rebuild starts
-        return full(last)
+        return full(last, *progress)
 
     preview.pipeline.run = spy  # type: ignore[method-assign]
     build_before = preview.channel.current()[1].build
@@ -518,9 +518,9 @@ def test_a_save_by_rename_takes_the_fast_path(tmp_path: Path, style: str) -> Non
     seen: dict[str, bytes] = {}
     full = preview.pipeline.run
 
-    def spy(last: Site | None) -> Site:
+    def spy(last: Site | None, *progress: object) -> Site:
         seen.update(tree_bytes(site))
-        return full(last)
+        return full(last, *progress)
 
     preview.pipeline.run = spy  # type: ignore[method-assign]
     preview.rebuild(save_by_rename(faq, "Someone who designs services.", "Someone who renames.", style))
@@ -537,7 +537,7 @@ def test_a_burst_of_temporary_files_alone_rebuilds_nothing(tmp_path: Path) -> No
     preview.rebuild()
     runs: list[Site | None] = []
     full = preview.pipeline.run
-    preview.pipeline.run = lambda last: runs.append(last) or full(last)  # type: ignore[method-assign]
+    preview.pipeline.run = lambda last, *progress: runs.append(last) or full(last, *progress)  # type: ignore[method-assign]
     pages = content.resolve() / "pages"
     preview.rebuild({pages / "4913", pages / "faq.md.tmp8123", pages / ".faq.md.swp"})
     assert runs == []

@@ -126,8 +126,11 @@ _TABLE: list[str] = []
 
 
 def _table() -> list[str]:
-    if not _TABLE:
-        _TABLE.extend(_encode_number(value) for value in range(_TABLE_SIZE))
+    if not _TABLE:  # every number of one, two and three characters, in order (_encode_number's digits)
+        last, more = ALPHABET[:32], ALPHABET[32:]
+        _TABLE.extend(last)
+        _TABLE.extend(high + low for high in more[1:] for low in last)
+        _TABLE.extend(high + middle + low for high in more[1:] for middle in more for low in last)
     return _TABLE
 
 
@@ -208,6 +211,7 @@ class IndexTerms:
     in_heading: dict[str, array]  # the docs whose own heading holds it
     in_title: dict[str, array]    # the entries whose title holds it
     postings: dict[str, str]      # each term's three lists, encoded
+    redone: int = 0  # docs and titles tokenised again from the index this one was made from (0: from scratch)
 
     @property
     def count(self) -> int:
@@ -259,7 +263,8 @@ def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | No
             postings[term] = _posting(term, in_text, in_heading, in_title)
         else:
             postings.pop(term, None)
-    return IndexTerms(english, *_joined(docs), titles, in_text, in_heading, in_title, postings)
+    return IndexTerms(english, *_joined(docs), titles, in_text, in_heading, in_title, postings,
+                      len(changed_docs) + len(changed_titles))
 
 
 def _terms_from_scratch(docs: list[tuple[str, str]], titles: list[str], terms: Terms, english: bool) -> IndexTerms:

@@ -8,10 +8,12 @@ judge the content by the same rule (`_raise_if_failing`), so they report the sam
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from ladderdocs.checks.audit import Row, audit, parse_promotions, window
 from ladderdocs.checks.parity import ERROR, Finding, summarise
@@ -40,7 +42,7 @@ from ladderdocs.source.load import load_handbook, read_page
 from ladderdocs.source.schema import check_schema
 from ladderdocs.source.validate import validate
 from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
-from ladderdocs.text.markdown import make_markdown
+from ladderdocs.text.markdown import Resolver, make_markdown
 from ladderdocs.text.plain import PlainText, Section
 from ladderdocs.uptodate import Build, Said, keep_record
 
@@ -212,28 +214,41 @@ class Pipeline:
     def search_index(self, site: Site, last: IndexTerms | None = None) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts. With
         `last` (an earlier index's terms), only the docs whose text changed are read again."""
-        return site.index if site.index is not None else self._index(site, last)[0]
+        return site.index if site.index is not None else self._index(site, last, {})[0]
 
     def cached_search_index(self, site: Site) -> dict[str, bytes]:
-        """`search_index`, made by difference from the cached index's terms, and these terms
-        saved for the next build (from whatever process runs this: it is safe to run apart)."""
+        """`search_index`, made by difference from the cached index's terms, with the plain text
+        of the ladder strings it read last time, and both saved for the next build when they
+        changed (from whatever process runs this: it is safe to run apart, and serve does)."""
         if site.index is not None or self.cache is None:
             return self.search_index(site)
-        last = self.cache.index_terms()
-        files, terms = self._index(site, last if isinstance(last, IndexTerms) else None)
-        self.cache.save_index_terms(terms)
-        return files
+        with _no_collection():
+            return self._cached_search_index(site, self.cache)
 
-    def search_entries(self, site: Site) -> list[SearchEntry]:
-        """What every page type contributes to the search index."""
-        hb = site.handbook
-        named = views(hb, self.page_types)
-        sources = _IndexSources(PlainText(make_markdown(hb.settings.allow_html), lambda kind, ident: (
-            named.get(ident) if kind == "view" else ref_target(hb, kind, ident))), site.sections)
+    def _cached_search_index(self, site: Site, cache: BuildCache) -> dict[str, bytes]:
+        kept = cache.index_terms()
+        allow_html = site.handbook.settings.allow_html
+        last, known = (kept[0], kept[2]) if isinstance(kept, tuple) and len(kept) == 3 and \
+            isinstance(kept[0], IndexTerms) and kept[1] == allow_html else (None, {})
+        files, terms, plain = self._index(site, last, known)
+        if last is None or terms.redone * RESAVE_SHARE >= terms.count or plain != known:
+            cache.save_index_terms((terms, allow_html, plain))  # else the next index starts from `last` again:
+        return files  # a few docs more to tokenise, where writing the terms (13 MB) would cost more
+
+    def search_entries(self, site: Site, known: Mapping[tuple[str, bool], str] | None = None) -> list[SearchEntry]:
+        """What every page type contributes to the search index (`known`: the plain text of
+        ladder strings that refer to nothing, from the last index; see _IndexSources)."""
+        return self._search_entries(site, _IndexSources(site.handbook, self.page_types, site.sections, known or {}))
+
+    def _search_entries(self, site: Site, sources: _IndexSources) -> list[SearchEntry]:
         return [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
 
-    def _index(self, site: Site, last: IndexTerms | None) -> tuple[dict[str, bytes], IndexTerms]:
-        return index_files(self.search_entries(site), site.handbook.settings.language, site.facts.messages.text, last)
+    def _index(self, site: Site, last: IndexTerms | None, known: Mapping[tuple[str, bool], str]
+               ) -> tuple[dict[str, bytes], IndexTerms, dict[tuple[str, bool], str]]:
+        sources = _IndexSources(site.handbook, self.page_types, site.sections, known)
+        entries = self._search_entries(site, sources)
+        files, terms = index_files(entries, site.handbook.settings.language, site.facts.messages.text, last)
+        return files, terms, sources.found
 
     def quick_pages(self, last: Site, paths: Iterable[Path]) -> dict[str, bytes]:
         """The pages of prose files whose body alone changed, rendered against `last`'s model
@@ -327,16 +342,65 @@ class Pipeline:
         return problems
 
 
-@dataclass(frozen=True)
 class _IndexSources:
-    plain_text: PlainText
-    by_path: Mapping[str, list[Section]]
+    """The search entries' sources. Parsing ladder strings with markdown-it is most of what the
+    entries cost, so the plain text of each string that refers to nothing (no resolved reference:
+    its words depend on its text alone) is kept for the next index; a string with a reference
+    is parsed again, as its target's title may have changed. markdown-it is loaded only when a
+    string is new."""
+
+    def __init__(self, handbook: Handbook, page_types: list[PageType], sections: Mapping[str, list[Section]],
+                 known: Mapping[tuple[str, bool], str]):
+        self.handbook = handbook
+        self.page_types = page_types
+        self.by_path = sections
+        self.known = known
+        self.found: dict[tuple[str, bool], str] = {}  # what `known` is next time
+        self._plain_text: PlainText | None = None
+        self._refers: set[tuple[str, bool]] = set()
+        self._resolved = False
 
     def plain(self, text: str, inline: bool = False) -> str:
-        return self.plain_text(text, inline)
+        key = (text, inline)
+        words = self.known.get(key)
+        if words is None:
+            self._resolved = False
+            words = self._plain()(text, inline)
+            if self._resolved:  # only the parse that resolves a reference hears of it: remember the text
+                self._refers.add(key)
+            if key in self._refers:
+                return words
+        self.found[key] = words
+        return words
 
     def sections(self, path: str) -> list[Section]:
         return self.by_path[path]
+
+    def _plain(self) -> PlainText:
+        if self._plain_text is None:
+            hb, named = self.handbook, views(self.handbook, self.page_types)
+            self._plain_text = PlainText(make_markdown(hb.settings.allow_html), self._resolve(hb, named))
+        return self._plain_text
+
+    def _resolve(self, hb: Handbook, named: Mapping[str, tuple[str, str]]) -> Resolver:
+        def resolve(kind: str, ident: str) -> tuple[str, str] | None:
+            self._resolved = True
+            return named.get(ident) if kind == "view" else ref_target(hb, kind, ident)
+        return resolve
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The cycle collector off while the search index is made by difference: it makes no cycles,
+    and each full collection it would set off walks every object of the site (0.1 s at 2,000
+    pages, several times per index)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _unchanged(job: Job, changed: set[Dep], last: Site | Snapshot) -> bool:

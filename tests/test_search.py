@@ -282,3 +282,31 @@ def test_an_index_made_from_the_last_ones_terms_equals_one_made_from_scratch() -
         undone, _ = search.index_files(entries, "en", last=warm_terms)  # and back again, from the warm terms
         assert undone == search.index_files(entries, "en")[0], what
     assert b"quokka" in search.index_files(edits["a new word"], "en", last=terms)[0][search.INDEX_FILE]
+
+
+def test_a_warm_index_finds_the_new_title_a_ladder_string_refers_to(tmp_path: Path) -> None:
+    """A warm index keeps the plain text of the ladder strings it read (site.py _IndexSources),
+    but never of one that refers to a level: renaming the level renames the words its search
+    result is found by, exactly as a cold build's index does."""
+    import shutil
+
+    from ladderdocs.render.cache import CACHE_DIR
+    from ladderdocs.site import Options, build
+
+    content = tmp_path / "handbook" / "content"
+    shutil.copytree(EXAMPLE, content)
+    competencies = content / "ladder" / "competencies.yml"
+    competencies.write_text(competencies.read_text(encoding="utf-8").replace(
+        "The quality of the code, tests", "Ask a *[[level:staff-engineer]]*. The quality of the code, tests", 1),
+        encoding="utf-8")
+    warm = Options(cache=content.parent / CACHE_DIR, workers=1)
+    build(content, tmp_path / "site", warm)
+    track = content / "ladder" / "tracks" / "ic.yml"
+    track.write_text(track.read_text(encoding="utf-8").replace("title: Staff Engineer\n", "title: Staff Quokka\n", 1),
+                     encoding="utf-8")
+    build(content, tmp_path / "site", warm)
+    build(content, tmp_path / "cold", Options(workers=1))
+    index = read_index(tmp_path / "site")
+    assert "Ask a Staff Quokka. The quality" in index["texts"]
+    for name in search.INDEX_FILES:
+        assert (tmp_path / "site" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name

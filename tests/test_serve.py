@@ -367,8 +367,8 @@ def test_a_save_during_a_rebuild_brings_another_rebuild(tmp_path: Path) -> None:
     preview.rebuild()
     build, calls, started, gate = preview.pipeline.run, [], threading.Event(), threading.Event()
 
-    def slow_build(last: Site | None) -> Site:
-        result = build(last)  # the files are read; the edit below comes after
+    def slow_build(last: Site | None, *progress: object) -> Site:
+        result = build(last, *progress)  # the files are read; the edit below comes after
         calls.append(result)
         if len(calls) == 1:
             started.set()
@@ -439,9 +439,9 @@ def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(t
     seen: dict[str, bytes] = {}
     full = preview.pipeline.run
 
-    def spy(last: Site | None) -> Site:
+    def spy(last: Site | None, *progress: object) -> Site:
         seen.update(tree_bytes(site))  # the disk as the full rebuild starts
-        return full(last)
+        return full(last, *progress)
 
     preview.pipeline.run = spy  # type: ignore[method-assign]
     build_before = preview.channel.current()[1].build
@@ -518,9 +518,9 @@ def test_a_save_by_rename_takes_the_fast_path(tmp_path: Path, style: str) -> Non
     seen: dict[str, bytes] = {}
     full = preview.pipeline.run
 
-    def spy(last: Site | None) -> Site:
+    def spy(last: Site | None, *progress: object) -> Site:
         seen.update(tree_bytes(site))
-        return full(last)
+        return full(last, *progress)
 
     preview.pipeline.run = spy  # type: ignore[method-assign]
     preview.rebuild(save_by_rename(faq, "Someone who designs services.", "Someone who renames.", style))
@@ -537,7 +537,7 @@ def test_a_burst_of_temporary_files_alone_rebuilds_nothing(tmp_path: Path) -> No
     preview.rebuild()
     runs: list[Site | None] = []
     full = preview.pipeline.run
-    preview.pipeline.run = lambda last: runs.append(last) or full(last)  # type: ignore[method-assign]
+    preview.pipeline.run = lambda last, *progress: runs.append(last) or full(last, *progress)  # type: ignore[method-assign]
     pages = content.resolve() / "pages"
     preview.rebuild({pages / "4913", pages / "faq.md.tmp8123", pages / ".faq.md.swp"})
     assert runs == []
@@ -559,3 +559,46 @@ def test_serve_writes_a_page_saved_by_rename_ahead_of_the_full_rebuild(tmp_path:
         assert "the edited page was on disk after" in line, line  # type: ignore[operator]
     finally:
         stop(running.proc)
+
+
+def test_a_full_rebuild_gives_way_to_an_edit_waiting_behind_it(tmp_path: Path) -> None:
+    """A second save while the first one's full rebuild runs: that rebuild stops at its next
+    stage, so the rebuild that follows writes the newer text ahead at once (before, the page
+    waited a whole rebuild); what is on disk in the end is the newer text, and a stream of
+    edits still gets whole rebuilds."""
+    content = tmp_path / "handbook"
+    shutil.copytree(MINI, content)
+    faq = (content / "pages" / "faq.md").resolve()
+    out = tmp_path / "site"
+    preview = Preview(content.resolve(), out, Options(workers=1))
+    preview.rebuild()
+    model = preview.pipeline.model
+    saves = iter(range(100))
+
+    def edited_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        faq.write_text(faq.read_text(encoding="utf-8").replace("services", f"services{next(saves)}", 1))
+        preview.changed({faq})
+        return model(*args, **kwargs)
+
+    def rebuild_as_the_loop_does() -> None:
+        paths, preview._pending, preview._dirty = preview._pending, set(), False
+        preview.rebuild(paths)
+
+    built = preview.channel.current()[1].build
+    preview.pipeline.model = edited_meanwhile  # type: ignore[method-assign]
+    preview.changed({faq})
+    rebuild_as_the_loop_does()
+    assert preview.site is not None and preview._built is preview.site  # no full build was published...
+    assert preview.channel.current()[1].build == built
+    assert preview._dirty and faq in preview._pending  # ...the loop comes back at once with both edits
+    preview.pipeline.model = model  # type: ignore[method-assign]
+    rebuild_as_the_loop_does()
+    assert "services0." in (out / "faq" / "index.html").read_text(encoding="utf-8")
+    assert not preview._dirty and preview.channel.current()[1].build != built
+    built = preview.channel.current()[1].build
+    preview.pipeline.model = edited_meanwhile  # type: ignore[method-assign]
+    preview.changed({faq})
+    for _ in range(5):  # an edit during every rebuild: after a few gave way, one runs to its end
+        rebuild_as_the_loop_does()
+    assert preview.channel.current()[1].build != built
+    preview.stop()

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ladderdocs.addresses import pair_url
 from ladderdocs.checks.parity import is_stale
-from ladderdocs.model.deps import BANDS, MOBILITY, level_dep, up_to
+from ladderdocs.model.deps import BANDS, MOBILITY, expectations_dep, up_to
 from ladderdocs.model.diff import (
     CUMULATIVE, CompetencyDiff, Stated, adjacent_pairs, expectations_model, same_grade_pairs, stated_at, static_pairs)
 from ladderdocs.model.entities import Band, Competency, Expectation, Handbook, Level, Track, Zone
@@ -121,7 +121,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
         # highest grade first, as every list of grades reads
         "adjacent": [(track, _linked(hb, pairs[::-1])) for track, pairs in adjacent_pairs(hb)],
         "same_grade": [(grade, _linked(hb, pairs)) for grade, pairs in same_grade_pairs(hb)[::-1]]}, frozenset())
-    every_level = frozenset(level_dep(lv) for lv in hb.level_by_id)
+    every_level = frozenset(expectations_dep(lv) for lv in hb.level_by_id)  # it shows no summary, scope or band
     pairs = static_pairs(hb)
     yield PageJob("diff/levels.js", "diff-data.js", {
         "competencies": hb.competencies,

@@ -113,8 +113,9 @@ class BuildCache:
         return self._read(f"parses-{self.stamp}")
 
     def index_terms(self) -> Any:
-        """The terms of the last search index made (an outputs.search_index.IndexTerms, which
-        the caller checks: the cache is a stage below outputs), to make the next by difference."""
+        """The terms of the last search index made, with the plain text of the ladder strings it
+        read (what site.py `cached_search_index` saved, which it checks: the cache is a stage
+        below outputs), to make the next by difference."""
         return self._read(f"terms-{self.stamp}")
 
     def save_index_terms(self, terms: Any) -> None:

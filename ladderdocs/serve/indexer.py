@@ -3,12 +3,16 @@
 On a large handbook the index takes longer to make than a rebuild (0.8 s at 2,000 pages),
 and made in serve's own process it holds the interpreter while the next edit's rebuild and
 the HTTP threads wait. A forked child inherits the site (nothing is pickled on the way in),
-makes the index and sends back its bytes; the parent writes them, so the files on disk are
-always one whole site's index. The next edit kills the child: its index would be stale.
+makes the index by difference from the build cache's last terms (site.py
+`cached_search_index`, which also saves the new ones there: the parent never holds them) and
+sends back its bytes; the parent writes them, so the files on disk are always one whole site's
+index. The next edit kills the child: its index would be stale (a terms file it was writing is
+never half written: the cache renames each file into place).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -78,7 +82,8 @@ def _child(pipeline: Pipeline, site: Site, write_end: int) -> None:
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-        data = pickle.dumps(pipeline.search_index(site), protocol=pickle.HIGHEST_PROTOCOL)
+        gc.freeze()  # what the parent made is never collected here: no walk over it, no copy of its pages
+        data = pickle.dumps(pipeline.cached_search_index(site), protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
             view = view[os.write(write_end, view):]

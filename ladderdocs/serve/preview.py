@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable
 from ladderdocs.errors import ContentError, Problem
 from ladderdocs.outputs.search_index import INDEX_FILES
 from ladderdocs.outputs.write import update_site, write_site
+from ladderdocs.progress import Silent
 from ladderdocs.render.themes import theme_layers
 from ladderdocs.serve.http import Channel, PreviewServer, Status, url_host
 from ladderdocs.serve.indexer import IndexJob, can_fork
@@ -37,6 +38,27 @@ from ladderdocs.site import Options, Pipeline, Site, check_output_folder
 
 
 INDEX_QUIET_S = 0.25  # after a rebuild, how long no edit comes before the search index is made
+MAX_CANCELS = 3  # full rebuilds dropped in a row for a newer edit: a stream of edits still gets whole builds
+
+
+class _Superseded(Exception):
+    """A newer edit came while the full rebuild ran: it starts again with both."""
+
+
+class _UntilNextEdit(Silent):
+    """Progress that stops a full rebuild at its next stage or page once another edit is waiting:
+    that edit's page is written ahead at once instead of after the rebuild (a second save 300 ms
+    after the first waited a whole rebuild), and the next rebuild covers both edits."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+
+    def stage(self, name: str, total: int = 0, unit: str = "") -> None:
+        self.advance()
+
+    def advance(self, count: int = 1) -> None:
+        if self.preview.superseded():
+            raise _Superseded
 
 
 class Preview:
@@ -60,6 +82,7 @@ class Preview:
         self._warnings: list[Problem] = []
         self._disk = threading.RLock()  # the site on disk and what we know of it: rebuilds and the index writer
         self._indexing: IndexJob | None = None  # the search index being made of self.site, if any
+        self._cancels = 0  # full rebuilds dropped in a row for a newer edit
         self.on_rebuilt: Callable[[], None] = lambda: None  # serve() follows a new theme folder here
 
     # -- the rebuild loop ------------------------------------------------------------------
@@ -120,6 +143,7 @@ class Preview:
                 quick_ms = (time.perf_counter() - started) * 1000
                 _, before = self.channel.current()  # the full rebuild reloads again only if more changed
             site = self._run_retrying()
+            self._cancels = 0
             last_index = {name: self.on_disk[name] for name in INDEX_FILES if name in self.on_disk}
             files = {**site.files, **last_index}  # it stays until index() makes the new one
             if self.site is None:
@@ -128,6 +152,11 @@ class Preview:
             else:
                 written = update_site(files, self.out_dir, self.on_disk)
                 touched = len(written) + len(self.on_disk.keys() - files.keys())
+        except _Superseded:  # the loop comes back at once with these paths and the newer ones
+            self._cancels += 1
+            with self._wake:
+                self._pending |= paths
+            return
         except ContentError as err:
             self._fail([str(p) for p in err.problems])
             return
@@ -212,7 +241,7 @@ class Preview:
     def _write_index(self, site: Site, index: dict[str, bytes] | None, started: float) -> None:
         """Write `index` (made here when None: the child failed, and the error is told here)."""
         try:
-            files = {**site.files, **(self.pipeline.search_index(site) if index is None else index)}
+            files = {**site.files, **(self.pipeline.cached_search_index(site) if index is None else index)}
             written = update_site(files, self.out_dir, self.on_disk)
         except Exception as err:  # our bug, or the disk
             traceback.print_exc()
@@ -223,11 +252,15 @@ class Preview:
         if written:
             print(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
 
+    def superseded(self) -> bool:
+        """Whether the running full rebuild should give way to an edit waiting behind it."""
+        return self._dirty and self._cancels < MAX_CANCELS and self.site is not None and not self._stopping
+
     def _run_retrying(self) -> Site:
         """A file may vanish for a moment while an editor saves it: try again before complaining."""
         for attempt in range(3):
             try:
-                return self.pipeline.run(self.site)
+                return self.pipeline.run(self.site, _UntilNextEdit(self))
             except FileNotFoundError:
                 if attempt == 2:
                     raise

@@ -10,6 +10,7 @@ finished first.
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -69,8 +70,7 @@ def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | Non
     files: dict[str, bytes] = {}
     problems = {}
     bodies = dict(renderer.bodies)
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_inherit, initargs=(renderer, jobs))
+    pool = _forking_pool(count, _inherit, (renderer, jobs))
     try:
         for pages, found, chunk_bodies in pool.map(_render_chunk, chunks):
             files.update(pages)
@@ -78,7 +78,7 @@ def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | Non
             problems.update(found)
             bodies.update(chunk_bodies)
     finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first
-        pool.shutdown(wait=True, cancel_futures=True)
+        _shut(pool)
     return files, problems, bodies
 
 
@@ -96,16 +96,30 @@ def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
     Where forking is unsafe or there is one core, it runs here, when the result is asked for."""
     if available_cpus() < 2 or not can_fork():
         return functools.partial(function, *args)
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_inherit_call, initargs=(function, args))
+    pool = _forking_pool(1, _inherit_call, (function, args))
     future = pool.submit(_call_inherited)
 
     def result() -> T:
         try:
             return future.result()
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            _shut(pool)
     return result
+
+
+def _forking_pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    """Processes forked from this one, which share its memory until either writes to it. The
+    collector would write to every object the children inherit (its bookkeeping sits in each
+    object), copying nearly the whole heap into each: frozen, what exists now is never
+    collected, here or there, until `_shut`. The processes fork at the first task."""
+    gc.freeze()
+    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=initializer, initargs=initargs)
+
+
+def _shut(pool: ProcessPoolExecutor) -> None:
+    pool.shutdown(wait=True, cancel_futures=True)
+    gc.unfreeze()
 
 
 _inherited_call: tuple[Callable[..., Any], tuple[Any, ...]] | None = None

@@ -165,7 +165,8 @@ class Pipeline:
         if fresh:
             engine = self._engine(handbook, cached)
             engine.prepare(fresh)
-            files, page_problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance)
+            files, page_problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance,
+                                                        None if self.cache else _without_html)
         if last is not None:
             page_problems.update({path: last.page_warnings[path] for path in kept if path in last.page_warnings})
         problems = list(dict.fromkeys(p for path, _ in pages for p in page_problems.get(path, ())))
@@ -314,6 +315,11 @@ class _IndexSources:
 
     def sections(self, path: str) -> list[Section]:
         return self.by_path[path]
+
+
+def _without_html(body: Body) -> Body:
+    """A body as a build without a cache needs it: its search sections (the page holds its HTML)."""
+    return replace(body, html="")
 
 
 def _unchanged(job: Job, changed: set[Dep], last: Site | Snapshot) -> bool:

@@ -34,8 +34,8 @@ class PageRenderer(Protocol):
     def render(self, job: Job) -> bytes: ...
 
 
-# Set in each worker process by its initializer: the renderer and jobs it inherited by fork.
-_inherited: tuple[PageRenderer, Sequence[Job]] | None = None
+# Set in each worker process by its initializer: the renderer, jobs and `slim` it inherited by fork.
+_inherited: tuple[PageRenderer, Sequence[Job], Callable[[Any], Any] | None] | None = None
 
 
 def available_cpus() -> int:
@@ -53,24 +53,27 @@ def can_fork() -> bool:
 
 
 def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | None = None,
-                 done: Callable[[int], None] = lambda count: None
+                 done: Callable[[int], None] = lambda count: None, slim: Callable[[Any], Any] | None = None
                  ) -> tuple[dict[str, bytes], dict[str, list[Problem]], dict[str, Any]]:
     """Every job's page, in job order, the problems first found rendering each page (by its
     path: a page kept next time carries its own), and the prose bodies the renderer rendered
-    or reused. `done(n)` hears of every n pages rendered (progress.py)."""
+    or reused, each passed through `slim` when given: what of a body is not needed (its HTML,
+    which the page holds already, when no cache keeps it) is dropped where it was rendered
+    instead of crossing to this process, 10 KB a page. `done(n)` hears of every n pages
+    rendered (progress.py)."""
     count = available_cpus() if workers is None else workers
     if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
         rendered: list[tuple[str, bytes]] = []
         problems: dict[str, list[Problem]] = {}
         for job in jobs:
-            _render_one(renderer, job, rendered, problems)
+            _render_one(renderer, job, rendered, problems, slim)
             done(1)
         return dict(rendered), problems, renderer.bodies
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
     files: dict[str, bytes] = {}
     problems = {}
     bodies = dict(renderer.bodies)
-    pool = _forking_pool(count, _inherit, (renderer, jobs))
+    pool = _forking_pool(count, _inherit, (renderer, jobs, slim))
     try:
         for pages, found, chunk_bodies in pool.map(_render_chunk, chunks):
             files.update(pages)
@@ -83,11 +86,13 @@ def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | Non
 
 
 def _render_one(renderer: PageRenderer, job: Job, pages: list[tuple[str, bytes]],
-                problems: dict[str, list[Problem]]) -> None:
+                problems: dict[str, list[Problem]], slim: Callable[[Any], Any] | None) -> None:
     known = len(renderer.problems)
     pages.append((job.path, renderer.render(job)))
     if len(renderer.problems) > known:
         problems[job.path] = renderer.problems[known:]
+    if slim is not None and job.path in renderer.bodies:
+        renderer.bodies[job.path] = slim(renderer.bodies[job.path])
 
 
 def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -137,18 +142,18 @@ def _call_inherited() -> Any:
     return function(*args)
 
 
-def _inherit(renderer: PageRenderer, jobs: Sequence[Job]) -> None:
+def _inherit(renderer: PageRenderer, jobs: Sequence[Job], slim: Callable[[Any], Any] | None) -> None:
     global _inherited
-    _inherited = (renderer, jobs)
+    _inherited = (renderer, jobs, slim)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
 
 
 def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], dict[str, list[Problem]], dict[str, Any]]:
     assert _inherited is not None
-    renderer, jobs = _inherited
+    renderer, jobs, slim = _inherited
     renderer.bodies = {}  # only this chunk's go back
     pages: list[tuple[str, bytes]] = []
     problems: dict[str, list[Problem]] = {}
     for i in indices:
-        _render_one(renderer, jobs[i], pages, problems)
+        _render_one(renderer, jobs[i], pages, problems, slim)
     return pages, problems, renderer.bodies

@@ -8,6 +8,7 @@ judge the content by the same rule (`_raise_if_failing`), so they report the sam
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections import Counter
 from contextlib import contextmanager
@@ -54,6 +55,11 @@ if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders
 RESAVE_SHARE = 100
 # Each page type's jobs by its name, as (path, deps, whether sitemap.xml lists it), in registry order.
 Listing = dict[str, list[tuple[str, frozenset[Dep], bool]]]
+# Above this many files the search index is made in this process once the site is written,
+# not in a forked one beside the writing: a forked process copies every page of memory it
+# reads (the model and the prose sections) or allocates into, about 500 MB at 20,000 pages,
+# and the writing it runs beside takes a few seconds.
+INDEX_BESIDE_MAX_FILES = 5000
 SITE_ADDRESSES = ("static", "assets", *INDEX_FILES, *HOST_FILES)  # what the pipeline writes besides the pages
 
 
@@ -152,7 +158,8 @@ class Pipeline:
         if fresh:
             engine = self._engine(handbook, cached)
             engine.prepare(fresh)
-            files, page_problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance)
+            files, page_problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance,
+                                                        None if self.cache else _for_search)
         if last is not None:
             page_problems.update({path: last.page_warnings[path] for path in kept if path in last.page_warnings})
         problems = list(dict.fromkeys(p for path, _ in pages for p in page_problems.get(path, ())))
@@ -403,6 +410,11 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
+def _for_search(body: Body) -> Body:
+    """A body as a build without a cache needs it: its search sections (the page holds its HTML)."""
+    return replace(body, key=b"", lookups=(), html="", headings=[])
+
+
 def _unchanged(job: Job, changed: set[Dep], last: Site | Snapshot) -> bool:
     return job.path in last.files and not (ALL in changed or ALL in job.deps or job.deps & changed)
 
@@ -452,7 +464,10 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
     pipeline = Pipeline(content, options)
     site = pipeline.run(progress=progress)
     check_output_folder(out_dir, content, site.handbook, options.force)  # its theme folder is known now
-    index = in_background(pipeline.cached_search_index, site)  # another core indexes while this one writes
+    if len(site.files) <= INDEX_BESIDE_MAX_FILES:
+        index = in_background(pipeline.cached_search_index, site)  # another core indexes while this one writes
+    else:  # here, once the site is written
+        index = functools.partial(pipeline.cached_search_index, site)
     try:
         update = SiteUpdate(out_dir, pipeline.cache.output(out_dir) if pipeline.cache else None)
         progress.stage("writing", unit="files")

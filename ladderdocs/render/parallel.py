@@ -10,6 +10,7 @@ finished first.
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -33,8 +34,8 @@ class PageRenderer(Protocol):
     def render(self, job: Job) -> bytes: ...
 
 
-# Set in each worker process by its initializer: the renderer and jobs it inherited by fork.
-_inherited: tuple[PageRenderer, Sequence[Job]] | None = None
+# Set in each worker process by its initializer: the renderer, jobs and `slim` it inherited by fork.
+_inherited: tuple[PageRenderer, Sequence[Job], Callable[[Any], Any] | None] | None = None
 
 
 def available_cpus() -> int:
@@ -52,25 +53,27 @@ def can_fork() -> bool:
 
 
 def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | None = None,
-                 done: Callable[[int], None] = lambda count: None
+                 done: Callable[[int], None] = lambda count: None, slim: Callable[[Any], Any] | None = None
                  ) -> tuple[dict[str, bytes], dict[str, list[Problem]], dict[str, Any]]:
     """Every job's page, in job order, the problems first found rendering each page (by its
     path: a page kept next time carries its own), and the prose bodies the renderer rendered
-    or reused. `done(n)` hears of every n pages rendered (progress.py)."""
+    or reused, each passed through `slim` when given: what of a body is not needed (its HTML,
+    which the page holds already, when no cache keeps it) is dropped where it was rendered
+    instead of crossing to this process, 10 KB a page. `done(n)` hears of every n pages
+    rendered (progress.py)."""
     count = available_cpus() if workers is None else workers
     if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
         rendered: list[tuple[str, bytes]] = []
         problems: dict[str, list[Problem]] = {}
         for job in jobs:
-            _render_one(renderer, job, rendered, problems)
+            _render_one(renderer, job, rendered, problems, slim)
             done(1)
         return dict(rendered), problems, renderer.bodies
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
     files: dict[str, bytes] = {}
     problems = {}
     bodies = dict(renderer.bodies)
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_inherit, initargs=(renderer, jobs))
+    pool = _forking_pool(count, _inherit, (renderer, jobs, slim))
     try:
         for pages, found, chunk_bodies in pool.map(_render_chunk, chunks):
             files.update(pages)
@@ -78,16 +81,18 @@ def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | Non
             problems.update(found)
             bodies.update(chunk_bodies)
     finally:  # on Ctrl-C, drop the chunks not started instead of rendering them all first
-        pool.shutdown(wait=True, cancel_futures=True)
+        _shut(pool)
     return files, problems, bodies
 
 
 def _render_one(renderer: PageRenderer, job: Job, pages: list[tuple[str, bytes]],
-                problems: dict[str, list[Problem]]) -> None:
+                problems: dict[str, list[Problem]], slim: Callable[[Any], Any] | None) -> None:
     known = len(renderer.problems)
     pages.append((job.path, renderer.render(job)))
     if len(renderer.problems) > known:
         problems[job.path] = renderer.problems[known:]
+    if slim is not None and job.path in renderer.bodies:
+        renderer.bodies[job.path] = slim(renderer.bodies[job.path])
 
 
 def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -96,16 +101,30 @@ def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
     Where forking is unsafe or there is one core, it runs here, when the result is asked for."""
     if available_cpus() < 2 or not can_fork():
         return functools.partial(function, *args)
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_inherit_call, initargs=(function, args))
+    pool = _forking_pool(1, _inherit_call, (function, args))
     future = pool.submit(_call_inherited)
 
     def result() -> T:
         try:
             return future.result()
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            _shut(pool)
     return result
+
+
+def _forking_pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    """Processes forked from this one, which share its memory until either writes to it. The
+    collector would write to every object the children inherit (its bookkeeping sits in each
+    object), copying nearly the whole heap into each: frozen, what exists now is never
+    collected, here or there, until `_shut`. The processes fork at the first task."""
+    gc.freeze()
+    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=initializer, initargs=initargs)
+
+
+def _shut(pool: ProcessPoolExecutor) -> None:
+    pool.shutdown(wait=True, cancel_futures=True)
+    gc.unfreeze()
 
 
 _inherited_call: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
@@ -123,18 +142,18 @@ def _call_inherited() -> Any:
     return function(*args)
 
 
-def _inherit(renderer: PageRenderer, jobs: Sequence[Job]) -> None:
+def _inherit(renderer: PageRenderer, jobs: Sequence[Job], slim: Callable[[Any], Any] | None) -> None:
     global _inherited
-    _inherited = (renderer, jobs)
+    _inherited = (renderer, jobs, slim)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
 
 
 def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], dict[str, list[Problem]], dict[str, Any]]:
     assert _inherited is not None
-    renderer, jobs = _inherited
+    renderer, jobs, slim = _inherited
     renderer.bodies = {}  # only this chunk's go back
     pages: list[tuple[str, bytes]] = []
     problems: dict[str, list[Problem]] = {}
     for i in indices:
-        _render_one(renderer, jobs[i], pages, problems)
+        _render_one(renderer, jobs[i], pages, problems, slim)
     return pages, problems, renderer.bodies

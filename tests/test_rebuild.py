@@ -276,3 +276,24 @@ def test_a_level_edit_reported_by_the_watcher_stats_no_page(handbook: Path, monk
     asked.clear()
     builder.run(rebuilt)
     assert (handbook / "pages" / "faq.md") in asked
+
+
+def test_a_body_edit_keeps_the_schema_answers_of_its_front_matter(handbook: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Checking a page's front matter again imports jsonschema and builds a validator (a third of
+    an edit build); a body edit leaves the front matter as it was, so its answers are kept. A
+    front matter edit is checked again, and its problem is reported."""
+    import ladderdocs.source.cache as cache_module
+
+    builder, site = first_build(handbook)
+    checked: list[str] = []
+    real = cache_module.check_schema
+    monkeypatch.setattr(cache_module, "check_schema", lambda doc, kind: checked.append(doc.name) or real(doc, kind))
+    edit(handbook, "pages/faq.md", "Someone who designs services.", "Someone who designs systems.")
+    rebuilt = builder.run(site)
+    assert "Someone who designs systems." in rebuilt.files["faq/index.html"].decode()
+    assert checked == []
+    edit(handbook, "pages/faq.md", "order: 2", "order: second")
+    with pytest.raises(ContentError) as failed:
+        builder.run(rebuilt)
+    assert [name for name in checked if name.endswith("faq.md")]
+    assert any(p.file.endswith("faq.md") and p.line == 3 for p in failed.value.problems), failed.value.problems

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import EXAMPLE, FIXTURES, MINI, load_model
 from ladderdocs.model.deps import (ALL, BANDS, MOBILITY, Dep, changed_deps, competency_dep, expectations_dep,
-                                   level_dep, page_dep, track_dep)
+                                   level_dep, lines_dep, page_dep, track_dep)
 from ladderdocs.model.entities import Band, Handbook, Level, Source, Text
 from ladderdocs.pages import levels
 from ladderdocs.pages.base import Job, PageType
@@ -30,13 +30,13 @@ def _text(text: Text) -> Text:
     return Text(f"{text.text} {MARK}".strip(), Source(text.source.file, text.source.line + 100))
 
 
-def _level(level: Level, keep_expectations: bool = False) -> Level:
+def _level(level: Level, keep_expectations: bool = False, keep_source: bool = False) -> Level:
     return replace(level, summary=_text(level.summary), scope=_text(level.scope),
                    examples=[_text(x) for x in level.examples] + [_text(Text("", level.source))],
                    expectations=level.expectations if keep_expectations else {
                        cid: [replace(e, text=f"{e.text} {MARK}", source=Source(e.source.file, e.source.line + 100))
                              for e in items] for cid, items in level.expectations.items()},
-                   source=Source(level.source.file, level.source.line + 100))
+                   source=level.source if keep_source else Source(level.source.file, level.source.line + 100))
 
 
 def _band(band: Band) -> Band:
@@ -51,7 +51,8 @@ def poisoned(hb: Handbook, keep: frozenset[Dep]) -> Handbook:
     tracks = [replace(t, summary=t.summary if track_dep(t.id) in keep else _text(t.summary),
                       off_ramps=t.off_ramps if track_dep(t.id) in keep else
                       [replace(r, description=_text(r.description)) for r in t.off_ramps],
-                      levels=[lv if level_dep(lv.id) in keep else _level(lv, expectations_dep(lv.id) in keep)
+                      levels=[lv if level_dep(lv.id) in keep else _level(lv, expectations_dep(lv.id) in keep,
+                                                                          lines_dep(lv.id) in keep)
                               for lv in t.levels])
               for t in hb.tracks]
     bands = [b if BANDS in keep or level_dep(b.level_id) in keep else _band(b) for b in hb.bands]

@@ -59,6 +59,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "home body": lambda r: edit(r, "pages/index.md", "Start with", "Begin with"),
     "level summary": lambda r: edit(r, "ladder/tracks/ic.yml", "Builds features.", "Ships features."),
     "level expectation": lambda r: edit(r, "ladder/tracks/ic.yml", "Reviews small changes.", "Reviews changes."),
+    "level summary a line longer": lambda r: edit(r, "ladder/tracks/ic.yml", "summary: Builds features.",
+                                                  "summary: >-\n      Builds features."),
     "expectation replaced below": lambda r: edit(  # 'senior-dev' then marks "Writes tested code." new
         r, "ladder/tracks/ic.yml", "Writes tested code.", "Pairs with others."),
     "level title": lambda r: edit(r, "ladder/tracks/ic.yml", "title: Developer", "title: Engineer"),
@@ -93,10 +95,10 @@ def test_a_prose_edit_renders_that_page_alone(handbook: Path) -> None:
 
 
 ABOUT_DEV = {"levels/index.html",  # lists every level with its summary
-             "levels/dev/index.html", "tracks/ic/index.html", "compare/index.html",
-             "compare/us/index.html", "parity/index.html", "parity/us/index.html", "diff/levels.js",
-             "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html", "embed/compare/index.html",
-             "embed/parity/us/index.html", "ladder.json"}
+             "levels/dev/index.html", "tracks/ic/index.html", "compare/index.html", "compare/us/index.html",
+             "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html", "ladder.json"}
+CITING_LINES = {"parity/index.html", "parity/us/index.html",  # findings cite where levels are written
+                "embed/compare/index.html", "embed/parity/us/index.html"}
 ABOVE_DEV = {"levels/senior-dev/index.html", "embed/levels/senior-dev/index.html",
              "diff/senior-dev--manager/index.html",  # senior-dev's marks and comparisons look below it
              "competencies/coding/index.html", "competencies/leading/index.html"}  # they show expectations alone
@@ -105,8 +107,9 @@ TOOLS_ON_DEV = {"case/dev/index.html", "case/senior-dev/index.html",  # a case l
                 "switch/manager/index.html"}                              # it starts and lands (senior-dev)
 
 
-@pytest.mark.parametrize("change, rendered", [("level summary", ABOUT_DEV),
-                                              ("level expectation", ABOUT_DEV | ABOVE_DEV | TOOLS_ON_DEV)])
+@pytest.mark.parametrize("change, rendered", [
+    ("level summary", ABOUT_DEV),
+    ("level expectation", ABOUT_DEV | {"diff/levels.js"} | ABOVE_DEV | TOOLS_ON_DEV)])
 def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path, change: str,
                                                                          rendered: set[str]) -> None:
     """The 'dev' level, below 'senior-dev' on the ic track: what the level above and the
@@ -114,6 +117,14 @@ def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook
     builder, site = first_build(handbook)
     EDITS[change](handbook)
     assert set(builder.run(site).rendered) == rendered
+
+
+def test_a_level_edit_that_moves_the_lines_below_renders_what_cites_them(handbook: Path) -> None:
+    """Parity findings cite the line a level is written on: an edit that moves the levels below
+    it renders the pages of findings again, one that keeps every line leaves them alone."""
+    builder, site = first_build(handbook)
+    EDITS["level summary a line longer"](handbook)
+    assert CITING_LINES <= set(builder.run(site).rendered)
 
 
 def test_a_title_change_renders_every_page(handbook: Path) -> None:
@@ -276,3 +287,24 @@ def test_a_level_edit_reported_by_the_watcher_stats_no_page(handbook: Path, monk
     asked.clear()
     builder.run(rebuilt)
     assert (handbook / "pages" / "faq.md") in asked
+
+
+def test_a_body_edit_keeps_the_schema_answers_of_its_front_matter(handbook: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Checking a page's front matter again imports jsonschema and builds a validator (a third of
+    an edit build); a body edit leaves the front matter as it was, so its answers are kept. A
+    front matter edit is checked again, and its problem is reported."""
+    import ladderdocs.source.cache as cache_module
+
+    builder, site = first_build(handbook)
+    checked: list[str] = []
+    real = cache_module.check_schema
+    monkeypatch.setattr(cache_module, "check_schema", lambda doc, kind: checked.append(doc.name) or real(doc, kind))
+    edit(handbook, "pages/faq.md", "Someone who designs services.", "Someone who designs systems.")
+    rebuilt = builder.run(site)
+    assert "Someone who designs systems." in rebuilt.files["faq/index.html"].decode()
+    assert checked == []
+    edit(handbook, "pages/faq.md", "order: 2", "order: second")
+    with pytest.raises(ContentError) as failed:
+        builder.run(rebuilt)
+    assert [name for name in checked if name.endswith("faq.md")]
+    assert any(p.file.endswith("faq.md") and p.line == 3 for p in failed.value.problems), failed.value.problems

@@ -8,6 +8,7 @@ entity's own content:
 
     ("level", id)       summary, scope, expectations, examples and the level's bands
     ("expectations", id) the level's expectations alone: what the levels above compare with
+    ("lines", id)       where the level is written (file and line): what a parity finding cites
     ("track", id)       summary and off-ramps
     ("competency", id)  description
     ("page", rel)       a prose page's front matter and body
@@ -40,6 +41,10 @@ def level_dep(level_id: str) -> Dep:
 
 def expectations_dep(level_id: str) -> Dep:
     return ("expectations", level_id)
+
+
+def lines_dep(level_id: str) -> Dep:
+    return ("lines", level_id)
 
 
 def track_dep(track_id: str) -> Dep:
@@ -95,6 +100,8 @@ def changed_deps(old: Handbook, new: Handbook) -> set[Dep]:
             changed.add(level_dep(level_id))
             if level.expectations != before.expectations:
                 changed.add(expectations_dep(level_id))
+            if level.source != before.source:
+                changed.add(lines_dep(level_id))
     old_bands, new_bands = _bands_by_level(old), _bands_by_level(new)
     for level_id in old_bands.keys() | new_bands.keys():
         if old_bands.get(level_id) != new_bands.get(level_id):

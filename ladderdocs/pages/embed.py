@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from ladderdocs.model.deps import BANDS, level_dep, track_dep, up_to
+from ladderdocs.model.deps import BANDS, lines_dep, track_dep, up_to
 from ladderdocs.model.entities import Band, Handbook, Level, Track, Zone
 from ladderdocs.model.queries import bands_of, equivalents
 from ladderdocs.pages.base import PageJob, PageType
@@ -56,7 +56,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
     listed = widgets(hb, facts.messages)
     groups = [(name, [w for w in listed if w.group == name]) for name in dict.fromkeys(w.group for w in listed)]
-    every_level = frozenset(level_dep(lv) for lv in hb.level_by_id)
+    every_level = frozenset(lines_dep(lv) for lv in hb.level_by_id)
     yield PageJob(f"{URL}index.html", "embed/index.html",
                   {"widget_groups": groups, "site_base": hb.settings.site_address}, frozenset())
     yield PageJob("embed/compare/index.html", "embed/compare.html",

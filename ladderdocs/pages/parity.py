@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ladderdocs.checks.parity import Finding, Gap, Tally, is_stale, tallies
-from ladderdocs.model.deps import BANDS, level_dep
+from ladderdocs.model.deps import BANDS, lines_dep
 from ladderdocs.model.entities import Band, Handbook, Level, Track, Zone
 from ladderdocs.pages.base import NavEntry, PageJob, PageType
 from ladderdocs.pages.chart import band_chart
@@ -133,7 +133,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
     found = facts.findings
     by_zone = [(None, [f for f in found if f.zone_id is None])] + [
         (zone, [f for f in found if f.zone_id == zone.id]) for zone in hb.zones]
-    shows = frozenset({BANDS, *(level_dep(lv) for lv in hb.level_by_id)})  # findings cite level lines
+    shows = frozenset({BANDS, *(lines_dep(lv) for lv in hb.level_by_id)})  # findings cite level lines
     anchors = {f: f"finding-{i}" for i, f in enumerate(found, 1)}
     where = {f: f.where(hb.root) for f in found}
     tolerance = hb.settings.parity.tolerance_percent

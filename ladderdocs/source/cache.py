@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from ladderdocs.errors import Problem
 from ladderdocs.source.load import Document, PageSource, RawHandbook
-from ladderdocs.source.schema import check_schema
+from ladderdocs.source.schema import SCHEMAS, check_schema
 
 T = TypeVar("T")
 StatKey = tuple[int, int, int, int]
@@ -48,7 +48,10 @@ class ParseCache:
         key = _stat_key(path)
         if entry is None or entry[0] != key:
             found: list[Problem] = []
-            entry = (key, parse(path, found), found)
+            parsed = parse(path, found)
+            if entry is not None:
+                self._carry_schema(entry[1], parsed)
+            entry = (key, parsed, found)
             self._files[name] = entry
             self.fresh += 1
         problems.extend(entry[2])
@@ -63,6 +66,19 @@ class ParseCache:
             entry = (doc, check_schema(doc, kind))
             self._schema[(id(doc), kind)] = entry
         return list(entry[1])
+
+    def _carry_schema(self, old: Any, new: Any) -> None:
+        """A file parsed again into an equal document (a page whose body alone changed keeps
+        its front matter) keeps its schema answers: they depend on nothing else, and checking
+        again would import jsonschema and build a validator for the same answer."""
+        old_doc = old.meta if isinstance(old, PageSource) else old
+        new_doc = new.meta if isinstance(new, PageSource) else new
+        if not isinstance(old_doc, Document) or not isinstance(new_doc, Document) or old_doc != new_doc:
+            return
+        for kind in SCHEMAS:
+            entry = self._schema.get((id(old_doc), kind))
+            if entry is not None and entry[0] is old_doc:
+                self._schema[(id(new_doc), kind)] = (new_doc, entry[1])
 
     def forget(self, paths: Iterable[Path], only_these: bool = False) -> None:
         """Drop what the watcher saw change: a file system with coarse timestamps may hide an edit.

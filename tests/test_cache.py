@@ -20,6 +20,7 @@ from conftest import EXAMPLE, REPO, load_model, run_cli, tree_bytes
 from ladderdocs.model.deps import ALL, changed_deps
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.registry import PAGE_TYPES
+from ladderdocs.errors import ContentError
 from ladderdocs.outputs.write import MARKER, TEMP
 from ladderdocs.render import cache as render_cache
 from ladderdocs.render.cache import CACHE_DIR, TAG
@@ -327,3 +328,23 @@ def test_a_build_killed_before_its_search_index_was_kept_leaves_no_stale_index(
     assert not unchanged.rendered
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
     assert "zymurgy" in "".join(data.decode() for rel, data in tree_bytes(site).items() if rel.startswith("search"))
+
+
+def test_a_page_edited_just_before_a_build_keeps_its_front_matter_s_schema_answers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page being edited has always just changed, so its stat is never trusted and it is
+    parsed again; when its front matter is what it was, checking it again would import
+    jsonschema and build a validator (a third of an edit build) for the same answer."""
+    content = copy(tmp_path)
+    build(content, tmp_path / "site", cached(content))
+    EDITS["prose page"](content)
+    checked: list[str] = []
+    real = parse_cache.check_schema
+    monkeypatch.setattr(parse_cache, "check_schema", lambda doc, kind: checked.append(doc.name) or real(doc, kind))
+    site = Pipeline(content, cached(content)).run()
+    assert "These are the few questions" in site.files["faq/index.html"].decode()
+    assert checked == []
+    edit(content / "pages" / "faq.md", "order: 50", "order: fifty")
+    with pytest.raises(ContentError):
+        Pipeline(content, cached(content)).run()
+    assert [name for name in checked if name.endswith("faq.md")]

@@ -25,6 +25,9 @@ from ladderdocs.source.schema import SCHEMAS, check_schema
 T = TypeVar("T")
 StatKey = tuple[int, int, int, int]
 SETTLED_S = 2  # coarser than any file system's timestamps (FAT's are 2 s)
+# The stat kept for a file changed too lately to trust its stat: it is parsed again, but its
+# schema answers still serve a parse equal to it (the page being edited keeps its front matter).
+UNSETTLED: StatKey = (-1, -1, -1, -1)
 
 
 class ParseCache:
@@ -97,8 +100,9 @@ class ParseCache:
 
 
     def export(self) -> tuple[str, list[tuple[str, StatKey, Any, list[Problem], dict[str, list[Problem]]]]]:
-        """What the build cache keeps: every settled file's parse with its schema answers,
-        under the working directory the file names in messages are relative to."""
+        """What the build cache keeps: every file's parse with its schema answers (a file that
+        had not settled, with UNSETTLED for its stat), under the working directory the file
+        names in messages are relative to."""
         self.fresh = 0
         settled = self._started - SETTLED_S * 1_000_000_000
         answers: dict[int, dict[str, list[Problem]]] = {}
@@ -107,8 +111,9 @@ class ParseCache:
         kept = []
         for name, (key, parsed, problems) in self._files.items():
             doc = parsed.meta if isinstance(parsed, PageSource) else parsed
-            if id(doc) in self._alive and key[0] < settled and key[1] < settled:  # not a file since deleted
-                kept.append((name, key, parsed, problems, answers.get(id(doc), {})))
+            if id(doc) in self._alive:  # not a file since deleted
+                kept.append((name, key if key[0] < settled and key[1] < settled else UNSETTLED, parsed, problems,
+                             answers.get(id(doc), {})))
         return os.getcwd(), kept
 
     def restore(self, exported: Any) -> None:

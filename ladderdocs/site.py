@@ -306,6 +306,8 @@ class Pipeline:
         nothing is written when it is the cached one again."""
         if self.cache is None:
             return
+        if self.bytecode is not None:  # the templates it compiled, kept only now that the build is good
+            self.bytecode.save()
         if self.parsed.fresh and self.parsed.fresh * RESAVE_SHARE >= len(self.parsed):
             self.cache.save_parses(self.parsed.export())
         if not site.rendered and site.index is not None:

@@ -78,6 +78,7 @@ class MemoryBytecodeCache(BytecodeCache):
 
     def __init__(self, store: CodeStore | None = None) -> None:
         self._code: dict[str, bytes] = {}
+        self._unsaved: list[str] = []  # compiled since the last save: a build that fails keeps none on disk
         self.store = store
 
     def load_bytecode(self, bucket: Bucket) -> None:
@@ -89,9 +90,15 @@ class MemoryBytecodeCache(BytecodeCache):
             bucket.bytecode_from_string(self._code[bucket.key])
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._code[bucket.key] = code = bucket.bytecode_to_string()
+        self._code[bucket.key] = bucket.bytecode_to_string()
+        self._unsaved.append(bucket.key)
+
+    def save(self) -> None:
+        """Keep what was compiled in `store`, once the build it served succeeded."""
         if self.store is not None:
-            self.store.save_template_code(bucket.key, code)
+            for key in dict.fromkeys(self._unsaved):
+                self.store.save_template_code(key, self._code[key])
+        self._unsaved = []
 
 
 class Engine:

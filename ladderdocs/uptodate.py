@@ -115,9 +115,8 @@ def keep_record(build: Build, content: Path, theme: Path | None, promotions: Pat
            for _, own, led in found for stat in (own, led)):
         build.path.unlink(missing_ok=True)
         return
-    marker = os.stat(out / MARKER)
     outputs = {rel: state[0] for rel, state in manifest.items()}
-    outputs[MARKER] = (marker.st_size, marker.st_mtime_ns, marker.st_ctime_ns, marker.st_ino)
+    outputs[MARKER] = _key(os.stat(out / MARKER))
     _write(build.path, Record(code_signature(), found, build.git, str(theme) if theme else None, outputs, said))
 
 
@@ -188,7 +187,7 @@ def _outputs(out: Path) -> dict[str, StatKey] | None:
     needed = {rel[:i] for rel in files for i, char in enumerate(rel) if char == "/"}
     if strays or folders != needed:
         return None
-    return {rel: (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for rel, s in files.items()}
+    return {rel: _key(stat) for rel, stat in files.items()}
 
 
 def _read(path: Path) -> Record | None:

@@ -310,3 +310,18 @@ def test_a_warm_index_finds_the_new_title_a_ladder_string_refers_to(tmp_path: Pa
     assert "Ask a Staff Quokka. The quality" in index["texts"]
     for name in search.INDEX_FILES:
         assert (tmp_path / "site" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
+
+
+def test_a_line_break_in_a_doc_never_shifts_the_columns() -> None:
+    """Each column is one line per doc, joined in one go (outputs/search_index.py _column):
+    a heading or text that holds a line break must still take exactly one line."""
+    from ladderdocs.pages.base import SearchDoc, SearchEntry, SearchGroup
+
+    group = SearchGroup("Levels")
+    entries = [SearchEntry(group, "a/", "A", "", [SearchDoc("one", "Two\nlines", "first\nsecond"),
+                                                  SearchDoc("", "", "plain")]),
+               SearchEntry(group, "b/", "B", "", [SearchDoc("x", "Plain", "third")])]
+    core, excerpts, _ = search.index_data(entries, True)
+    assert core["headings"].split("\n") == ["Two lines", "", "Plain"]
+    assert core["texts"].split("\n") == ["first second", "plain", "third"]
+    assert excerpts.split("\n") == ["", "", ""]

@@ -325,3 +325,17 @@ def test_a_line_break_in_a_doc_never_shifts_the_columns() -> None:
     assert core["headings"].split("\n") == ["Two lines", "", "Plain"]
     assert core["texts"].split("\n") == ["first second", "plain", "third"]
     assert excerpts.split("\n") == ["", "", ""]
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=40), st.text(max_size=12))
+@example("Section 1: plan & ship", "section-1-plan--ship")
+@example("a.b", "a.b")
+def test_an_anchor_is_left_to_the_browser_only_when_its_slug_rebuilds_it(heading: str, other: str) -> None:
+    """'^' tells search.js to make the anchor from the heading as the page's slugify made it;
+    any other anchor is written out, so a hit never lands on a missing id."""
+    from mdit_py_plugins.anchors.index import slugify
+
+    heading = heading.strip()  # as a page's headings come
+    slug = slugify(heading)
+    for anchor in (slug, other):
+        assert search.stored_anchor(anchor, heading) == ("^" if anchor and anchor == slug else anchor)

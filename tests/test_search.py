@@ -258,7 +258,7 @@ def test_an_index_made_from_the_last_ones_terms_equals_one_made_from_scratch() -
     def edited_doc(entry_at: int, doc_at: int, **change: str) -> list:
         entry = entries[entry_at]
         docs = list(entry.docs)
-        docs[doc_at] = replace(docs[doc_at], **change)
+        docs[doc_at] = docs[doc_at]._replace(**change)
         return [*entries[:entry_at], replace(entry, docs=docs), *entries[entry_at + 1:]]
 
     first = entries[prose].docs[1]

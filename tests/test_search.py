@@ -258,7 +258,7 @@ def test_an_index_made_from_the_last_ones_terms_equals_one_made_from_scratch() -
     def edited_doc(entry_at: int, doc_at: int, **change: str) -> list:
         entry = entries[entry_at]
         docs = list(entry.docs)
-        docs[doc_at] = replace(docs[doc_at], **change)
+        docs[doc_at] = docs[doc_at]._replace(**change)
         return [*entries[:entry_at], replace(entry, docs=docs), *entries[entry_at + 1:]]
 
     first = entries[prose].docs[1]
@@ -310,3 +310,32 @@ def test_a_warm_index_finds_the_new_title_a_ladder_string_refers_to(tmp_path: Pa
     assert "Ask a Staff Quokka. The quality" in index["texts"]
     for name in search.INDEX_FILES:
         assert (tmp_path / "site" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
+
+
+def test_a_line_break_in_a_doc_never_shifts_the_columns() -> None:
+    """Each column is one line per doc, joined in one go (outputs/search_index.py _column):
+    a heading or text that holds a line break must still take exactly one line."""
+    from ladderdocs.pages.base import SearchDoc, SearchEntry, SearchGroup
+
+    group = SearchGroup("Levels")
+    entries = [SearchEntry(group, "a/", "A", "", [SearchDoc("one", "Two\nlines", "first\nsecond"),
+                                                  SearchDoc("", "", "plain")]),
+               SearchEntry(group, "b/", "B", "", [SearchDoc("x", "Plain", "third")])]
+    core, excerpts, _ = search.index_data(entries, True)
+    assert core["headings"].split("\n") == ["Two lines", "", "Plain"]
+    assert core["texts"].split("\n") == ["first second", "plain", "third"]
+    assert excerpts.split("\n") == ["", "", ""]
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=40), st.text(max_size=12))
+@example("Section 1: plan & ship", "section-1-plan--ship")
+@example("a.b", "a.b")
+def test_an_anchor_is_left_to_the_browser_only_when_its_slug_rebuilds_it(heading: str, other: str) -> None:
+    """'^' tells search.js to make the anchor from the heading as the page's slugify made it;
+    any other anchor is written out, so a hit never lands on a missing id."""
+    from mdit_py_plugins.anchors.index import slugify
+
+    heading = heading.strip()  # as a page's headings come
+    slug = slugify(heading)
+    for anchor in (slug, other):
+        assert search.stored_anchor(anchor, heading) == ("^" if anchor and anchor == slug else anchor)

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, product
 from typing import Callable, Iterable, Sequence
 
 from ladderdocs.pages.base import SearchEntry
@@ -129,8 +129,8 @@ def _table() -> list[str]:
     if not _TABLE:  # every number of one, two and three characters, in order (_encode_number's digits)
         last, more = ALPHABET[:32], ALPHABET[32:]
         _TABLE.extend(last)
-        _TABLE.extend(high + low for high in more[1:] for low in last)
-        _TABLE.extend(high + middle + low for high in more[1:] for middle in more for low in last)
+        _TABLE.extend(map("".join, product(more[1:], last)))
+        _TABLE.extend(map("".join, product(more[1:], more, last)))
     return _TABLE
 
 
@@ -180,16 +180,24 @@ def decode_ids(encoded: str) -> list[int]:
     return ids
 
 
-_SLUG_DROPPED = re.compile(r"[^\w\u4e00-\u9fff\- ]")  # mdit_py_plugins.anchors' slugify, compiled once
+_SLUG_DROPPED = re.compile(r"[^\w\u4e00-\u9fff\- ]")  # mdit_py_plugins.anchors' slugify
+# The ASCII characters it drops, for bytes.translate: half the time of the pattern, per heading
+_SLUG_DROPPED_ASCII = bytes(c for c in range(128) if _SLUG_DROPPED.match(chr(c)))
 
 
 def stored_anchor(anchor: str, heading: str) -> str:
     """'^' where the browser can rebuild the anchor from the heading (plain ASCII slug), else it."""
-    return "^" if anchor and heading.isascii() and _SLUG_DROPPED.sub("", heading.lower().replace(" ", "-")) == anchor \
+    if not (anchor and anchor.isascii() and heading.isascii()):  # no ASCII heading slugs to another anchor
+        return anchor
+    return "^" if heading.lower().replace(" ", "-").encode().translate(None, _SLUG_DROPPED_ASCII) == anchor.encode() \
         else anchor
 
 
 def _column(values: Iterable[str]) -> str:
+    values = list(values)
+    joined = "\n".join(values)  # in C: a value seldom holds a line break of its own
+    if joined.count("\n") <= len(values) - 1:
+        return joined
     return "\n".join(value.replace("\n", " ") for value in values)
 
 
@@ -332,8 +340,11 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
     contexts = [entry_of_url[doc.context] if doc.context else -1 for _, doc in docs]
     # in the order JavaScript compares strings (UTF-16 code units), for its binary search
     vocabulary = sorted(found.postings, key=lambda t: t.encode("utf-16-be"))
-    shown = [excerpt(doc.text, EXPECTATION_CHARS if context >= 0 else EXCERPT_CHARS)
+    shown = [doc.text if len(doc.text) <= EXCERPT_CHARS else excerpt(doc.text, EXPECTATION_CHARS if context >= 0
+                                                                       else EXCERPT_CHARS)
              for (_, doc), context in zip(docs, contexts)]
+    anchor_keys = [(doc.anchor, doc.heading) for _, doc in docs]
+    anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
     prose = [entries[i].group.excerpts_later for i, _ in docs]
     core = {
         "version": FORMAT_VERSION,
@@ -342,7 +353,7 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
         "groups": [[translate(group.label), group.text_weight] for group in groups],
         "entries": [[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries],
         "docCounts": encode_numbers(len(e.docs) for e in entries),
-        "anchors": _column(stored_anchor(doc.anchor, doc.heading) for _, doc in docs),
+        "anchors": _column(map(anchor_of.__getitem__, anchor_keys)),
         "headings": _column(doc.heading for _, doc in docs),
         "contexts": encode_numbers(context + 1 for context in contexts),
         "texts": _column("" if is_prose else text for text, is_prose in zip(shown, prose)),

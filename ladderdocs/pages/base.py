@@ -8,7 +8,7 @@ Python, or a file made by a function (ladder.json). Each job names the keys of w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Protocol, Union
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Union
 
 from ladderdocs.model.deps import ALL, Dep
 from ladderdocs.model.entities import Handbook, Page
@@ -70,9 +70,9 @@ class SearchGroup:
     excerpts_later: bool = False  # long prose: its excerpts come in a second file, after the first results
 
 
-@dataclass(frozen=True)
-class SearchDoc:
-    """One searchable part of a page: a hit links to its anchor."""
+class SearchDoc(NamedTuple):
+    """One searchable part of a page: a hit links to its anchor. A named tuple, not a frozen
+    dataclass: an index makes one per section of every page (14,000 at 2,000 pages), in half the time."""
 
     anchor: str
     heading: str

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import shutil
+import tempfile
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -34,7 +36,7 @@ from ladderdocs.pages.base import Job, PageJob, PageType, SearchEntry
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses, views
 from ladderdocs.progress import Progress, Silent
-from ladderdocs.render.cache import Body, BuildCache, SiteFiles, Snapshot, StoreDamaged, Where, entry_of
+from ladderdocs.render.cache import Body, BuildCache, PageSink, SiteFiles, Snapshot, StoreDamaged, Where, entry_of
 from ladderdocs.render.parallel import in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
 from ladderdocs.source.cache import ParseCache
@@ -80,8 +82,8 @@ class Site:
     notes: tuple[str, ...] = ()  # what the author should know that is no problem (why there is no changes/ page)
     page_warnings: dict[str, list[Problem]] = field(default_factory=dict)  # found rendering each page: a kept
     # page's warnings are reported again, so a warm `--strict` build fails where a cold one does
-    digests: dict[str, bytes] = field(default_factory=dict)  # sha256 of the files kept from the last site, where
-    # known: comparing the output folder with its manifest then hashes none of them
+    digests: dict[str, bytes] = field(default_factory=dict)  # sha256 of the files kept from the last site or put
+    # in the page store, where known: comparing the output folder with its manifest then hashes none of them
     listing: Listing = field(default_factory=dict)  # each page type's jobs: an edit lists only the types it reaches
 
 
@@ -100,6 +102,7 @@ class Pipeline:
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
         if self.cache is not None:
             self.parsed.restore(self.cache.parses())
+        self.sink = self.cache.sink() if self.cache else None  # where render workers put their pages
         self._bodies: dict[str, Body] = {}  # the prose bodies the last run rendered, for the cache
         self._kept_bodies: list[str] = []  # the pages whose cached bodies stay good
         self._new_bodies = 0  # how many of them the last run rendered
@@ -160,7 +163,7 @@ class Pipeline:
             engine = self._engine(handbook, cached)
             engine.prepare(fresh)
             rendered, page_problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance,
-                                                           None if self.cache else _for_search)
+                                                           None if self.cache else _for_search, self.sink)
         if last is not None:
             page_problems.update({path: last.page_warnings[path] for path in kept if path in last.page_warnings})
         problems = list(dict.fromkeys(p for path, _ in pages for p in page_problems.get(path, ())))
@@ -185,7 +188,8 @@ class Pipeline:
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
         index = last.index if last is not None and last.index is not None and same_handbook else None
         digests = {path: last.digests[path] for path in kept if path in last.digests} if last is not None else {}
-        return Site(handbook, facts, SiteFiles(files, self.cache.folder if self.cache else None),
+        digests.update({path: entry[3] for path, entry in rendered.items() if not isinstance(entry, bytes)})
+        return Site(handbook, facts, SiteFiles(files, self.sink.folder if self.sink else None),
                     [p for p in warnings + problems if p.severity == "warning"],
                     facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes),
                     page_problems, digests, listing)
@@ -479,22 +483,41 @@ def check_output_folder(out_dir: Path, content: Path, handbook: Handbook | None,
 
 def build(content: Path, out_dir: Path, options: Options = Options(), progress: Progress = Silent()) -> Site:
     """The site written to `out_dir`, which is updated in place (outputs/write.py); on a content
-    problem nothing is written. `progress` hears of each stage (progress.py)."""
+    problem nothing is written. `progress` hears of each stage (progress.py). Without a cache,
+    the pages render workers put in the temporary store are not readable from the returned
+    site's `files` (they are in `out_dir`)."""
     begun = Build.begin(options.cache, content, out_dir, options.output_key()) if options.cache else None
     recover(out_dir.absolute())  # a build of an earlier version killed mid-swap left the site aside: put it back
     check_output_folder(out_dir, content, None, options.force)
     pipeline = Pipeline(content, options)
-    try:
-        site, manifest, index_files = _run_and_write(pipeline, out_dir, options, progress)
-    except StoreDamaged:  # a kept page the cache could not give back: every page rendered, as a cold build
-        pipeline.forget_cached_site()
-        site, manifest, index_files = _run_and_write(pipeline, out_dir, options, progress)
+    with _page_store(pipeline):
+        try:
+            site, manifest, index_files = _run_and_write(pipeline, out_dir, options, progress)
+        except StoreDamaged:  # a kept page the cache could not give back: every page rendered, as a cold build
+            pipeline.forget_cached_site()
+            site, manifest, index_files = _run_and_write(pipeline, out_dir, options, progress)
     if pipeline.cache is not None:
         pipeline.cache.save_output(out_dir, manifest)
         pipeline.remember_index(index_files)
     if begun is not None:  # the next build over the same input need not run (uptodate.py)
         keep_record(begun, content, site.handbook.settings.theme, options.promotions, manifest, out_dir, said_of(site))
     return site
+
+
+@contextmanager
+def _page_store(pipeline: Pipeline) -> Iterator[None]:
+    """Without a cache, a temporary page store for the render workers, removed once the site is
+    written: the pages need not all be in this process's memory at once."""
+    if pipeline.sink is not None:
+        yield
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ladderdocs-pages-"))
+    pipeline.sink = PageSink(folder, "pages")
+    try:
+        yield
+    finally:
+        pipeline.sink = None
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run_and_write(pipeline: Pipeline, out_dir: Path, options: Options, progress: Progress

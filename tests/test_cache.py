@@ -420,3 +420,45 @@ def test_the_page_store_stays_small_over_many_edits(tmp_path: Path, monkeypatch:
     shutil.rmtree(site)
     assert not build(content, site, cached(content)).rendered  # every page from the store
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+# A fresh process (the test process may run threads, and then renders serially), with render
+# workers for any number of pages: the example is smaller than PARALLEL_MIN_JOBS.
+WORKERS_BUILD = """
+import sys
+from pathlib import Path
+from ladderdocs.render import parallel
+from ladderdocs.site import Options, build
+assert parallel.can_fork()
+parallel.PARALLEL_MIN_JOBS = 1
+content, out, cache = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+site = build(content, out, Options(cache=Path(cache) if cache else None, workers=2))
+pages = [path for path in site.files if path.endswith(".html")]
+print(len(site.rendered), sum(isinstance(site.files.entries[path], bytes) for path in pages))
+"""
+
+
+@pytest.mark.parametrize("with_cache", [True, False])
+def test_render_workers_put_their_pages_in_the_store_and_the_site_is_a_serial_build_s(
+        tmp_path: Path, with_cache: bool) -> None:
+    """Render workers write each page into a segment of their own and send back where it is, so
+    the process that writes the site never holds every page's bytes; without a cache the store
+    is a temporary folder, removed once the site is written. The site is a serial build's."""
+    content, site, temp = copy(tmp_path), tmp_path / "site", tmp_path / "temp"
+    temp.mkdir()
+    cache = str(content.parent / CACHE_DIR) if with_cache else ""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)}
+    result = subprocess.run([sys.executable, "-c", WORKERS_BUILD, str(content), str(site), cache],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    rendered, held = map(int, result.stdout.split())
+    assert rendered > 80 and held == 0  # every page rendered, none of their bytes in this process
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    assert list(temp.iterdir()) == []
+    assert len(segments(content)) == (3 if with_cache else 0)  # each worker's, and the static files'
+    if with_cache:
+        EDITS["prose page"](content)
+        result = subprocess.run([sys.executable, "-c", WORKERS_BUILD, str(content), str(tmp_path / "new"), cache],
+                                capture_output=True, text=True, timeout=300, env=env)
+        assert result.returncode == 0 and result.stdout.split()[0] == "1", result.stderr
+        assert tree_bytes(tmp_path / "new") == cold(content, tmp_path / "cold")

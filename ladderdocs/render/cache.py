@@ -30,6 +30,7 @@ import os
 import pickle
 import shutil
 import sys
+import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -53,6 +54,7 @@ _MAGIC = b"ladderdocs-cache 1\n"
 _LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
 _KEEP_STAMPS = 4  # sites of this many option sets are kept (public and internal, file mode...)
 _MAX_SEGMENTS = 16  # above this many, the live pages of all but the largest segment are written into the new one
+_ORPHAN_S = 3600  # a segment no saved site uses, left this long, is a killed build's (a running one's is younger)
 Where = tuple[str, int, int, bytes]  # a page in the store: its segment, offset, length and sha256
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -151,13 +153,23 @@ class BuildCache:
         stored = self._store(snapshot.files, snapshot.digests)
         if stored is None:
             return
-        self._write(f"site-{self.stamp}", replace(snapshot, files={}, token=self._token, stored=stored))
+        if not self._write(f"site-{self.stamp}", replace(snapshot, files={}, token=self._token, stored=stored)):
+            return
+        replaced = {where[0] for where in self._stored.values()}
         self._stored = {where[3]: where for where in stored.values()}
         used = {where[0] for where in stored.values()}
-        for segment in self.folder.glob(f"pages-{self.stamp}-*"):
-            if segment.name not in used:
-                segment.unlink(missing_ok=True)
+        for segment in self.folder.glob(f"pages-{self.stamp}-*"):  # not a running build's (render workers')
+            try:
+                if segment.name not in used and (segment.name in replaced
+                                                  or segment.stat().st_mtime < time.time() - _ORPHAN_S):
+                    segment.unlink()
+            except OSError:
+                pass
         self._prune()
+
+    def sink(self) -> PageSink:
+        """Where render workers put the pages they render: into segments of this store."""
+        return PageSink(self.folder, f"pages-{self.stamp}")
 
     def forget_site(self) -> None:
         """Trust no page of the store read so far: the next site saved puts every page in a new segment."""
@@ -239,9 +251,9 @@ class BuildCache:
     def _read(self, name: str) -> Any:
         return read_pickle(self.folder / name)
 
-    def _write(self, name: str, value: Any) -> None:
+    def _write(self, name: str, value: Any) -> bool:
         """Best effort: a cache that cannot be written makes the next build slower, never wrong."""
-        write_pickle(self.folder / name, value)
+        return write_pickle(self.folder / name, value)
 
     def _prune(self) -> None:
         """Drop the files of stamps not built lately (older code, options not used for a while)
@@ -319,6 +331,42 @@ class SiteFiles(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+class PageSink:
+    """A page store's segment for each process that puts pages in it: render workers write the
+    pages they render there and send back only where each is, so the process that writes the
+    site never holds every page's bytes (420 MB at 20,000 pages). A page that cannot be written
+    there is kept as bytes."""
+
+    def __init__(self, folder: Path, prefix: str):
+        self.folder = folder
+        self.prefix = prefix
+        self._pid = 0  # of the process `_file` is open in: a forked worker opens its own
+        self._file: BinaryIO | None = None
+        self._name = ""
+        self._offset = 0
+
+    def put(self, data: bytes) -> bytes | Where:
+        try:
+            if self._pid != os.getpid():
+                self._pid, self._file = os.getpid(), None
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._name, self._offset = f"{self.prefix}-{os.urandom(6).hex()}", 0
+                self._file = open(self.folder / self._name, "wb")
+            if self._file is None:  # this process could not open its segment
+                return data
+            self._file.write(data)
+        except OSError:
+            return data
+        where = (self._name, self._offset, len(data), hashlib.sha256(data).digest())
+        self._offset += len(data)
+        return where
+
+    def flush(self) -> None:
+        """Before the places of the pages put are sent back: a worker ends without closing its file."""
+        if self._file is not None and self._pid == os.getpid():
+            self._file.flush()
 
 
 def entry_of(files: Mapping[str, bytes], path: str) -> bytes | Where:

@@ -102,7 +102,7 @@ class Pipeline:
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
         if self.cache is not None:
             self.parsed.restore(self.cache.parses())
-        self.sink = self.cache.sink() if self.cache else None  # where render workers put their pages
+        self.sink: PageSink | None = None  # where render workers put their pages (build's: see _page_store)
         self._bodies: dict[str, Body] = {}  # the prose bodies the last run rendered, for the cache
         self._kept_bodies: list[str] = []  # the pages whose cached bodies stay good
         self._new_bodies = 0  # how many of them the last run rendered
@@ -189,7 +189,8 @@ class Pipeline:
         index = last.index if last is not None and last.index is not None and same_handbook else None
         digests = {path: last.digests[path] for path in kept if path in last.digests} if last is not None else {}
         digests.update({path: entry[3] for path, entry in rendered.items() if not isinstance(entry, bytes)})
-        return Site(handbook, facts, SiteFiles(files, self.sink.folder if self.sink else None),
+        store = self.cache.folder if self.cache else self.sink.folder if self.sink else None
+        return Site(handbook, facts, SiteFiles(files, store),
                     [p for p in warnings + problems if p.severity == "warning"],
                     facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes),
                     page_problems, digests, listing)
@@ -506,9 +507,10 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
 
 @contextmanager
 def _page_store(pipeline: Pipeline) -> Iterator[None]:
-    """Without a cache, a temporary page store for the render workers, removed once the site is
-    written: the pages need not all be in this process's memory at once."""
-    if pipeline.sink is not None:
+    """Where the render workers put their pages, so that this process need not hold them all:
+    the cache's page store, or without a cache a temporary one, removed once the site is written."""
+    if pipeline.cache is not None:
+        pipeline.sink = pipeline.cache.sink()
         yield
         return
     folder = Path(tempfile.mkdtemp(prefix="ladderdocs-pages-"))

@@ -422,6 +422,23 @@ def test_the_page_store_stays_small_over_many_edits(tmp_path: Path, monkeypatch:
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
 
 
+
+def test_segments_of_a_build_that_ended_are_removed_and_a_running_one_s_kept(tmp_path: Path) -> None:
+    """Segments are named by the process that writes the site: one that no saved site uses is
+    removed when its process is gone (a build killed, or one that failed after rendering), never
+    while it runs (another build of the same handbook may be writing it)."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    stamp = segments(content)[0].name.split("-")[1]
+    gone, running = (content.parent / CACHE_DIR / f"pages-{stamp}-{pid}-0a0b0c" for pid in (2 ** 31 - 1, os.getppid()))
+    gone.write_bytes(b"a page")
+    running.write_bytes(b"a page")
+    EDITS["prose page"](content)
+    build(content, site, cached(content))
+    assert not gone.exists() and running.exists()
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
 # A fresh process (the test process may run threads, and then renders serially), with render
 # workers for any number of pages: the example is smaller than PARALLEL_MIN_JOBS.
 WORKERS_BUILD = """

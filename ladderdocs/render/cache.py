@@ -17,7 +17,7 @@ file cut short, garbled or of another version reads as missing, and the build re
 it lacks. The files are pickles: the cache is as trusted as the folder the handbook is in.
 
 The pages of the last site are not in its pickle but in a page store beside it: segment files
-(`pages-<stamp>-<token>`) written once and never changed, each holding the pages the store
+(`pages-<stamp>-<pid>-<token>`) written once and never changed, each holding the pages the store
 lacked when it was written, found by (segment, offset, length, sha256). A build reads only the
 pages it must write, and checks each against its sha256; one it cannot get back intact raises
 StoreDamaged, and the build runs again without the cached site (site.py `build`).
@@ -30,7 +30,6 @@ import os
 import pickle
 import shutil
 import sys
-import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -54,7 +53,6 @@ _MAGIC = b"ladderdocs-cache 1\n"
 _LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
 _KEEP_STAMPS = 4  # sites of this many option sets are kept (public and internal, file mode...)
 _MAX_SEGMENTS = 16  # above this many, the live pages of all but the largest segment are written into the new one
-_ORPHAN_S = 3600  # a segment no saved site uses, left this long, is a killed build's (a running one's is younger)
 Where = tuple[str, int, int, bytes]  # a page in the store: its segment, offset, length and sha256
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -158,18 +156,14 @@ class BuildCache:
         replaced = {where[0] for where in self._stored.values()}
         self._stored = {where[3]: where for where in stored.values()}
         used = {where[0] for where in stored.values()}
-        for segment in self.folder.glob(f"pages-{self.stamp}-*"):  # not a running build's (render workers')
-            try:
-                if segment.name not in used and (segment.name in replaced
-                                                  or segment.stat().st_mtime < time.time() - _ORPHAN_S):
-                    segment.unlink()
-            except OSError:
-                pass
+        for segment in self.folder.glob(f"pages-{self.stamp}-*"):  # not another running build's
+            if segment.name not in used and (segment.name in replaced or not _running(segment.name.split("-")[2])):
+                segment.unlink(missing_ok=True)
         self._prune()
 
     def sink(self) -> PageSink:
         """Where render workers put the pages they render: into segments of this store."""
-        return PageSink(self.folder, f"pages-{self.stamp}")
+        return PageSink(self.folder, _segment_prefix(self.stamp))
 
     def forget_site(self) -> None:
         """Trust no page of the store read so far: the next site saved puts every page in a new segment."""
@@ -197,7 +191,7 @@ class BuildCache:
             except StoreDamaged:  # left where it is: the build that needs it will render it again
                 pass
         if new:
-            name, offset = f"pages-{self.stamp}-{os.urandom(6).hex()}", 0
+            name, offset = f"{_segment_prefix(self.stamp)}-{os.urandom(6).hex()}", 0
             try:
                 with _replacing(self.folder, name) as f:
                     for digest, data in new.items():
@@ -462,6 +456,24 @@ def remove_cache(folder: Path) -> tuple[int, int] | None:
     size = sum(p.stat().st_size for p in files)
     shutil.rmtree(folder)
     return len(files), size
+
+
+def _segment_prefix(stamp: str) -> str:
+    """Segments are named by the process that writes the site, so that one no saved site uses
+    is known for a killed or failed build's (its process is gone), not a running one's."""
+    return f"pages-{stamp}-{os.getpid()}"
+
+
+def _running(pid: str) -> bool:
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False  # this process's unused segments are dead: it saves its site now
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def _digest(text: str) -> str:

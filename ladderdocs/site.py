@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import shutil
+import tempfile
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -28,13 +30,13 @@ from ladderdocs.model.queries import ref_target
 from ladderdocs.model.versions import VersionReader
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
 from ladderdocs.outputs.search_index import INDEX_FILES, IndexTerms, index_files
-from ladderdocs.outputs.write import OutputRefused, SiteUpdate, check_output, recover
+from ladderdocs.outputs.write import Manifest, OutputRefused, SiteUpdate, check_output, recover
 from ladderdocs.pages import prose
 from ladderdocs.pages.base import Job, PageJob, PageType, SearchEntry
 from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses, views
 from ladderdocs.progress import Progress, Silent
-from ladderdocs.render.cache import Body, BuildCache, Snapshot
+from ladderdocs.render.cache import Body, BuildCache, PageSink, SiteFiles, Snapshot, StoreDamaged, Where, entry_of
 from ladderdocs.render.parallel import in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
 from ladderdocs.source.cache import ParseCache
@@ -69,7 +71,7 @@ class Site:
 
     handbook: Handbook
     facts: Facts
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]  # the pages kept from the cache's site are read from its page store when asked for
     warnings: list[Problem]
     findings: list[Finding]
     sections: dict[str, list[Section]]  # of every page made from Markdown, by its path: for the search index
@@ -80,8 +82,8 @@ class Site:
     notes: tuple[str, ...] = ()  # what the author should know that is no problem (why there is no changes/ page)
     page_warnings: dict[str, list[Problem]] = field(default_factory=dict)  # found rendering each page: a kept
     # page's warnings are reported again, so a warm `--strict` build fails where a cold one does
-    digests: dict[str, bytes] = field(default_factory=dict)  # sha256 of the files kept from the last site, where
-    # known: comparing the output folder with its manifest then hashes none of them
+    digests: dict[str, bytes] = field(default_factory=dict)  # sha256 of the files kept from the last site or put
+    # in the page store, where known: comparing the output folder with its manifest then hashes none of them
     listing: Listing = field(default_factory=dict)  # each page type's jobs: an edit lists only the types it reaches
 
 
@@ -100,10 +102,12 @@ class Pipeline:
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
         if self.cache is not None:
             self.parsed.restore(self.cache.parses())
+        self.sink: PageSink | None = None  # where render workers put their pages (build's: see _page_store)
         self._bodies: dict[str, Body] = {}  # the prose bodies the last run rendered, for the cache
         self._kept_bodies: list[str] = []  # the pages whose cached bodies stay good
         self._new_bodies = 0  # how many of them the last run rendered
         self._index_due = False  # the site was kept in the cache without its search index
+        self._cached_site = True  # whether a run without `last` starts from the cache's site
 
     def model(self, progress: Progress = Silent()) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
@@ -134,7 +138,7 @@ class Pipeline:
         site (else the cache's), pages that show nothing changed since are kept instead of rendered."""
         handbook, warnings = self.model(progress)
         progress.stage("preparing")  # theme, derived facts, the list of pages and what changed
-        if last is None and self.cache is not None:
+        if last is None and self.cache is not None and self._cached_site:
             last = self.cache.site()
         layers = theme_layers(handbook.settings.theme)
         templates = template_sources(layers)
@@ -143,7 +147,7 @@ class Pipeline:
         if same_handbook and not changed:  # the same input: the same jobs, facts and pages as last time
             assert last is not None
             facts, pages, jobs, listing = last.facts, last.pages, [], last.listing
-            kept = {path: last.files[path] for path, _ in pages}
+            kept = {path: entry_of(last.files, path) for path, _ in pages}
         else:
             facts = Facts(handbook)
             if last is not None:  # a level edit works out its own track's diffs alone
@@ -153,18 +157,18 @@ class Pipeline:
         fresh = [job for job in jobs if job.path not in kept]
 
         cached = self._cached_bodies(fresh)
-        files, page_problems, bodies = {}, {}, {}
+        rendered, page_problems, bodies = {}, {}, {}
         progress.stage("rendering", len(fresh), "pages")
         if fresh:
             engine = self._engine(handbook, cached)
             engine.prepare(fresh)
-            files, page_problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance,
-                                                        None if self.cache else _for_search)
+            rendered, page_problems, bodies = render_pages(engine, fresh, self.options.workers, progress.advance,
+                                                           None if self.cache else _for_search, self.sink)
         if last is not None:
             page_problems.update({path: last.page_warnings[path] for path in kept if path in last.page_warnings})
         problems = list(dict.fromkeys(p for path, _ in pages for p in page_problems.get(path, ())))
         sections = {path: body.sections for path, body in bodies.items()}
-        files.update(kept)
+        files: dict[str, bytes | Where] = {**rendered, **kept}
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
         self._bodies = bodies  # with the cached ones of the pages still there (unpickled only when read)
         self._kept_bodies = [path for path, _ in pages if path in cached and path not in bodies] if bodies else []
@@ -184,13 +188,17 @@ class Pipeline:
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
         index = last.index if last is not None and last.index is not None and same_handbook else None
         digests = {path: last.digests[path] for path in kept if path in last.digests} if last is not None else {}
-        return Site(handbook, facts, files, [p for p in warnings + problems if p.severity == "warning"],
+        digests.update({path: entry[3] for path, entry in rendered.items() if not isinstance(entry, bytes)})
+        store = self.cache.folder if self.cache else self.sink.folder if self.sink else None
+        return Site(handbook, facts, SiteFiles(files, store),
+                    [p for p in warnings + problems if p.severity == "warning"],
                     facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes),
                     page_problems, digests, listing)
 
     def _jobs(self, facts: Facts, changed: set[Dep], last: Site | Snapshot | None,
-              relist: bool = False) -> tuple[list[Job], Listing, dict[str, bytes]]:
-        """The jobs to look at, every page type's listing, and the bytes of the pages kept from `last`.
+              relist: bool = False) -> tuple[list[Job], Listing, dict[str, bytes | Where]]:
+        """The jobs to look at, every page type's listing, and the pages kept from `last` (their
+        bytes, or where the cache's page store keeps them).
         A page type none of whose last jobs the edit reaches keeps its last listing and is not asked
         for its jobs: their contexts are most of an edit build's work, and a page type's jobs stay
         the same through any edit that reaches none of them (tests/test_cache.py checks each one).
@@ -199,13 +207,13 @@ class Pipeline:
         saved = last.listing if last is not None and ALL not in changed and not relist else {}
         jobs: list[Job] = []
         listing: Listing = {}
-        kept: dict[str, bytes] = {}
+        kept: dict[str, bytes | Where] = {}
         for page_type in self.page_types:
             before = saved.get(page_type.name)
             if before and last is not None and all(
                     path in last.files and not (ALL in deps or deps & changed) for path, deps, _ in before):
                 listing[page_type.name] = before
-                kept.update({path: last.files[path] for path, _, _ in before})
+                kept.update({path: entry_of(last.files, path) for path, _, _ in before})
                 continue
             typed = list(page_type.jobs(facts))
             listing[page_type.name] = [(job.path, job.deps, page_type.crawled and job.path.endswith(".html")
@@ -214,7 +222,7 @@ class Pipeline:
             if before is not None and [p for p, _, _ in before] != [p for p, _, _ in listing[page_type.name]]:
                 return self._jobs(facts, changed, last, relist=True)  # a page type broke the rule: list all
             jobs += typed
-            kept.update({job.path: last.files[job.path] for job in typed
+            kept.update({job.path: entry_of(last.files, job.path) for job in typed
                          if last is not None and _unchanged(job, changed, last)})
         return jobs, listing, kept
 
@@ -317,6 +325,23 @@ class Pipeline:
         self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
                                       site.pages, site.page_warnings, site.digests, site.listing))
         self._index_due = index is None
+
+    def forget_cached_site(self) -> None:
+        """Run from here on without the cache's site: one of its pages could not be read back
+        (nor is any page of it kept again: the store is written anew)."""
+        self._cached_site = False
+        if self.cache is not None:
+            self.cache.forget_site()
+
+    def in_memory(self, site: Site) -> Site:
+        """`site` with every file in memory, read from the cache's page store where it is kept
+        there (serve holds its files and compares each rebuild's with them). A page the store
+        could not give back makes the run again without the cache's site."""
+        try:
+            return replace(site, files=dict(site.files))
+        except StoreDamaged:
+            self.forget_cached_site()
+            return self.in_memory(self.run())
 
     def remember_index(self, index: dict[str, bytes]) -> None:
         """Keep the search index of the site `remember` kept without it (build keeps the site
@@ -459,13 +484,49 @@ def check_output_folder(out_dir: Path, content: Path, handbook: Handbook | None,
 
 def build(content: Path, out_dir: Path, options: Options = Options(), progress: Progress = Silent()) -> Site:
     """The site written to `out_dir`, which is updated in place (outputs/write.py); on a content
-    problem nothing is written. `progress` hears of each stage (progress.py)."""
+    problem nothing is written. `progress` hears of each stage (progress.py). Without a cache,
+    the pages render workers put in the temporary store are not readable from the returned
+    site's `files` (they are in `out_dir`)."""
     begun = Build.begin(options.cache, content, out_dir, options.output_key()) if options.cache else None
     recover(out_dir.absolute())  # a build of an earlier version killed mid-swap left the site aside: put it back
     check_output_folder(out_dir, content, None, options.force)
     pipeline = Pipeline(content, options)
+    with _page_store(pipeline):
+        try:
+            site, manifest, index_files = _run_and_write(pipeline, out_dir, options, progress)
+        except StoreDamaged:  # a kept page the cache could not give back: every page rendered, as a cold build
+            pipeline.forget_cached_site()
+            site, manifest, index_files = _run_and_write(pipeline, out_dir, options, progress)
+    if pipeline.cache is not None:
+        pipeline.cache.save_output(out_dir, manifest)
+        pipeline.remember_index(index_files)
+    if begun is not None:  # the next build over the same input need not run (uptodate.py)
+        keep_record(begun, content, site.handbook.settings.theme, options.promotions, manifest, out_dir, said_of(site))
+    return site
+
+
+@contextmanager
+def _page_store(pipeline: Pipeline) -> Iterator[None]:
+    """Where the render workers put their pages, so that this process need not hold them all:
+    the cache's page store, or without a cache a temporary one, removed once the site is written."""
+    if pipeline.cache is not None:
+        pipeline.sink = pipeline.cache.sink()
+        yield
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ladderdocs-pages-"))
+    pipeline.sink = PageSink(folder, "pages")
+    try:
+        yield
+    finally:
+        pipeline.sink = None
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_and_write(pipeline: Pipeline, out_dir: Path, options: Options, progress: Progress
+                   ) -> tuple[Site, Manifest, dict[str, bytes]]:
+    """The site made and written, with its search index: the site, the output's manifest, the index."""
     site = pipeline.run(progress=progress)
-    check_output_folder(out_dir, content, site.handbook, options.force)  # its theme folder is known now
+    check_output_folder(out_dir, pipeline.content, site.handbook, options.force)  # its theme folder is known now
     if len(site.files) <= INDEX_BESIDE_MAX_FILES:
         index = in_background(pipeline.cached_search_index, site)  # another core indexes while this one writes
     else:  # here, once the site is written
@@ -473,25 +534,23 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
     try:
         update = SiteUpdate(out_dir, pipeline.cache.output(out_dir) if pipeline.cache else None)
         progress.stage("writing", unit="files")
-        update.write(site.files, site.digests)
+        try:
+            update.write(site.files, site.digests)
+        except StoreDamaged:
+            index()  # the forked process that makes it ends before the build runs again
+            raise
         progress.advance(len(site.files))
         if pipeline.cache is not None:  # kept while the index is made on another core; the index joins it after
             pipeline.remember(replace(site, digests={path: update.manifest[path][1] for path in site.files}), None)
         progress.stage("indexing")  # what is left of it once the writing is done
         index_files = index()
         update.write(index_files)
-        manifest = update.finish()
+        return site, update.finish(), index_files
     except OSError as err:  # a full disk or a read-only folder: the author's to fix
         raise ContentError([Problem(display_path(out_dir), 1, 1, f"cannot write the site ({err.strerror or err}); "
                                                                  "expected a folder ladderdocs may write to (each "
                                                                  "file is old or new; the next build completes it)")]
                            ) from err
-    if pipeline.cache is not None:
-        pipeline.cache.save_output(out_dir, manifest)
-        pipeline.remember_index(index_files)
-    if begun is not None:  # the next build over the same input need not run (uptodate.py)
-        keep_record(begun, content, site.handbook.settings.theme, options.promotions, manifest, out_dir, said_of(site))
-    return site
 
 
 def said_of(site: Site) -> Said:

@@ -24,10 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
 import sys
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -35,12 +33,12 @@ from typing import Any, Mapping
 from ladderdocs import __version__
 from ladderdocs.errors import Problem
 from ladderdocs.outputs.write import MARKER, StatKey, leftovers, scan_site
+from ladderdocs.render.cache import read_pickle, write_pickle
 from ladderdocs.render.themes import default_theme
 from ladderdocs.source.history import git_output
 
 SETTLED_S = 2  # coarser than any file system's timestamps (FAT's are 2 s), as source/cache.py
 LIBRARIES = ("jinja2", "markupsafe", "markdown_it_py", "mdit_py_plugins", "babel", "pyyaml")
-_MAGIC = b"ladderdocs-uptodate 1\n"
 _PACKAGE = Path(__file__).resolve().parent
 Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 Inputs = tuple[tuple[str, Stat | None, Stat | None], ...]  # path, its own stat, where a link leads
@@ -191,26 +189,10 @@ def _outputs(out: Path) -> dict[str, StatKey] | None:
 
 
 def _read(path: Path) -> Record | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    head, checksum, payload = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 4], data[len(_MAGIC) + 4:]
-    if head != _MAGIC or checksum != zlib.crc32(payload).to_bytes(4, "big"):
-        return None
-    try:
-        found = pickle.loads(payload)
-    except Exception:  # a record of another version: as good as none
-        return None
+    found = read_pickle(path)
     return found if isinstance(found, Record) else None
 
 
 def _write(path: Path, record: Record) -> None:
     """Best effort, whole or not at all: a record that cannot be written costs the next build time."""
-    payload = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    write_pickle(path, record)

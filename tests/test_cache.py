@@ -151,7 +151,7 @@ def test_a_damaged_cache_gives_the_same_site_and_no_traceback(tmp_path: Path, da
     assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
     EDITS["prose page"](content)
     cache_files = [p for p in (content.parent / CACHE_DIR).iterdir()
-                   if p.name.startswith(("site-", "bodies-", "output-", "jinja-"))]
+                   if p.name.startswith(("site-", "bodies-", "output-", "jinja-", "pages-"))]
     assert len(cache_files) > 3 and any(p.name.startswith("jinja-") for p in cache_files)  # compiled templates
     for path in cache_files:
         data = path.read_bytes()
@@ -348,3 +348,134 @@ def test_a_page_edited_just_before_a_build_keeps_its_front_matter_s_schema_answe
     with pytest.raises(ContentError):
         Pipeline(content, cached(content)).run()
     assert [name for name in checked if name.endswith("faq.md")]
+
+
+# -- the page store: the last site's pages, kept apart from its snapshot ----------------------
+def segments(content: Path) -> list[Path]:
+    return sorted((content.parent / CACHE_DIR).glob("pages-*"))
+
+
+STORE_DAMAGE: dict[str, Callable[[Path], None]] = {
+    "deleted": lambda segment: segment.unlink(),
+    "cut short": lambda segment: segment.write_bytes(segment.read_bytes()[:segment.stat().st_size // 2]),
+    "garbled": lambda segment: segment.write_bytes(bytes(b ^ 0x20 for b in segment.read_bytes())),
+}
+
+
+@pytest.mark.parametrize("damage", STORE_DAMAGE)
+def test_a_damaged_page_store_gives_a_cold_build_s_site_and_is_written_anew(tmp_path: Path, damage: str) -> None:
+    """The cache's pages are in segment files beside its snapshot; one another process deleted,
+    or that was cut short or garbled between builds, never changes the site: a build that
+    needs a page it cannot read back renders every page, as a cold build, and keeps a sound
+    store for the next one."""
+    content = copy(tmp_path)
+    build(content, tmp_path / "site", cached(content))
+    assert segments(content)
+    for segment in segments(content):
+        STORE_DAMAGE[damage](segment)
+    EDITS["prose page"](content)
+    site = tmp_path / "new-site"  # an empty folder: every page kept from the cache must be read back
+    rebuilt = build(content, site, cached(content))
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    assert len(rebuilt.rendered) > 80
+    edit(content / "pages" / "faq.md", "These are the few questions", "These are the questions")
+    shutil.rmtree(site)
+    warm = build(content, site, cached(content))
+    assert warm.rendered == ["faq/index.html"] and tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_a_warm_build_reads_no_kept_page_and_its_snapshot_holds_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit build over a folder that holds the last site reads no page it kept from the cache
+    (the output's manifest vouches for them), and the cache's snapshot of the site is small: the
+    pages are in the store, written once."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    EDITS["prose page"](content)
+    read: list[object] = []
+    real = render_cache._read_page
+    monkeypatch.setattr(render_cache, "_read_page", lambda folder, where: read.append(where) or real(folder, where))
+    warm = build(content, site, cached(content))
+    assert warm.rendered == ["faq/index.html"] and read == []
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    page = (site / "competencies" / "index.html").read_bytes()
+    snapshot = next((content.parent / CACHE_DIR).glob("site-*")).read_bytes()
+    assert page not in snapshot and any(page in segment.read_bytes() for segment in segments(content))
+
+
+def test_the_page_store_stays_small_over_many_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each edit build adds a segment with its new pages; segments no site uses are removed and
+    the live pages of small or mostly dead ones are moved, so the store holds a bounded number
+    of segments and not much more than one site's pages, and every page still reads back."""
+    monkeypatch.setattr(render_cache, "_MAX_SEGMENTS", 3)
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    pages = sorted((content / "pages").glob("*.md"))[:6]
+    for n, page in enumerate(pages * 2):
+        page.write_text(page.read_text(encoding="utf-8") + f"\nEdit {n}.\n", encoding="utf-8")
+        build(content, site, cached(content))
+        assert len(segments(content)) <= 4
+    live = sum(len(data) for data in tree_bytes(site).values())
+    assert sum(segment.stat().st_size for segment in segments(content)) < 2 * live
+    shutil.rmtree(site)
+    assert not build(content, site, cached(content)).rendered  # every page from the store
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+
+def test_segments_of_a_build_that_ended_are_removed_and_a_running_one_s_kept(tmp_path: Path) -> None:
+    """Segments are named by the process that writes the site: one that no saved site uses is
+    removed when its process is gone (a build killed, or one that failed after rendering), never
+    while it runs (another build of the same handbook may be writing it)."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    stamp = segments(content)[0].name.split("-")[1]
+    gone, running = (content.parent / CACHE_DIR / f"pages-{stamp}-{pid}-0a0b0c" for pid in (2 ** 31 - 1, os.getppid()))
+    gone.write_bytes(b"a page")
+    running.write_bytes(b"a page")
+    EDITS["prose page"](content)
+    build(content, site, cached(content))
+    assert not gone.exists() and running.exists()
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+# A fresh process (the test process may run threads, and then renders serially), with render
+# workers for any number of pages: the example is smaller than PARALLEL_MIN_JOBS.
+WORKERS_BUILD = """
+import sys
+from pathlib import Path
+from ladderdocs.render import parallel
+from ladderdocs.site import Options, build
+assert parallel.can_fork()
+parallel.PARALLEL_MIN_JOBS = 1
+content, out, cache = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+site = build(content, out, Options(cache=Path(cache) if cache else None, workers=2))
+pages = [path for path in site.files if path.endswith(".html")]
+print(len(site.rendered), sum(isinstance(site.files.entries[path], bytes) for path in pages))
+"""
+
+
+@pytest.mark.parametrize("with_cache", [True, False])
+def test_render_workers_put_their_pages_in_the_store_and_the_site_is_a_serial_build_s(
+        tmp_path: Path, with_cache: bool) -> None:
+    """Render workers write each page into a segment of their own and send back where it is, so
+    the process that writes the site never holds every page's bytes; without a cache the store
+    is a temporary folder, removed once the site is written. The site is a serial build's."""
+    content, site, temp = copy(tmp_path), tmp_path / "site", tmp_path / "temp"
+    temp.mkdir()
+    cache = str(content.parent / CACHE_DIR) if with_cache else ""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)}
+    result = subprocess.run([sys.executable, "-c", WORKERS_BUILD, str(content), str(site), cache],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    rendered, held = map(int, result.stdout.split())
+    assert rendered > 80 and held == 0  # every page rendered, none of their bytes in this process
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    assert list(temp.iterdir()) == []
+    assert len(segments(content)) == (3 if with_cache else 0)  # each worker's, and the static files'
+    if with_cache:
+        EDITS["prose page"](content)
+        result = subprocess.run([sys.executable, "-c", WORKERS_BUILD, str(content), str(tmp_path / "new"), cache],
+                                capture_output=True, text=True, timeout=300, env=env)
+        assert result.returncode == 0 and result.stdout.split()[0] == "1", result.stderr
+        assert tree_bytes(tmp_path / "new") == cold(content, tmp_path / "cold")

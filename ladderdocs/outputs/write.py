@@ -89,7 +89,7 @@ class SiteUpdate:
     def write(self, files: Mapping[str, bytes], digests: Mapping[str, bytes] | None = None) -> None:
         """`digests` are the sha256 of some of `files` when known (a warm build keeps them with
         the cached site): a file whose digest and stat are as the manifest says is neither
-        hashed nor read."""
+        hashed nor read, nor asked of `files` (which may have to read it from the build cache)."""
         digests = digests or {}
         ordered = sorted(files)
         for rel in ordered:
@@ -105,10 +105,13 @@ class SiteUpdate:
         for folder in sorted({rel.rsplit("/", 1)[0] for rel in ordered if "/" in rel} - self.folders):
             safe_join(self.out, folder).mkdir(parents=True, exist_ok=True)  # once per new folder, not per file
         for rel in ordered:
+            stat, known, digest = self.on_disk.get(rel), self.known.get(rel), digests.get(rel)
+            if stat is not None and known is not None and known == (_stat_key(stat), digest):
+                self.manifest[rel] = known
+                continue
             data = files[rel]
-            digest = digests.get(rel) or hashlib.sha256(data).digest()
-            stat = self.on_disk.get(rel)
-            if stat is None or not self._same(self.out, rel, stat, data, digest, self.known.get(rel)):
+            digest = digest or hashlib.sha256(data).digest()
+            if stat is None or not self._same(self.out, rel, stat, data, digest, known):
                 stat = _replace(safe_join(self.out, rel), data)
                 self.written.append(rel)
             self.manifest[rel] = (_stat_key(stat), digest)

@@ -15,6 +15,12 @@ Nothing in it can make a site differ from a cold build of the same input:
 Each file carries a checksum and is written to a temporary file that is then renamed: a
 file cut short, garbled or of another version reads as missing, and the build renders what
 it lacks. The files are pickles: the cache is as trusted as the folder the handbook is in.
+
+The pages of the last site are not in its pickle but in a page store beside it: segment files
+(`pages-<stamp>-<pid>-<token>`) written once and never changed, each holding the pages the store
+lacked when it was written, found by (segment, offset, length, sha256). A build reads only the
+pages it must write, and checks each against its sha256; one it cannot get back intact raises
+StoreDamaged, and the build runs again without the cached site (site.py `build`).
 """
 
 from __future__ import annotations
@@ -25,9 +31,10 @@ import pickle
 import shutil
 import sys
 import zlib
-from dataclasses import dataclass, replace
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Hashable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO, Hashable, Iterable, Iterator, Mapping
 
 from ladderdocs import __version__
 
@@ -45,6 +52,8 @@ TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 _MAGIC = b"ladderdocs-cache 1\n"
 _LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
 _KEEP_STAMPS = 4  # sites of this many option sets are kept (public and internal, file mode...)
+_MAX_SEGMENTS = 16  # above this many, the live pages of all but the largest segment are written into the new one
+Where = tuple[str, int, int, bytes]  # a page in the store: its segment, offset, length and sha256
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -54,7 +63,7 @@ class Snapshot:
 
     handbook: Handbook
     templates: dict[str, bytes]
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]  # not pickled: SiteFiles over `stored`, read from the page store when asked for
     sections: dict[str, list[Section]]
     index: dict[str, bytes] | None  # the search index, valid while the handbook is equal
     facts: Facts  # what the page types worked out: a build carries what its edits cannot reach
@@ -63,6 +72,7 @@ class Snapshot:
     digests: dict[str, bytes]  # sha256 of each of `files`, as written: a kept file is not hashed again
     listing: dict[str, list[tuple[str, frozenset[tuple[str, ...]], bool]]]  # each page type's jobs (site.Listing)
     token: str = ""  # names this snapshot: a search index saved after it (save_index) says which site it is of
+    stored: dict[str, Where] = field(default_factory=dict)  # where the page store keeps each of `files`
 
 
 @dataclass(frozen=True)
@@ -90,11 +100,15 @@ class BuildCache:
         self.stamp = _stamp((str(content.resolve()), options))
         self._bodies: _Pickled | None = None
         self._token = ""  # of the site saved last
+        self._stored: dict[bytes, Where] = {}  # the pages in the store, by sha256, as far as this object knows
 
     def site(self) -> Snapshot | None:
+        """The last site, its files read from the page store only when asked for."""
         found = self._read(f"site-{self.stamp}")
         if not isinstance(found, Snapshot):
             return None
+        self._stored = {where[3]: where for where in found.stored.values()}
+        found = replace(found, files=SiteFiles(dict(found.stored), self.folder))
         if found.index is None:  # saved before its index was made: the index, if it is of this very site
             index = self._read(f"index-{self.stamp}")
             if isinstance(index, tuple) and len(index) == 2 and index[0] == found.token:
@@ -130,9 +144,80 @@ class BuildCache:
         return found if isinstance(found, dict) else None
 
     def save_site(self, snapshot: Snapshot) -> None:
+        """The site, its files put in the page store: into a new segment go only the pages the
+        store lacks (with the live pages of segments mostly dead, or of all but the largest when
+        there are many), and segments the saved site does not use are removed."""
         self._token = os.urandom(12).hex()
-        self._write(f"site-{self.stamp}", replace(snapshot, token=self._token))
+        stored = self._store(snapshot.files, snapshot.digests)
+        if stored is None:
+            return
+        if not self._write(f"site-{self.stamp}", replace(snapshot, files={}, token=self._token, stored=stored)):
+            return
+        replaced = {where[0] for where in self._stored.values()}
+        self._stored = {where[3]: where for where in stored.values()}
+        used = {where[0] for where in stored.values()}
+        for segment in self.folder.glob(f"pages-{self.stamp}-*"):  # not another running build's
+            if segment.name not in used and (segment.name in replaced or not _running(segment.name.split("-")[2])):
+                segment.unlink(missing_ok=True)
         self._prune()
+
+    def sink(self) -> PageSink:
+        """Where render workers put the pages they render: into segments of this store."""
+        return PageSink(self.folder, _segment_prefix(self.stamp))
+
+    def forget_site(self) -> None:
+        """Trust no page of the store read so far: the next site saved puts every page in a new segment."""
+        self._stored = {}
+
+    def _store(self, files: Mapping[str, bytes], digests: Mapping[str, bytes]) -> dict[str, Where] | None:
+        """Where each of `files` is in the store once a new segment holds what it lacked; None
+        when that segment could not be written."""
+        entries = files.entries if isinstance(files, SiteFiles) else dict(files)
+        known = dict(self._stored)
+        known.update({entry[3]: entry for entry in entries.values() if not isinstance(entry, bytes)})
+        found: dict[str, bytes] = {}  # path -> sha256
+        new: dict[bytes, bytes] = {}  # sha256 -> the bytes to put in the new segment
+        for path, entry in entries.items():
+            if isinstance(entry, bytes):
+                digest = digests.get(path) or hashlib.sha256(entry).digest()
+                if digest not in known:
+                    new[digest] = entry
+            else:
+                digest = entry[3]
+            found[path] = digest
+        for where in self._to_compact({known[d] for d in found.values() if d not in new}):
+            try:
+                new[where[3]] = _read_page(self.folder, where)
+            except StoreDamaged:  # left where it is: the build that needs it will render it again
+                pass
+        if new:
+            name, offset = f"{_segment_prefix(self.stamp)}-{os.urandom(6).hex()}", 0
+            try:
+                with _replacing(self.folder, name) as f:
+                    for digest, data in new.items():
+                        f.write(data)
+                        known[digest] = (name, offset, len(data), digest)
+                        offset += len(data)
+            except OSError:
+                return None
+        return {path: known[digest] for path, digest in found.items()}
+
+    def _to_compact(self, live: set[Where]) -> list[Where]:
+        """The live pages of the segments to write again: those whose dead bytes outweigh their
+        live ones, and when there are more than _MAX_SEGMENTS, all but the largest."""
+        by_segment: dict[str, list[Where]] = {}
+        for where in live:
+            by_segment.setdefault(where[0], []).append(where)
+        largest = max(by_segment, key=lambda name: sum(w[2] for w in by_segment[name]), default="")
+        moved = []
+        for name, wheres in sorted(by_segment.items()):
+            try:
+                size = (self.folder / name).stat().st_size
+            except OSError:
+                continue
+            if 2 * sum(w[2] for w in wheres) < size or (len(by_segment) > _MAX_SEGMENTS and name != largest):
+                moved += sorted(wheres, key=lambda w: w[1])
+        return moved
 
     def save_index(self, index: dict[str, bytes]) -> None:
         """The search index of the site saved last (by this object), which was saved without it."""
@@ -158,38 +243,11 @@ class BuildCache:
         self._write(f"output-{_digest(str(out_dir.resolve()))}", manifest)
 
     def _read(self, name: str) -> Any:
-        try:
-            data = (self.folder / name).read_bytes()
-        except OSError:
-            return None
-        head, checksum = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 4]
-        payload = memoryview(data)[len(_MAGIC) + 4:]  # not a copy: the site's file is tens of MB
-        if head != _MAGIC or checksum != zlib.crc32(payload).to_bytes(4, "big"):
-            return None
-        try:
-            return pickle.loads(payload)
-        except Exception:  # a file of a version that pickled other classes: as good as missing
-            return None
+        return read_pickle(self.folder / name)
 
-    def _write(self, name: str, value: Any) -> None:
-        """Best effort: a cache that cannot be written makes the next build slower, never wrong.
-        Pickled straight into the file, never whole in memory: a site's pages are most of it."""
-        tmp = self.folder / f".{name}.tmp-{os.getpid()}"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if not (self.folder / TAG).is_file():
-                (self.folder / TAG).write_text(TAG_TEXT, encoding="utf-8")
-                (self.folder / ".gitignore").write_text("# written by ladderdocs: never commit the cache\n*\n",
-                                                        encoding="utf-8")
-            with open(tmp, "wb") as f:
-                f.write(_MAGIC + bytes(4))  # the checksum, once it is known
-                checked = _Checksummed(f)
-                pickle.dump(value, checked, protocol=pickle.HIGHEST_PROTOCOL)
-                f.seek(len(_MAGIC))
-                f.write(checked.crc.to_bytes(4, "big"))
-            os.replace(tmp, self.folder / name)
-        except OSError:
-            tmp.unlink(missing_ok=True)
+    def _write(self, name: str, value: Any) -> bool:
+        """Best effort: a cache that cannot be written makes the next build slower, never wrong."""
+        return write_pickle(self.folder / name, value)
 
     def _prune(self) -> None:
         """Drop the files of stamps not built lately (older code, options not used for a while)
@@ -203,6 +261,8 @@ class BuildCache:
                 (self.folder / f"parses-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"terms-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"index-{stamp}").unlink(missing_ok=True)
+                for segment in self.folder.glob(f"pages-{stamp}-*"):
+                    segment.unlink(missing_ok=True)
                 for code in self.folder.glob(f"jinja-{stamp}-*"):
                     code.unlink(missing_ok=True)
             for tmp in self.folder.glob(".*.tmp-*"):
@@ -237,6 +297,141 @@ class _Pickled(Mapping[str, Any]):
         return len(self.packed)
 
 
+class StoreDamaged(Exception):
+    """A page the page store could not give back intact: its segment deleted, cut short or garbled."""
+
+
+class SiteFiles(Mapping[str, bytes]):
+    """A site's files by path: bytes in memory, or where the page store keeps them, read and
+    checked only when asked for. A build writes only the files that differ on disk, so the
+    pages it kept are mostly never read; `in` costs nothing."""
+
+    def __init__(self, entries: dict[str, bytes | Where], folder: Path | None = None):
+        self.entries = entries
+        self.folder = folder  # the cache's, when any entry is a Where
+
+    def __getitem__(self, path: str) -> bytes:
+        entry = self.entries[path]
+        if isinstance(entry, bytes):
+            return entry
+        assert self.folder is not None
+        return _read_page(self.folder, entry)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+class PageSink:
+    """A page store's segment for each process that puts pages in it: render workers write the
+    pages they render there and send back only where each is, so the process that writes the
+    site never holds every page's bytes (420 MB at 20,000 pages). A page that cannot be written
+    there is kept as bytes."""
+
+    def __init__(self, folder: Path, prefix: str):
+        self.folder = folder
+        self.prefix = prefix
+        self._pid = 0  # of the process `_file` is open in: a forked worker opens its own
+        self._file: BinaryIO | None = None
+        self._name = ""
+        self._offset = 0
+
+    def put(self, data: bytes) -> bytes | Where:
+        try:
+            if self._pid != os.getpid():
+                self._pid, self._file = os.getpid(), None
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._name, self._offset = f"{self.prefix}-{os.urandom(6).hex()}", 0
+                self._file = open(self.folder / self._name, "wb")
+            if self._file is None:  # this process could not open its segment
+                return data
+            self._file.write(data)
+        except OSError:
+            return data
+        where = (self._name, self._offset, len(data), hashlib.sha256(data).digest())
+        self._offset += len(data)
+        return where
+
+    def flush(self) -> None:
+        """Before the places of the pages put are sent back: a worker ends without closing its file."""
+        if self._file is not None and self._pid == os.getpid():
+            self._file.flush()
+
+
+def entry_of(files: Mapping[str, bytes], path: str) -> bytes | Where:
+    """A file of a site as it is held: its bytes, or where the store keeps them (not read)."""
+    return files.entries[path] if isinstance(files, SiteFiles) else files[path]
+
+
+def _read_page(folder: Path, where: Where) -> bytes:
+    segment, offset, length, digest = where
+    try:
+        with open(folder / segment, "rb") as f:
+            f.seek(offset)
+            data = f.read(length)
+    except OSError as err:
+        raise StoreDamaged(f"{segment}: {err}") from None
+    if hashlib.sha256(data).digest() != digest:
+        raise StoreDamaged(f"{segment}: {length} bytes at {offset} are not the page kept there")
+    return data
+
+
+def read_pickle(path: Path) -> Any:
+    """What write_pickle kept in `path`, or None when it is missing, cut short, garbled or of a
+    version that pickled other classes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head, checksum = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 4]
+    payload = memoryview(data)[len(_MAGIC) + 4:]  # not a copy: a site's file is megabytes
+    if head != _MAGIC or checksum != zlib.crc32(payload).to_bytes(4, "big"):
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a file of a version that pickled other classes: as good as missing
+        return None
+
+
+def write_pickle(path: Path, value: Any) -> bool:
+    """`value` pickled into `path` with a checksum, whole or not at all; whether it was. Pickled
+    straight into the file, never whole in memory."""
+    try:
+        with _replacing(path.parent, path.name) as f:
+            f.write(_MAGIC + bytes(4))  # the checksum, once it is known
+            checked = _Checksummed(f)
+            pickle.dump(value, checked, protocol=pickle.HIGHEST_PROTOCOL)
+            f.seek(len(_MAGIC))
+            f.write(checked.crc.to_bytes(4, "big"))
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def _replacing(folder: Path, name: str) -> Iterator[BinaryIO]:
+    """A file written to a temporary name in the cache folder (made, and tagged, when missing)
+    and renamed to `name` once whole; OSError when it cannot be."""
+    tmp = folder / f".{name}.tmp-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / TAG).is_file():
+            (folder / TAG).write_text(TAG_TEXT, encoding="utf-8")
+            (folder / ".gitignore").write_text("# written by ladderdocs: never commit the cache\n*\n",
+                                               encoding="utf-8")
+        with open(tmp, "wb") as f:
+            yield f
+        os.replace(tmp, folder / name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 class _Checksummed:
     """A file that keeps the CRC-32 of what is written to it."""
 
@@ -261,6 +456,24 @@ def remove_cache(folder: Path) -> tuple[int, int] | None:
     size = sum(p.stat().st_size for p in files)
     shutil.rmtree(folder)
     return len(files), size
+
+
+def _segment_prefix(stamp: str) -> str:
+    """Segments are named by the process that writes the site, so that one no saved site uses
+    is known for a killed or failed build's (its process is gone), not a running one's."""
+    return f"pages-{stamp}-{os.getpid()}"
+
+
+def _running(pid: str) -> bool:
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False  # this process's unused segments are dead: it saves its site now
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def _digest(text: str) -> str:

@@ -2,7 +2,8 @@
 
 Workers are forked once the renderer and the list of jobs exist, so they inherit the
 model and the compiled templates instead of receiving them pickled; each gets chunks of
-job indices and sends back bytes, with the rendered bodies of the prose pages (outputs/search_index.py).
+job indices and sends back bytes (or, given a page store, where it put them), with the
+rendered bodies of the prose pages (outputs/search_index.py).
 Results are put together in job order, so the output does not depend on which worker
 finished first.
 """
@@ -21,6 +22,7 @@ from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 from ladderdocs.errors import Problem
 from ladderdocs.pages.base import Job
+from ladderdocs.render.cache import PageSink, Where
 
 T = TypeVar("T")
 PARALLEL_MIN_JOBS = 300  # below this, forking and collecting cost more than they save
@@ -34,8 +36,8 @@ class PageRenderer(Protocol):
     def render(self, job: Job) -> bytes: ...
 
 
-# Set in each worker process by its initializer: the renderer, jobs and `slim` it inherited by fork.
-_inherited: tuple[PageRenderer, Sequence[Job], Callable[[Any], Any] | None] | None = None
+# Set in each worker process by its initializer: the renderer, jobs, `slim` and sink it inherited by fork.
+_inherited: tuple[PageRenderer, Sequence[Job], Callable[[Any], Any] | None, PageSink | None] | None = None
 
 
 def available_cpus() -> int:
@@ -53,27 +55,29 @@ def can_fork() -> bool:
 
 
 def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | None = None,
-                 done: Callable[[int], None] = lambda count: None, slim: Callable[[Any], Any] | None = None
-                 ) -> tuple[dict[str, bytes], dict[str, list[Problem]], dict[str, Any]]:
+                 done: Callable[[int], None] = lambda count: None, slim: Callable[[Any], Any] | None = None,
+                 sink: PageSink | None = None
+                 ) -> tuple[dict[str, bytes | Where], dict[str, list[Problem]], dict[str, Any]]:
     """Every job's page, in job order, the problems first found rendering each page (by its
     path: a page kept next time carries its own), and the prose bodies the renderer rendered
     or reused, each passed through `slim` when given: what of a body is not needed (its HTML,
     which the page holds already, when no cache keeps it) is dropped where it was rendered
     instead of crossing to this process, 10 KB a page. `done(n)` hears of every n pages
-    rendered (progress.py)."""
+    rendered (progress.py). Workers put their pages in `sink` when given, and send back where
+    each is instead of its bytes."""
     count = available_cpus() if workers is None else workers
     if count < 2 or len(jobs) < PARALLEL_MIN_JOBS or not can_fork():
-        rendered: list[tuple[str, bytes]] = []
+        rendered: list[tuple[str, bytes | Where]] = []
         problems: dict[str, list[Problem]] = {}
         for job in jobs:
             _render_one(renderer, job, rendered, problems, slim)
             done(1)
         return dict(rendered), problems, renderer.bodies
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Where] = {}
     problems = {}
     bodies = dict(renderer.bodies)
-    pool = _forking_pool(count, _inherit, (renderer, jobs, slim))
+    pool = _forking_pool(count, _inherit, (renderer, jobs, slim, sink))
     try:
         for pages, found, chunk_bodies in pool.map(_render_chunk, chunks):
             files.update(pages)
@@ -85,10 +89,12 @@ def render_pages(renderer: PageRenderer, jobs: Sequence[Job], workers: int | Non
     return files, problems, bodies
 
 
-def _render_one(renderer: PageRenderer, job: Job, pages: list[tuple[str, bytes]],
-                problems: dict[str, list[Problem]], slim: Callable[[Any], Any] | None) -> None:
+def _render_one(renderer: PageRenderer, job: Job, pages: list[tuple[str, bytes | Where]],
+                problems: dict[str, list[Problem]], slim: Callable[[Any], Any] | None,
+                sink: PageSink | None = None) -> None:
     known = len(renderer.problems)
-    pages.append((job.path, renderer.render(job)))
+    page = renderer.render(job)
+    pages.append((job.path, page if sink is None else sink.put(page)))
     if len(renderer.problems) > known:
         problems[job.path] = renderer.problems[known:]
     if slim is not None and job.path in renderer.bodies:
@@ -142,18 +148,21 @@ def _call_inherited() -> Any:
     return function(*args)
 
 
-def _inherit(renderer: PageRenderer, jobs: Sequence[Job], slim: Callable[[Any], Any] | None) -> None:
+def _inherit(renderer: PageRenderer, jobs: Sequence[Job], slim: Callable[[Any], Any] | None,
+             sink: PageSink | None) -> None:
     global _inherited
-    _inherited = (renderer, jobs, slim)
+    _inherited = (renderer, jobs, slim, sink)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
 
 
-def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes]], dict[str, list[Problem]], dict[str, Any]]:
+def _render_chunk(indices: range) -> tuple[list[tuple[str, bytes | Where]], dict[str, list[Problem]], dict[str, Any]]:
     assert _inherited is not None
-    renderer, jobs, slim = _inherited
+    renderer, jobs, slim, sink = _inherited
     renderer.bodies = {}  # only this chunk's go back
-    pages: list[tuple[str, bytes]] = []
+    pages: list[tuple[str, bytes | Where]] = []
     problems: dict[str, list[Problem]] = {}
     for i in indices:
-        _render_one(renderer, jobs[i], pages, problems, slim)
+        _render_one(renderer, jobs[i], pages, problems, slim, sink)
+    if sink is not None:
+        sink.flush()
     return pages, problems, renderer.bodies

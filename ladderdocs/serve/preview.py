@@ -142,7 +142,7 @@ class Preview:
             if not before.problems and self._write_ahead(read):
                 quick_ms = (time.perf_counter() - started) * 1000
                 _, before = self.channel.current()  # the full rebuild reloads again only if more changed
-            site = self._run_retrying()
+            site = self.pipeline.in_memory(self._run_retrying())  # the pages kept from the cache read once
             self._cancels = 0
             last_index = {name: self.on_disk[name] for name in INDEX_FILES if name in self.on_disk}
             files = {**site.files, **last_index}  # it stays until index() makes the new one

@@ -25,6 +25,7 @@ StoreDamaged, and the build runs again without the cached site (site.py `build`)
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -392,10 +393,17 @@ def read_pickle(path: Path) -> Any:
     payload = memoryview(data)[len(_MAGIC) + 4:]  # not a copy: a site's file is megabytes
     if head != _MAGIC or checksum != zlib.crc32(payload).to_bytes(4, "big"):
         return None
+    was_on = gc.isenabled()
+    gc.disable()  # unpickling makes no cycles, and the collections its objects would set off walk them all
     try:
-        return pickle.loads(payload)
+        found = pickle.loads(payload)
     except Exception:  # a file of a version that pickled other classes: as good as missing
         return None
+    finally:
+        if was_on:
+            gc.enable()
+    gc.freeze()  # what was read stays for the build: later collections skip it (freed by its references alone)
+    return found
 
 
 def write_pickle(path: Path, value: Any) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import shutil
 import tempfile
 from collections import Counter
@@ -30,7 +31,7 @@ from ladderdocs.model.queries import ref_target
 from ladderdocs.model.versions import VersionReader
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
 from ladderdocs.outputs.search_index import INDEX_FILES, IndexTerms, index_files
-from ladderdocs.outputs.write import Manifest, OutputRefused, SiteUpdate, check_output, recover
+from ladderdocs.outputs.write import PAGE_STORE, Manifest, OutputRefused, SiteUpdate, check_output, recover
 from ladderdocs.pages import prose
 from ladderdocs.pages.base import Job, PageJob, PageType, SearchEntry
 from ladderdocs.pages.facts import Facts
@@ -491,7 +492,7 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
     recover(out_dir.absolute())  # a build of an earlier version killed mid-swap left the site aside: put it back
     check_output_folder(out_dir, content, None, options.force)
     pipeline = Pipeline(content, options)
-    with _page_store(pipeline):
+    with _page_store(pipeline, out_dir):
         try:
             site, manifest, index_files = _run_and_write(pipeline, out_dir, options, progress)
         except StoreDamaged:  # a kept page the cache could not give back: every page rendered, as a cold build
@@ -506,14 +507,18 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
 
 
 @contextmanager
-def _page_store(pipeline: Pipeline) -> Iterator[None]:
+def _page_store(pipeline: Pipeline, out_dir: Path) -> Iterator[None]:
     """Where the render workers put their pages, so that this process need not hold them all:
-    the cache's page store, or without a cache a temporary one, removed once the site is written."""
+    the cache's page store, or without a cache a temporary one, removed once the site is written.
+    That one lies beside the output folder, on its disk (the system's temporary folder may be
+    memory), named so that `recover` removes it after a build killed before its end."""
     if pipeline.cache is not None:
         pipeline.sink = pipeline.cache.sink()
         yield
         return
-    folder = Path(tempfile.mkdtemp(prefix="ladderdocs-pages-"))
+    beside = out_dir.absolute().parent
+    folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{PAGE_STORE}-{os.getpid()}-", dir=beside)
+                  if beside.is_dir() else tempfile.mkdtemp(prefix="ladderdocs-pages-"))
     pipeline.sink = PageSink(folder, "pages")
     try:
         yield

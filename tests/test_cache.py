@@ -460,7 +460,7 @@ def test_render_workers_put_their_pages_in_the_store_and_the_site_is_a_serial_bu
         tmp_path: Path, with_cache: bool) -> None:
     """Render workers write each page into a segment of their own and send back where it is, so
     the process that writes the site never holds every page's bytes; without a cache the store
-    is a temporary folder, removed once the site is written. The site is a serial build's."""
+    is a temporary folder beside the site, removed once the site is written. The site is a serial build's."""
     content, site, temp = copy(tmp_path), tmp_path / "site", tmp_path / "temp"
     temp.mkdir()
     cache = str(content.parent / CACHE_DIR) if with_cache else ""
@@ -472,6 +472,7 @@ def test_render_workers_put_their_pages_in_the_store_and_the_site_is_a_serial_bu
     assert rendered > 80 and held == 0  # every page rendered, none of their bytes in this process
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
     assert list(temp.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == []  # nor its store
     assert len(segments(content)) == (3 if with_cache else 0)  # each worker's, and the static files'
     if with_cache:
         EDITS["prose page"](content)
@@ -479,3 +480,32 @@ def test_render_workers_put_their_pages_in_the_store_and_the_site_is_a_serial_bu
                                 capture_output=True, text=True, timeout=300, env=env)
         assert result.returncode == 0 and result.stdout.split()[0] == "1", result.stderr
         assert tree_bytes(tmp_path / "new") == cold(content, tmp_path / "cold")
+
+
+KILLED_WITH_ITS_STORE = """
+import os, sys
+from pathlib import Path
+from ladderdocs.site import Options, Pipeline, _page_store
+pipeline = Pipeline(Path(sys.argv[1]), Options())
+with _page_store(pipeline, Path(sys.argv[2])):
+    pipeline.sink.put(b"<html>a page")
+    pipeline.sink.flush()
+    print(pipeline.sink.folder, flush=True)
+    os._exit(9)  # killed before its end: nothing removes the store
+"""
+
+
+def test_a_killed_build_s_temporary_page_store_is_removed_by_the_next_build(tmp_path: Path) -> None:
+    """Without a cache, render workers put pages in a temporary store beside the site (on its
+    disk, not in the system's temporary folder); a build killed before its end leaves it there,
+    and the next build removes it."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(tmp_path / "temp")}
+    (tmp_path / "temp").mkdir()
+    result = subprocess.run([sys.executable, "-c", KILLED_WITH_ITS_STORE, str(content), str(site)],
+                            capture_output=True, text=True, timeout=120, env=env)
+    store = Path(result.stdout.strip())
+    assert result.returncode == 9 and store.parent == tmp_path and any(store.iterdir()), result.stderr
+    build(content, site, Options(workers=1))
+    assert not store.exists()
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")

@@ -22,6 +22,7 @@ from typing import Mapping
 MARKER = ".ladderdocs-site"  # in every site folder ladderdocs writes: the folder is its to replace
 MARKER_TEXT = b"This folder is written by ladderdocs; each build replaces all of it.\n"
 LEGACY = (".nojekyll", "robots.txt", "search-index.js")  # what every site written before MARKER holds
+PAGE_STORE = "pages"  # `.<site>.pages-<pid>-*`: a build's temporary page store beside the site (see leftovers)
 TEMP = ".ladderdocs-tmp-"  # in the name of a file being written: `.<name>.ladderdocs-tmp-<pid>`
 StatKey = tuple[int, int, int, int]
 FileState = tuple[StatKey, bytes]  # a file as last written: its stat, the sha256 of its bytes
@@ -204,13 +205,16 @@ def recover(out_dir: Path) -> None:
 
 
 def leftovers(out_dir: Path) -> list[Path]:
-    """What builds of an earlier version, killed mid-swap, left beside the output folder."""
+    """What killed builds left beside the output folder: a build of an earlier version, killed
+    mid-swap, its folders `new` and `old`; a build without a cache its temporary page store
+    (`pages`, site.py), which stays while the process named in it runs, this one included."""
     found = []
-    for kind in ("new", "old"):
+    for kind in ("new", "old", PAGE_STORE):
         prefix = f".{out_dir.name}.{kind}-"
         for path in out_dir.parent.glob(prefix + "*"):
             pid = path.name.removeprefix(prefix).split("-")[0]
-            if not (pid.isdigit() and int(pid) != os.getpid() and _running(int(pid))):
+            ours = pid.isdigit() and int(pid) == os.getpid()
+            if not (pid.isdigit() and (kind == PAGE_STORE or not ours) and (ours or _running(int(pid)))):
                 found.append(path)
     return found
 

@@ -96,7 +96,8 @@ def test_a_prose_edit_renders_that_page_alone(handbook: Path) -> None:
 
 ABOUT_DEV = {"levels/index.html",  # lists every level with its summary
              "levels/dev/index.html", "tracks/ic/index.html", "compare/index.html", "compare/us/index.html",
-             "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html", "ladder.json"}
+             "embed/levels/dev/index.html", "ladder.json"}  # not the diff with senior-dev: it shows no summary
+COMPARING_DEV = {"diff/dev--senior-dev/index.html"}  # what the two levels expect, side by side
 CITING_LINES = {"parity/index.html", "parity/us/index.html",  # findings cite where levels are written
                 "embed/compare/index.html", "embed/parity/us/index.html"}
 ABOVE_DEV = {"levels/senior-dev/index.html", "embed/levels/senior-dev/index.html",
@@ -109,7 +110,7 @@ TOOLS_ON_DEV = {"case/dev/index.html", "case/senior-dev/index.html",  # a case l
 
 @pytest.mark.parametrize("change, rendered", [
     ("level summary", ABOUT_DEV),
-    ("level expectation", ABOUT_DEV | {"diff/levels.js"} | ABOVE_DEV | TOOLS_ON_DEV)])
+    ("level expectation", ABOUT_DEV | COMPARING_DEV | {"diff/levels.js"} | ABOVE_DEV | TOOLS_ON_DEV)])
 def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path, change: str,
                                                                          rendered: set[str]) -> None:
     """The 'dev' level, below 'senior-dev' on the ic track: what the level above and the
@@ -125,6 +126,27 @@ def test_a_level_edit_that_moves_the_lines_below_renders_what_cites_them(handboo
     builder, site = first_build(handbook)
     EDITS["level summary a line longer"](handbook)
     assert CITING_LINES <= set(builder.run(site).rendered)
+
+
+@pytest.mark.parametrize("change, again", [("level summary", False), ("level expectation", False),
+                                            ("level summary a line longer", True), ("band", True)])
+def test_pay_parity_is_checked_again_only_when_what_it_reads_changed(handbook: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                     change: str, again: bool) -> None:
+    """Parity reads bands and where levels are written, not what they say: an edit of a level's
+    words keeps the findings (the pages citing them are byte-identical to a cold build's, as
+    test_rebuild_after_an_edit_equals_a_full_build checks for each of these edits)."""
+    import ladderdocs.pages.facts as facts_module
+
+    checked: list[str] = []
+    real = facts_module.findings
+    monkeypatch.setattr(facts_module, "findings", lambda hb: checked.append(hb.settings.title) or real(hb))
+    builder, site = first_build(handbook)
+    assert checked
+    checked.clear()
+    EDITS[change](handbook)
+    rebuilt = builder.run(site)
+    assert bool(checked) == again
+    assert rebuilt.findings == render(handbook).findings
 
 
 def test_a_title_change_renders_every_page(handbook: Path) -> None:

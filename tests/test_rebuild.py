@@ -198,6 +198,61 @@ def test_a_body_edit_is_rendered_ahead_exactly_as_the_full_rebuild_renders_it(ha
     assert quick["faq/index.html"] == builder.run(site).files["faq/index.html"]
 
 
+@pytest.mark.parametrize("make, old, new", [
+    (lambda tmp: shutil.copytree(MINI, tmp).resolve(), "Builds features.", "Builds [[level:senior-dev]] features."),
+    (lambda tmp: shutil.copytree(FIXTURES / "cumulative", tmp).resolve(), "summary: Delivers.", "summary: Ships."),
+    (lambda tmp: generated(tmp), "    summary: ", "    summary: Now "),  # bench-shaped: the first level of ic
+])
+def test_a_level_words_edit_is_rendered_ahead_exactly_as_the_full_rebuild_renders_it(tmp_path: Path, make, old: str,  # type: ignore[no-untyped-def]
+                                                                                     new: str) -> None:
+    """serve writes the edited level's page before the full rebuild: the two must agree to the byte."""
+    from ladderdocs.serve.ahead import level_pages
+
+    root = make(tmp_path / "handbook")
+    builder, site = first_build(root)
+    track = root / "ladder" / "tracks" / "ic.yml"
+    edit(root, "ladder/tracks/ic.yml", old, new)
+    ahead = level_pages(builder, site, [track])
+    assert len(ahead) == 1 and list(ahead)[0].startswith("levels/")
+    builder.parsed.forget([track], only_these=True)
+    full = builder.run(site).files
+    assert all(full[path] == page for path, page in ahead.items())
+    assert ahead != {path: site.files[path] for path in ahead}
+
+
+def test_a_level_words_edit_saved_by_rename_is_rendered_ahead_too(handbook: Path) -> None:
+    """An editor's temporary file, renamed over the track, comes in the same burst: it is never read."""
+    from ladderdocs.serve.ahead import level_pages
+
+    builder, site = first_build(handbook)
+    track = handbook / "ladder" / "tracks" / "ic.yml"
+    temporary = track.with_name("ic.yml.tmp123")
+    temporary.write_text(track.read_text().replace("Builds features.", "Builds by rename."))
+    temporary.replace(track)
+    ahead = level_pages(builder, site, [temporary, track])
+    assert list(ahead) == ["levels/dev/index.html"] and b"Builds by rename." in ahead["levels/dev/index.html"]
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("ladder/tracks/ic.yml", "title: Developer", "title: Engineer"),  # in every page's navigation
+    ("ladder/tracks/ic.yml", "Reviews small changes.", "Reviews changes."),  # the levels above compare with it
+    ("ladder/tracks/ic.yml", "summary: Builds features.", "summary: >-\n      Builds features."),  # lines move
+    ("ladder/tracks/ic.yml", "Grow by building.", "Grow by shipping."),  # the track's own words
+    ("ladder/tracks/ic.yml", "Builds features.", "Builds [[level:nobody]]."),  # a problem: the rebuild's
+    ("ladder/tracks/ic.yml", "summary: Builds features.", "summary: 12"),  # not in the schema
+    ("ladder/tracks/ic.yml", "summary: Builds features.", "summary: Builds features.\n    colour: red"),
+    ("ladder/comp.yml", "max: ", "max: 1"),  # a band: not a track file
+    ("pages/faq.md", "Someone who designs services.", "Someone who leads."),
+])
+def test_anything_but_a_level_words_edit_waits_for_the_full_rebuild(handbook: Path, rel: str, old: str,
+                                                                    new: str) -> None:
+    from ladderdocs.serve.ahead import level_pages
+
+    builder, site = first_build(handbook)
+    edit(handbook, rel, old, new)
+    assert level_pages(builder, site, [handbook / rel]) == {}
+
+
 @pytest.mark.parametrize("rel, old, new", [
     ("pages/faq.md", "title: FAQ", "title: Questions"),  # the title is in the navigation of every page
     ("pages/faq.md", "order: 2", "order: 2\nnav: false"),

@@ -32,6 +32,7 @@ from ladderdocs.outputs.search_index import INDEX_FILES
 from ladderdocs.outputs.write import update_site, write_site
 from ladderdocs.progress import Silent
 from ladderdocs.render.themes import theme_layers
+from ladderdocs.serve.ahead import level_pages
 from ladderdocs.serve.http import Channel, PreviewServer, Status, url_host
 from ladderdocs.serve.indexer import IndexJob, can_fork
 from ladderdocs.serve.watch import Watcher
@@ -207,11 +208,13 @@ class Preview:
             self.pipeline.remember(site, index)
 
     def _write_ahead(self, paths: Iterable[Path]) -> bool:
-        """Write the pages of a body-only prose edit (Pipeline.quick_pages) and reload the open
-        pages, before the full rebuild; whether anything was written."""
+        """Write the pages of a body-only prose edit (Pipeline.quick_pages) or of the levels whose
+        words alone changed (ahead.py) and reload the open pages, before the full rebuild;
+        whether anything was written."""
         if self.site is None:
             return False
-        quick = self.pipeline.quick_pages(self.site, paths)
+        paths = list(paths)
+        quick = self.pipeline.quick_pages(self.site, paths) or level_pages(self.pipeline, self.site, paths)
         if not quick or not update_site(quick, self.out_dir, {rel: self.on_disk[rel] for rel in quick
                                                               if rel in self.on_disk}):  # writes these, deletes none
             return False

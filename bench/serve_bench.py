@@ -250,6 +250,7 @@ def measure(name: str, content: Path, work: Path, runs: int, repo: Path) -> Iter
         seen, indexed = len(server.rebuilds), len(server.indexings)
         yield f"{name}: level edit -> page on disk", statistics.median(
             on_disk_yaml(work / "site" / edit.level_url / "index.html", edit, runs, server.settle))
+        yield f"{name}:   the page written ahead, after", server.ahead_median(seen)
         yield f"{name}:   the full rebuild", server.rebuild_median(seen)
         yield f"{name}:   then the search index", server.index_median(indexed)
         shown, polled = in_browser_yaml(server.url + edit.level_url, edit, runs, server.settle)

@@ -59,6 +59,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "home body": lambda r: edit(r, "pages/index.md", "Start with", "Begin with"),
     "level summary": lambda r: edit(r, "ladder/tracks/ic.yml", "Builds features.", "Ships features."),
     "level expectation": lambda r: edit(r, "ladder/tracks/ic.yml", "Reviews small changes.", "Reviews changes."),
+    "upper level summary": lambda r: edit(r, "ladder/tracks/ic.yml", "Builds systems.", "Designs systems."),
     "level summary a line longer": lambda r: edit(r, "ladder/tracks/ic.yml", "summary: Builds features.",
                                                   "summary: >-\n      Builds features."),
     "expectation replaced below": lambda r: edit(  # 'senior-dev' then marks "Writes tested code." new
@@ -108,8 +109,14 @@ TOOLS_ON_DEV = {"case/dev/index.html", "case/senior-dev/index.html",  # a case l
                 "switch/manager/index.html"}                              # it starts and lands (senior-dev)
 
 
+ABOUT_SENIOR_DEV = {"levels/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html", "compare/index.html",
+                    "compare/us/index.html", "embed/levels/senior-dev/index.html", "ladder.json"}  # not dev's page
+# (it counts what senior-dev's expectations change, not what senior-dev says), nor the diff with manager
+
+
 @pytest.mark.parametrize("change, rendered", [
     ("level summary", ABOUT_DEV),
+    ("upper level summary", ABOUT_SENIOR_DEV),
     ("level expectation", ABOUT_DEV | COMPARING_DEV | {"diff/levels.js"} | ABOVE_DEV | TOOLS_ON_DEV)])
 def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path, change: str,
                                                                          rendered: set[str]) -> None:

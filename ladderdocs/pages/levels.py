@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ladderdocs.addresses import expectation_anchors, pair_url
 from ladderdocs.model.changes import last_change
-from ladderdocs.model.deps import MOBILITY, VERSIONS, level_dep, track_dep, up_to
+from ladderdocs.model.deps import MOBILITY, VERSIONS, expectations_up_to, level_dep, track_dep, up_to
 from ladderdocs.model.diff import CUMULATIVE, LevelDiff, LevelExpectations, expectations_model, same_grade_pair
 from ladderdocs.model.entities import Competency, CompetencyGroup, Level
 from ladderdocs.model.queries import bands_of, equivalents, level_above, level_below, switch_options
@@ -69,7 +69,8 @@ def level_job(facts: Facts, level: Level) -> PageJob:
     below, above = level_below(hb, level), level_above(hb, level)
     same_grade = [(other, [(eq, pair_url(*(lv.id for lv in same_grade_pair(hb, level, eq)))) for eq in levels])
                   for other, levels in equivalents(hb, level)]
-    shows = up_to(hb, above or level) | {level_dep(level.id), MOBILITY, VERSIONS}  # the summary counts what the next level changes
+    # the summary counts what the next level's expectations change (not what the next level says)
+    shows = up_to(hb, level) | (expectations_up_to(hb, above) if above else frozenset()) | {MOBILITY, VERSIONS}
     return PageJob(f"{level.url}index.html", "level.html", {
         "level": level, "track": track, "below": below, "above": above,
         "next": next_level(facts.diff(level, above)) if above else None,

@@ -59,6 +59,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "home body": lambda r: edit(r, "pages/index.md", "Start with", "Begin with"),
     "level summary": lambda r: edit(r, "ladder/tracks/ic.yml", "Builds features.", "Ships features."),
     "level expectation": lambda r: edit(r, "ladder/tracks/ic.yml", "Reviews small changes.", "Reviews changes."),
+    "upper level summary": lambda r: edit(r, "ladder/tracks/ic.yml", "Builds systems.", "Designs systems."),
     "level summary a line longer": lambda r: edit(r, "ladder/tracks/ic.yml", "summary: Builds features.",
                                                   "summary: >-\n      Builds features."),
     "expectation replaced below": lambda r: edit(  # 'senior-dev' then marks "Writes tested code." new
@@ -96,7 +97,8 @@ def test_a_prose_edit_renders_that_page_alone(handbook: Path) -> None:
 
 ABOUT_DEV = {"levels/index.html",  # lists every level with its summary
              "levels/dev/index.html", "tracks/ic/index.html", "compare/index.html", "compare/us/index.html",
-             "diff/dev--senior-dev/index.html", "embed/levels/dev/index.html", "ladder.json"}
+             "embed/levels/dev/index.html", "ladder.json"}  # not the diff with senior-dev: it shows no summary
+COMPARING_DEV = {"diff/dev--senior-dev/index.html"}  # what the two levels expect, side by side
 CITING_LINES = {"parity/index.html", "parity/us/index.html",  # findings cite where levels are written
                 "embed/compare/index.html", "embed/parity/us/index.html"}
 ABOVE_DEV = {"levels/senior-dev/index.html", "embed/levels/senior-dev/index.html",
@@ -107,9 +109,15 @@ TOOLS_ON_DEV = {"case/dev/index.html", "case/senior-dev/index.html",  # a case l
                 "switch/manager/index.html"}                              # it starts and lands (senior-dev)
 
 
+ABOUT_SENIOR_DEV = {"levels/index.html", "levels/senior-dev/index.html", "tracks/ic/index.html", "compare/index.html",
+                    "compare/us/index.html", "embed/levels/senior-dev/index.html", "ladder.json"}  # not dev's page
+# (it counts what senior-dev's expectations change, not what senior-dev says), nor the diff with manager
+
+
 @pytest.mark.parametrize("change, rendered", [
     ("level summary", ABOUT_DEV),
-    ("level expectation", ABOUT_DEV | {"diff/levels.js"} | ABOVE_DEV | TOOLS_ON_DEV)])
+    ("upper level summary", ABOUT_SENIOR_DEV),
+    ("level expectation", ABOUT_DEV | COMPARING_DEV | {"diff/levels.js"} | ABOVE_DEV | TOOLS_ON_DEV)])
 def test_a_level_edit_renders_its_level_track_and_what_compares_with_it(handbook: Path, change: str,
                                                                          rendered: set[str]) -> None:
     """The 'dev' level, below 'senior-dev' on the ic track: what the level above and the
@@ -125,6 +133,27 @@ def test_a_level_edit_that_moves_the_lines_below_renders_what_cites_them(handboo
     builder, site = first_build(handbook)
     EDITS["level summary a line longer"](handbook)
     assert CITING_LINES <= set(builder.run(site).rendered)
+
+
+@pytest.mark.parametrize("change, again", [("level summary", False), ("level expectation", False),
+                                            ("level summary a line longer", True), ("band", True)])
+def test_pay_parity_is_checked_again_only_when_what_it_reads_changed(handbook: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                     change: str, again: bool) -> None:
+    """Parity reads bands and where levels are written, not what they say: an edit of a level's
+    words keeps the findings (the pages citing them are byte-identical to a cold build's, as
+    test_rebuild_after_an_edit_equals_a_full_build checks for each of these edits)."""
+    import ladderdocs.pages.facts as facts_module
+
+    checked: list[str] = []
+    real = facts_module.findings
+    monkeypatch.setattr(facts_module, "findings", lambda hb: checked.append(hb.settings.title) or real(hb))
+    builder, site = first_build(handbook)
+    assert checked
+    checked.clear()
+    EDITS[change](handbook)
+    rebuilt = builder.run(site)
+    assert bool(checked) == again
+    assert rebuilt.findings == render(handbook).findings
 
 
 def test_a_title_change_renders_every_page(handbook: Path) -> None:
@@ -174,6 +203,61 @@ def test_a_body_edit_is_rendered_ahead_exactly_as_the_full_rebuild_renders_it(ha
     assert list(quick) == ["faq/index.html"]
     assert "grows into" in quick["faq/index.html"].decode()
     assert quick["faq/index.html"] == builder.run(site).files["faq/index.html"]
+
+
+@pytest.mark.parametrize("make, old, new", [
+    (lambda tmp: shutil.copytree(MINI, tmp).resolve(), "Builds features.", "Builds [[level:senior-dev]] features."),
+    (lambda tmp: shutil.copytree(FIXTURES / "cumulative", tmp).resolve(), "summary: Delivers.", "summary: Ships."),
+    (lambda tmp: generated(tmp), "    summary: ", "    summary: Now "),  # bench-shaped: the first level of ic
+])
+def test_a_level_words_edit_is_rendered_ahead_exactly_as_the_full_rebuild_renders_it(tmp_path: Path, make, old: str,  # type: ignore[no-untyped-def]
+                                                                                     new: str) -> None:
+    """serve writes the edited level's page before the full rebuild: the two must agree to the byte."""
+    from ladderdocs.serve.ahead import level_pages
+
+    root = make(tmp_path / "handbook")
+    builder, site = first_build(root)
+    track = root / "ladder" / "tracks" / "ic.yml"
+    edit(root, "ladder/tracks/ic.yml", old, new)
+    ahead = level_pages(builder, site, [track])
+    assert len(ahead) == 1 and list(ahead)[0].startswith("levels/")
+    builder.parsed.forget([track], only_these=True)
+    full = builder.run(site).files
+    assert all(full[path] == page for path, page in ahead.items())
+    assert ahead != {path: site.files[path] for path in ahead}
+
+
+def test_a_level_words_edit_saved_by_rename_is_rendered_ahead_too(handbook: Path) -> None:
+    """An editor's temporary file, renamed over the track, comes in the same burst: it is never read."""
+    from ladderdocs.serve.ahead import level_pages
+
+    builder, site = first_build(handbook)
+    track = handbook / "ladder" / "tracks" / "ic.yml"
+    temporary = track.with_name("ic.yml.tmp123")
+    temporary.write_text(track.read_text().replace("Builds features.", "Builds by rename."))
+    temporary.replace(track)
+    ahead = level_pages(builder, site, [temporary, track])
+    assert list(ahead) == ["levels/dev/index.html"] and b"Builds by rename." in ahead["levels/dev/index.html"]
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("ladder/tracks/ic.yml", "title: Developer", "title: Engineer"),  # in every page's navigation
+    ("ladder/tracks/ic.yml", "Reviews small changes.", "Reviews changes."),  # the levels above compare with it
+    ("ladder/tracks/ic.yml", "summary: Builds features.", "summary: >-\n      Builds features."),  # lines move
+    ("ladder/tracks/ic.yml", "Grow by building.", "Grow by shipping."),  # the track's own words
+    ("ladder/tracks/ic.yml", "Builds features.", "Builds [[level:nobody]]."),  # a problem: the rebuild's
+    ("ladder/tracks/ic.yml", "summary: Builds features.", "summary: 12"),  # not in the schema
+    ("ladder/tracks/ic.yml", "summary: Builds features.", "summary: Builds features.\n    colour: red"),
+    ("ladder/comp.yml", "max: ", "max: 1"),  # a band: not a track file
+    ("pages/faq.md", "Someone who designs services.", "Someone who leads."),
+])
+def test_anything_but_a_level_words_edit_waits_for_the_full_rebuild(handbook: Path, rel: str, old: str,
+                                                                    new: str) -> None:
+    from ladderdocs.serve.ahead import level_pages
+
+    builder, site = first_build(handbook)
+    edit(handbook, rel, old, new)
+    assert level_pages(builder, site, [handbook / rel]) == {}
 
 
 @pytest.mark.parametrize("rel, old, new", [

@@ -453,6 +453,31 @@ def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(t
     assert preview.channel.current()[1].build != build_before
 
 
+def test_a_level_summary_edit_is_on_disk_before_the_full_rebuild_which_then_equals_a_build(tmp_path: Path) -> None:
+    """The edited level's own page is written ahead of the full rebuild (nothing else moves
+    meanwhile); the full rebuild then writes what else shows the summary, as a build would."""
+    content, site, preview = indexed_preview(tmp_path)
+    before = tree_bytes(site)
+    track = content / "ladder" / "tracks" / "ic.yml"
+    edit(track, "Builds features.", "Builds features ahead.")
+    seen: dict[str, bytes] = {}
+    full = preview.pipeline.run
+
+    def spy(last: Site | None, *progress: object) -> Site:
+        seen.update(tree_bytes(site))  # the disk as the full rebuild starts
+        return full(last, *progress)
+
+    preview.pipeline.run = spy  # type: ignore[method-assign]
+    preview.rebuild({track.resolve()})
+    changed = {rel for rel in before.keys() | seen.keys() if before.get(rel) != seen.get(rel)}
+    assert changed == {"levels/dev/index.html"}
+    assert b"Builds features ahead." in seen["levels/dev/index.html"]
+    built = render(content.resolve()).files
+    on_disk = tree_bytes(site)
+    assert {rel: on_disk[rel] for rel in built if rel not in INDEX_FILES} == {
+        rel: data for rel, data in built.items() if rel not in INDEX_FILES}
+
+
 def test_the_search_index_is_made_in_another_process_and_the_next_edit_does_not_wait_for_it(
         tmp_path: Path) -> None:
     """The index of one edit is still being made (here it waits on a gate) while a second edit

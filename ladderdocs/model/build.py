@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -72,6 +73,14 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC, drafts: bool = False) 
         competencies=competencies, tracks=tracks, zones=zones, bands=bands,
         mobility=_mobility(raw.mobility, set(track_ids)), pages=pages, assets=raw.assets,
         withheld=_withheld(raw, tracks, competencies, zones, pages), check_in=_check_in(raw.check_in))
+
+
+def with_track(handbook: Handbook, doc: Document) -> Handbook:
+    """`handbook` with the track of `doc` (a validated track file) modelled again, everything
+    else kept: serve's early look at a level edit, which the full build_model then confirms."""
+    keep: Keep = (lambda item: True) if handbook.audience == INTERNAL else (lambda item: not _internal(item))
+    track = _track(doc, [c.id for c in handbook.competencies], keep, tuple(t.id for t in handbook.tracks))
+    return replace(handbook, tracks=[track if t.id == track.id else t for t in handbook.tracks])
 
 
 def page_of(source: PageSource, last_updated: dt.date | None = None) -> Page:

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ladderdocs.addresses import pair_url
 from ladderdocs.checks.parity import is_stale
-from ladderdocs.model.deps import BANDS, MOBILITY, expectations_dep, up_to
+from ladderdocs.model.deps import BANDS, MOBILITY, expectations_dep, expectations_up_to
 from ladderdocs.model.diff import (
     CUMULATIVE, CompetencyDiff, Stated, adjacent_pairs, expectations_model, same_grade_pairs, stated_at, static_pairs)
 from ladderdocs.model.entities import Band, Competency, Expectation, Handbook, Level, Track, Zone
@@ -137,7 +137,7 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
             "lower": lower, "upper": upper, "lower_track": hb.track_of(lower), "upper_track": hb.track_of(upper),
             "counts": diff.counts, "cumulative": diff.cumulative, "same_track": lower.track_id == upper.track_id,
             "competencies": [(hb.competency_by_id[cd.competency_id], cd) for cd in diff.competencies]},
-            up_to(hb, lower) | up_to(hb, upper))
+            expectations_up_to(hb, lower) | expectations_up_to(hb, upper))  # titles and expectations: no summary
 
 
 def versus(facts: Facts, lower: Level, upper: Level) -> PageJob:
@@ -155,7 +155,7 @@ def versus(facts: Facts, lower: Level, upper: Level) -> PageJob:
         "months_between": mobility.min_months_between_switches if mobility else None,
         "time_boxed": [t for t in (lower_track, upper_track) if t.time_box_months],
         "sides": sides(hb, facts.diff(lower, upper).competencies, set(applies[0]), set(applies[1]))},
-        up_to(hb, lower) | up_to(hb, upper) | {BANDS, MOBILITY})
+        expectations_up_to(hb, lower) | expectations_up_to(hb, upper) | {BANDS, MOBILITY})  # no summary either
 
 
 PAGE = PageType("diffs", ("diff",), ("diffs.html", "diff-data.js", "diff.html", "diff-tracks.html"), jobs, index=URL)

@@ -18,6 +18,12 @@ from ladderdocs.model.queries import Folder, GridRow, folders, grade_grid, level
 from ladderdocs.text.i18n import N_, Messages
 
 
+# Keys whose content pay parity never reads (checks/parity.py reads the skeleton, bands and where
+# levels and tracks are written): an edit of prose, or of what a level says where no line
+# moves, keeps the findings. A band edit also changes its level's key, but with BANDS.
+WORDS = frozenset({"page", "level", "expectations"})
+
+
 class Facts:
     def __init__(self, handbook: Handbook):
         self.handbook = handbook
@@ -31,8 +37,8 @@ class Facts:
         about (model/deps.py), so serve's level edit works out its own track's alone."""
         if ALL in changed or any(dep[0] == "competency" for dep in changed):
             return
-        if changed and all(dep[0] == "page" for dep in changed) and "findings" in last.__dict__:
-            self.__dict__["findings"] = last.findings  # pay parity reads no prose page (checks/parity.py)
+        if changed and all(dep[0] in WORDS for dep in changed) and "findings" in last.__dict__:
+            self.__dict__["findings"] = last.findings  # what pay parity reads is unchanged (WORDS)
         hb = self.handbook
         clean = {level_id for level_id, level in hb.level_by_id.items() if not up_to(hb, level) & changed}
         self._marked = {key: marks for key, marks in last._marked.items() if key in clean}

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ladderdocs.addresses import expectation_anchors, pair_url
 from ladderdocs.model.changes import last_change
-from ladderdocs.model.deps import MOBILITY, VERSIONS, level_dep, track_dep, up_to
+from ladderdocs.model.deps import MOBILITY, VERSIONS, expectations_up_to, level_dep, track_dep, up_to
 from ladderdocs.model.diff import CUMULATIVE, LevelDiff, LevelExpectations, expectations_model, same_grade_pair
 from ladderdocs.model.entities import Competency, CompetencyGroup, Level
 from ladderdocs.model.queries import bands_of, equivalents, level_above, level_below, switch_options
@@ -59,19 +59,27 @@ def jobs(facts: Facts) -> Iterator[PageJob]:
                   frozenset({*(track_dep(t.id) for t in hb.tracks), *(level_dep(lv) for lv in hb.level_by_id)}))
     for track in hb.tracks:
         for level in track.levels:
-            below, above = level_below(hb, level), level_above(hb, level)
-            same_grade = [(other, [(eq, pair_url(*(lv.id for lv in same_grade_pair(hb, level, eq)))) for eq in levels])
-                          for other, levels in equivalents(hb, level)]
-            shows = up_to(hb, above or level) | {level_dep(level.id), MOBILITY, VERSIONS}  # the summary counts what the next level changes
-            yield PageJob(f"{level.url}index.html", "level.html", {
-                "level": level, "track": track, "below": below, "above": above,
-                "next": next_level(facts.diff(level, above)) if above else None,
-                "groups": expectations_by_group(facts, level),
-                "bands": bands_of(hb, level), "equivalents": same_grade,
-                "options": switch_options(hb, level), "keep_grade": hb.mobility.keep_grade if hb.mobility else False,
-                "cumulative": expectations_model(hb, track) == CUMULATIVE,
-                "ids": SECTION_IDS, "changed_in": last_change(facts.changelog, level.id),
-                "planner": switch.switch_url(level.id) if switch.enabled(hb) else None}, frozenset(shows))
+            yield level_job(facts, level)
+
+
+def level_job(facts: Facts, level: Level) -> PageJob:
+    """A level's own page (serve writes it ahead when a level's words change: serve/ahead.py)."""
+    hb = facts.handbook
+    track = hb.track_of(level)
+    below, above = level_below(hb, level), level_above(hb, level)
+    same_grade = [(other, [(eq, pair_url(*(lv.id for lv in same_grade_pair(hb, level, eq)))) for eq in levels])
+                  for other, levels in equivalents(hb, level)]
+    # the summary counts what the next level's expectations change (not what the next level says)
+    shows = up_to(hb, level) | (expectations_up_to(hb, above) if above else frozenset()) | {MOBILITY, VERSIONS}
+    return PageJob(f"{level.url}index.html", "level.html", {
+        "level": level, "track": track, "below": below, "above": above,
+        "next": next_level(facts.diff(level, above)) if above else None,
+        "groups": expectations_by_group(facts, level),
+        "bands": bands_of(hb, level), "equivalents": same_grade,
+        "options": switch_options(hb, level), "keep_grade": hb.mobility.keep_grade if hb.mobility else False,
+        "cumulative": expectations_model(hb, track) == CUMULATIVE,
+        "ids": SECTION_IDS, "changed_in": last_change(facts.changelog, level.id),
+        "planner": switch.switch_url(level.id) if switch.enabled(hb) else None}, frozenset(shows))
 
 
 def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:

@@ -13,6 +13,7 @@ change that comes within 3 s of the last reload (a second quick save never reach
 
 from __future__ import annotations
 
+import gc
 import secrets
 import shutil
 import signal
@@ -31,6 +32,7 @@ from ladderdocs.outputs.search_index import INDEX_FILES
 from ladderdocs.outputs.write import update_site, write_site
 from ladderdocs.progress import Silent
 from ladderdocs.render.themes import theme_layers
+from ladderdocs.serve.ahead import level_pages
 from ladderdocs.serve.http import Channel, PreviewServer, Status, url_host
 from ladderdocs.serve.indexer import IndexJob, can_fork
 from ladderdocs.serve.watch import Watcher
@@ -94,19 +96,34 @@ class Preview:
             self._wake.notify()
 
     def run(self) -> None:
-        self.index()  # of the first build, which was written without it
-        while True:
-            with self._wake:
-                self._wake.wait_for(lambda: self._dirty or self._stopping)
-                if self._stopping:
-                    return
-                paths, self._pending, self._dirty = self._pending, set(), False
-            self.rebuild(paths)
-            self.on_rebuilt()
-            with self._wake:  # the open pages fetch the rebuilt ones before a process competes for the cores
-                self._wake.wait_for(lambda: self._dirty or self._stopping, INDEX_QUIET_S)
-            if not self._dirty:  # an edit that came meanwhile goes first: its page before any index
-                self.index()
+        """The rebuild loop. The cycle collector is off from each edit until the loop is idle
+        again: a rebuild makes few cycles, and each full collection it would set off walks every
+        object of the site (70 ms at 2,000 pages, about once a rebuild) while the edit, then the
+        page's reload, wait. The loop collects once nothing waits, before the index is forked."""
+        try:
+            self._collect()
+            self.index()  # of the first build, which was written without it
+            while True:
+                with self._wake:
+                    self._wake.wait_for(lambda: self._dirty or self._stopping)
+                    if self._stopping:
+                        return
+                    paths, self._pending, self._dirty = self._pending, set(), False
+                gc.disable()
+                self.rebuild(paths)
+                self.on_rebuilt()
+                with self._wake:  # the open pages fetch the rebuilt ones before a process competes for the cores
+                    self._wake.wait_for(lambda: self._dirty or self._stopping, INDEX_QUIET_S)
+                if not self._dirty:  # an edit that came meanwhile goes first: its page before any index
+                    self._collect()
+                    self.index()
+        finally:
+            gc.enable()
+
+    @staticmethod
+    def _collect() -> None:
+        gc.collect()
+        gc.enable()
 
     def stop(self) -> None:
         with self._wake:
@@ -191,11 +208,13 @@ class Preview:
             self.pipeline.remember(site, index)
 
     def _write_ahead(self, paths: Iterable[Path]) -> bool:
-        """Write the pages of a body-only prose edit (Pipeline.quick_pages) and reload the open
-        pages, before the full rebuild; whether anything was written."""
+        """Write the pages of a body-only prose edit (Pipeline.quick_pages) or of the levels whose
+        words alone changed (ahead.py) and reload the open pages, before the full rebuild;
+        whether anything was written."""
         if self.site is None:
             return False
-        quick = self.pipeline.quick_pages(self.site, paths)
+        paths = list(paths)
+        quick = self.pipeline.quick_pages(self.site, paths) or level_pages(self.pipeline, self.site, paths)
         if not quick or not update_site(quick, self.out_dir, {rel: self.on_disk[rel] for rel in quick
                                                               if rel in self.on_disk}):  # writes these, deletes none
             return False

@@ -429,6 +429,19 @@ def indexed_preview(tmp_path: Path) -> tuple[Path, Path, Preview]:
     return content, site, preview
 
 
+def disk_as_the_full_rebuild_starts(preview: Preview, site: Path) -> dict[str, bytes]:
+    """The files in `site` at the moment the preview's next full rebuild starts (filled then)."""
+    seen: dict[str, bytes] = {}
+    full = preview.pipeline.run
+
+    def spy(last: Site | None, *progress: object) -> Site:
+        seen.update(tree_bytes(site))
+        return full(last, *progress)
+
+    preview.pipeline.run = spy  # type: ignore[method-assign]
+    return seen
+
+
 def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(tmp_path: Path) -> None:
     """The edited page is written ahead of the full rebuild; no other file changes or goes meanwhile,
     and the full rebuild then has nothing left to write (no second reload)."""
@@ -436,14 +449,7 @@ def test_a_page_edit_is_on_disk_before_the_full_rebuild_and_nothing_else_moves(t
     before = tree_bytes(site)
     faq = content / "pages" / "faq.md"
     edit(faq, "Someone who designs services.", "Someone who writes ahead.")
-    seen: dict[str, bytes] = {}
-    full = preview.pipeline.run
-
-    def spy(last: Site | None, *progress: object) -> Site:
-        seen.update(tree_bytes(site))  # the disk as the full rebuild starts
-        return full(last, *progress)
-
-    preview.pipeline.run = spy  # type: ignore[method-assign]
+    seen = disk_as_the_full_rebuild_starts(preview, site)
     build_before = preview.channel.current()[1].build
     preview.rebuild({faq.resolve()})
     changed = {rel for rel in before.keys() | seen.keys() if before.get(rel) != seen.get(rel)}
@@ -460,14 +466,7 @@ def test_a_level_summary_edit_is_on_disk_before_the_full_rebuild_which_then_equa
     before = tree_bytes(site)
     track = content / "ladder" / "tracks" / "ic.yml"
     edit(track, "Builds features.", "Builds features ahead.")
-    seen: dict[str, bytes] = {}
-    full = preview.pipeline.run
-
-    def spy(last: Site | None, *progress: object) -> Site:
-        seen.update(tree_bytes(site))  # the disk as the full rebuild starts
-        return full(last, *progress)
-
-    preview.pipeline.run = spy  # type: ignore[method-assign]
+    seen = disk_as_the_full_rebuild_starts(preview, site)
     preview.rebuild({track.resolve()})
     changed = {rel for rel in before.keys() | seen.keys() if before.get(rel) != seen.get(rel)}
     assert changed == {"levels/dev/index.html"}

@@ -177,8 +177,17 @@ NOTE_SHOWN = """document.addEventListener("DOMContentLoaded", function () {
 
 
 def expect(page: Any, marker: str) -> None:
-    """The edit that `marker` makes is awaited: only a reloaded document can show it (shown_after)."""
-    page.evaluate("m => { sessionStorage.setItem('benchMarker', m); sessionStorage.removeItem('benchShown'); }", marker)
+    """The edit that `marker` makes is awaited: only a reloaded document can show it (shown_after).
+    The page may still be reloading for the run before (a level edit reloads it twice): again."""
+    for attempt in range(50):
+        try:
+            page.evaluate("m => { sessionStorage.setItem('benchMarker', m); sessionStorage.removeItem('benchShown'); }",
+                          marker)
+            return
+        except Exception:  # the page was navigating
+            if attempt == 49:
+                raise
+            time.sleep(0.02)
 
 
 def shown_after(page: Any, saved_epoch: float) -> float:

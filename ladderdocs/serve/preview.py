@@ -40,6 +40,7 @@ from ladderdocs.site import Options, Pipeline, Site, check_output_folder
 
 
 INDEX_QUIET_S = 0.25  # after a rebuild, how long no edit comes before the search index is made
+AHEAD_HEAD_START_S = 0.15  # after pages are written ahead, how long their reload has the cores to itself
 MAX_CANCELS = 3  # full rebuilds dropped in a row for a newer edit: a stream of edits still gets whole builds
 
 
@@ -159,6 +160,8 @@ class Preview:
             if not before.problems and self._write_ahead(read):
                 quick_ms = (time.perf_counter() - started) * 1000
                 _, before = self.channel.current()  # the full rebuild reloads again only if more changed
+                with self._wake:  # the open pages fetch what was written ahead before the full rebuild takes the cores
+                    self._wake.wait_for(lambda: self._dirty or self._stopping, AHEAD_HEAD_START_S)
             site = self.pipeline.in_memory(self._run_retrying())  # the pages kept from the cache read once
             self._cancels = 0
             last_index = {name: self.on_disk[name] for name in INDEX_FILES if name in self.on_disk}

@@ -115,7 +115,7 @@ def keep_record(build: Build, content: Path, theme: Path | None, promotions: Pat
         return
     outputs = {rel: state[0] for rel, state in manifest.items()}
     outputs[MARKER] = _key(os.stat(out / MARKER))
-    _write(build.path, Record(code_signature(), found, build.git, str(theme) if theme else None, outputs, said))
+    write_pickle(build.path, Record(code_signature(), found, build.git, str(theme) if theme else None, outputs, said))
 
 
 def inputs(content: Path, theme: str | None, promotions: Path | None) -> Inputs:
@@ -192,7 +192,3 @@ def _read(path: Path) -> Record | None:
     found = read_pickle(path)
     return found if isinstance(found, Record) else None
 
-
-def _write(path: Path, record: Record) -> None:
-    """Best effort, whole or not at all: a record that cannot be written costs the next build time."""
-    write_pickle(path, record)

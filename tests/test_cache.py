@@ -180,7 +180,8 @@ def test_the_stamp_follows_every_module_catalogue_and_library_version_and_hashes
 
 
 # The command line in a fresh process, every parse kept at once; prints the modules it loaded of those
-# an edit build needs only for something else (checking a new front matter, render workers, --promotions).
+# an edit build needs only for something else (checking a new front matter, render workers, --promotions,
+# a catalogue other than English).
 EDIT_BUILD = """
 import sys
 from ladderdocs import cli
@@ -192,7 +193,7 @@ try:
 except SystemExit as end:
     assert not end.code, end.code
 print(" ".join(sorted(set(sys.modules) & {"jsonschema", "importlib.metadata", "concurrent.futures",
-                                          "multiprocessing", "ladderdocs.checks.audit"})))
+                                          "multiprocessing", "ladderdocs.checks.audit", "babel.messages"})))
 """
 
 

@@ -29,6 +29,14 @@ except ValueError as error:
     assert str(error) == "a page the index cannot read"
 else:
     raise AssertionError("the child's error was lost")
+def fails_oddly():
+    raise ValueError(lambda: 1)  # cannot be pickled
+try:
+    parallel.in_background(fails_oddly)()
+except RuntimeError as error:
+    assert "ValueError(<function" in str(error), error
+else:
+    raise AssertionError("the child's error was lost")
 def dies():
     os._exit(3)
 try:

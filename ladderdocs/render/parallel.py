@@ -123,8 +123,12 @@ def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
                 outcome: tuple[bool, Any] = (True, function(*args))
             except BaseException as error:
                 outcome = (False, error)
+            try:
+                answer = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as error:  # an error that cannot be pickled is told in words
+                answer = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} (in the background: {error})")))
             with open(write_end, "wb") as pipe:
-                pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.write(answer)
             status = 0
         finally:
             os._exit(status)

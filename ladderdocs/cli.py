@@ -20,8 +20,7 @@ from typing import Callable, Iterable
 
 from ladderdocs import __version__
 from ladderdocs.errors import ContentError, Problem
-from ladderdocs.model.entities import INTERNAL, PUBLIC
-from ladderdocs.options import Options
+from ladderdocs.options import INTERNAL, PUBLIC, Options
 from ladderdocs.progress import StageReport
 from ladderdocs.render.cache import CACHE_DIR, cache_folder, remove_cache
 from ladderdocs.source.schema import SCHEMAS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ladderdocs.model.entities import PUBLIC
+PUBLIC, INTERNAL = "public", "internal"  # the audiences (model/entities.py names them too)
 
 
 @dataclass(frozen=True)

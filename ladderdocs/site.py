@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
-from ladderdocs.checks.audit import Row, audit, parse_promotions, window
 from ladderdocs.checks.parity import ERROR, Finding, summarise
 from ladderdocs.errors import ContentError, Problem, display_path
 from ladderdocs.model.build import build_model, page_of
@@ -51,6 +50,7 @@ from ladderdocs.text.plain import PlainText, Section
 from ladderdocs.uptodate import Build, Said, keep_record
 
 if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders none never loads Jinja
+    from ladderdocs.checks.audit import Row  # and the audit only with --promotions
     from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 
 # Parses and prose bodies are written to the cache again only when at least one in this many
@@ -127,6 +127,7 @@ class Pipeline:
         if self.options.base_url:
             handbook = replace(handbook, settings=replace(handbook.settings, base_url=self.options.base_url))
         if self.options.promotions is not None and (handbook.internal or handbook.settings.audit.public):
+            from ladderdocs.checks.audit import audit, window
             rows = promotion_rows(self.options.promotions, handbook)
             handbook = replace(handbook, promotions=audit(handbook, rows, window(rows)))
         earlier, self.notes = self.versions(handbook)
@@ -464,6 +465,7 @@ def promotion_rows(path: Path, handbook: Handbook) -> list[Row]:
         raise ContentError([Problem(display_path(path), 1, 1, f"cannot read the promotions file "
                                                               f"({getattr(err, 'strerror', None) or err}); "
                                                               "expected a UTF-8 CSV file")]) from None
+    from ladderdocs.checks.audit import parse_promotions
     return parse_promotions(text, display_path(path), handbook)
 
 

@@ -130,6 +130,92 @@ def test_kept_parses_of_another_ladderdocs_are_not_read(tmp_path: Path, monkeypa
     assert other.parsed.fresh
 
 
+def test_the_stamp_follows_every_module_catalogue_and_library_version_and_hashes_only_what_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's stamp changes with any byte of ladderdocs' modules and catalogues and with
+    the version of any library the output depends on, so a cache of other code is never read;
+    the modules' digests are kept by stat, and a build hashes only the files whose stat changed."""
+    package, folder, libraries = tmp_path / "package", tmp_path / "cache", tmp_path / "libraries"
+    (package / "text").mkdir(parents=True)
+    folder.mkdir()
+    (libraries / "jinja2-3.1.6.dist-info").mkdir(parents=True)
+    (package / "a.py").write_text("A = 1\n", encoding="utf-8")
+    (package / "text" / "b.py").write_text("B = 1\n", encoding="utf-8")
+    monkeypatch.setattr(render_cache, "_PACKAGE", package)
+    monkeypatch.setattr(sys, "path", [str(libraries)])
+    hashed: list[str] = []
+    digest = render_cache._file_digest
+    monkeypatch.setattr(render_cache, "_file_digest", lambda path: hashed.append(path) or digest(path))
+
+    def stamp() -> str:
+        return render_cache._stamp(("handbook", "public"), folder)
+
+    first = stamp()
+    assert stamp() == first and len(hashed) == 4  # files changed just now are hashed every time
+    assert not list(folder.glob("code-*"))
+    monkeypatch.setattr(render_cache, "_CODE_SETTLED_NS", 0)  # as if they had been still for long
+    assert stamp() == first and len(hashed) == 6 and list(folder.glob("code-*"))
+    assert stamp() == first and len(hashed) == 6  # kept digests: no module read
+    (libraries / "requests-2.0.dist-info").mkdir()
+    assert stamp() == first  # a library the output does not depend on
+    b = package / "text" / "b.py"
+    before = b.stat()
+    b.write_text("B = 2\n", encoding="utf-8")  # the same size and, set back, the same time
+    os.utime(b, ns=(before.st_atime_ns, before.st_mtime_ns))
+    stamps = [first, stamp()]
+    assert len(hashed) == 7
+    (package / "locale").mkdir()
+    (package / "locale" / "de.mo").write_bytes(b"\x00")
+    stamps.append(stamp())
+    (libraries / "jinja2-3.1.6.dist-info").rename(libraries / "jinja2-3.1.7.dist-info")
+    stamps.append(stamp())
+    (libraries / "MarkupSafe-3.0.4.egg-info").mkdir()
+    stamps.append(stamp())
+    (package / "a.py").unlink()
+    stamps.append(stamp())
+    assert len(set(stamps)) == len(stamps), stamps
+    for kept in folder.glob("code-*"):
+        kept.unlink()
+    assert stamp() == stamps[-1]  # hashing every file again gives the same stamp
+
+
+# The command line in a fresh process, every parse kept at once; prints the modules it loaded of those
+# an edit build needs only for something else (checking a new front matter, render workers, --promotions,
+# a catalogue other than English).
+EDIT_BUILD = """
+import sys
+from ladderdocs import cli
+from ladderdocs.source import cache
+cache.SETTLED_S = 0
+sys.argv = ["ladderdocs", *sys.argv[1:]]
+try:
+    cli.main()
+except SystemExit as end:
+    assert not end.code, end.code
+print(" ".join(sorted(set(sys.modules) & {"jsonschema", "importlib.metadata", "concurrent.futures",
+                                          "multiprocessing", "ladderdocs.checks.audit", "babel.messages"})))
+"""
+
+
+def test_a_build_after_a_prose_edit_loads_no_schema_checker_process_pool_or_audit(tmp_path: Path) -> None:
+    """What makes an edit build start slowly stays unloaded when the edit does not need it;
+    the site is still a cold build's."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def build_with_cache() -> str:
+        result = subprocess.run([sys.executable, "-c", EDIT_BUILD, "build", "-c", str(content), "-o", str(site), "-q"],
+                                capture_output=True, text=True, timeout=300, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert "jsonschema" in build_with_cache()  # a cold build checks every file
+    time.sleep(0.01)
+    EDITS["prose page"](content)
+    assert build_with_cache() == ""
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
 def test_an_unchanged_build_writes_no_file_and_an_edit_writes_only_what_changed(tmp_path: Path) -> None:
     content, site = copy(tmp_path), tmp_path / "site"
     build(content, site, cached(content))
@@ -151,7 +237,7 @@ def test_a_damaged_cache_gives_the_same_site_and_no_traceback(tmp_path: Path, da
     assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
     EDITS["prose page"](content)
     cache_files = [p for p in (content.parent / CACHE_DIR).iterdir()
-                   if p.name.startswith(("site-", "bodies-", "output-", "jinja-", "pages-"))]
+                   if p.name.startswith(("site-", "bodies-", "output-", "jinja-", "pages-", "code-"))]
     assert len(cache_files) > 3 and any(p.name.startswith("jinja-") for p in cache_files)  # compiled templates
     for path in cache_files:
         data = path.read_bytes()

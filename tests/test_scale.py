@@ -86,12 +86,14 @@ def test_a_process_with_threads_renders_serially(big: Path, monkeypatch: pytest.
     """serve runs a watcher and a server: forking it could copy a held lock into a worker."""
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("forked although a thread was running")
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(parallel, "_forking_pool", no_pool)
+    monkeypatch.setattr(parallel.os, "fork", no_pool)
     stop = threading.Event()
     watcher = threading.Thread(target=stop.wait)
     watcher.start()
     try:
         files = Pipeline(big, Options(workers=2)).run().files
+        assert parallel.in_background(sum, [1, 2])() == 3  # the search index is made here too
     finally:
         stop.set()
         watcher.join()

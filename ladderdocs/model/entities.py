@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ladderdocs import addresses
-
-PUBLIC, INTERNAL = "public", "internal"
+from ladderdocs.options import INTERNAL, PUBLIC  # defined there: the command line reads them without the model
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ what the public site shows. Prose stays Markdown, as the author wrote it.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any, Iterator
@@ -123,6 +122,7 @@ def band_rows(handbook: Handbook) -> list[dict[str, Any]]:
 
 
 def bands_csv(handbook: Handbook) -> bytes:
+    import csv  # here: an edit build seldom writes it
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(BAND_COLUMNS)

@@ -10,13 +10,15 @@ build, or `audit.public: true`); every count of people from 1 to `audit.min_grou
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from ladderdocs.checks.audit import LAST, Audit, Finding
 from ladderdocs.model.entities import Handbook, Track
 from ladderdocs.pages.base import NavEntry, PageJob, PageType
 from ladderdocs.pages.facts import Facts
 from ladderdocs.text.i18n import N_, Messages, Phrase
+
+if TYPE_CHECKING:  # the audit is imported by a build that has one (`--promotions`)
+    from ladderdocs.checks.audit import Audit, Finding
 
 URL = "promotions/"
 FEWER = N_("fewer than %(num)s")
@@ -85,6 +87,9 @@ def columns(facts: Facts, result: Audit, min_group: int) -> list[Column]:
 def jobs(facts: Facts) -> Iterator[PageJob]:
     hb = facts.handbook
     result = hb.promotions
+    if result is None:
+        return
+    from ladderdocs.checks.audit import LAST, Audit
     if not isinstance(result, Audit):
         return
     min_group = hb.settings.audit.min_group

@@ -29,8 +29,10 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import sys
+import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -52,6 +54,7 @@ TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
             "# A cache of ladderdocs builds; safe to delete (`ladderdocs clean` does).\n")
 _MAGIC = b"ladderdocs-cache 1\n"
 _LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
+_CODE_SETTLED_NS = 2_000_000_000  # coarser than any file system's timestamps, as source/cache.py
 _KEEP_STAMPS = 4  # sites of this many option sets are kept (public and internal, file mode...)
 _MAX_SEGMENTS = 16  # above this many, the live pages of all but the largest segment are written into the new one
 Where = tuple[str, int, int, bytes]  # a page in the store: its segment, offset, length and sha256
@@ -98,7 +101,7 @@ class BuildCache:
 
     def __init__(self, folder: Path, content: Path, options: Hashable):
         self.folder = folder
-        self.stamp = _stamp((str(content.resolve()), options))
+        self.stamp = _stamp((str(content.resolve()), options), folder)
         self._bodies: _Pickled | None = None
         self._token = ""  # of the site saved last
         self._stored: dict[bytes, Where] = {}  # the pages in the store, by sha256, as far as this object knows
@@ -488,15 +491,59 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
-def _stamp(options: Hashable) -> str:
-    """A digest of what the output depends on besides the handbook and the templates."""
-    import importlib.metadata  # here: a build that finds nothing changed never asks
-    h = hashlib.sha256(repr((__version__, sys.version, options)).encode())
-    for name in _LIBRARIES:
-        try:
-            h.update(f"{name}={importlib.metadata.version(name)};".encode())
-        except importlib.metadata.PackageNotFoundError:
-            h.update(f"{name}=none;".encode())
-    for path in sorted(p for pattern in ("*.py", "*.mo") for p in _PACKAGE.rglob(pattern)):
-        h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+def _stamp(options: Hashable, folder: Path) -> str:
+    """A digest of what the output depends on besides the handbook and the templates: the
+    versions of Python and of the libraries, and the bytes of every module and catalogue of
+    the package. Each file's sha256 is kept in `folder` by its stat and read again only when
+    the stat differs (a write changes the change time, which no one can set back), so a build
+    reads none of ladderdocs' 75 files; one changed within `_CODE_SETTLED_NS` of now is not
+    kept, since a second write in the same tick of the clock could keep its times."""
+    h = hashlib.sha256(repr((__version__, sys.version, options, _library_versions())).encode())
+    kept_at = folder / f"code-{_digest(str(_PACKAGE))}"
+    kept = read_pickle(kept_at)
+    kept = kept if isinstance(kept, dict) else {}
+    settled = time.time_ns() - _CODE_SETTLED_NS
+    digests, keep = [], {}
+    for rel, path in _package_files():
+        st = os.stat(path)
+        key = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        entry = kept.get(rel)
+        digest = entry[1] if isinstance(entry, tuple) and entry[0] == key else _file_digest(path)
+        digests.append(rel.encode() + b"\0" + digest)
+        if key[0] < settled and key[1] < settled:
+            keep[rel] = (key, digest)
+    h.update(b"\0".join(digests))
+    if keep != kept and folder.is_dir():  # a build that fails before it writes the cache makes no folder
+        write_pickle(kept_at, keep)
     return h.hexdigest()[:24]
+
+
+def _library_versions() -> list[str]:
+    """The dist-info (or egg-info) folders of the libraries the output depends on, found on
+    sys.path: their names hold the versions, and listing a folder costs far less than
+    importlib.metadata. Every copy found counts, not only the one imported."""
+    found = []
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:  # a zip file, or a folder that is gone
+            continue
+        found += [name for name in names if name.endswith((".dist-info", ".egg-info"))
+                  and re.sub(r"[-_.]+", "-", name.split("-", 1)[0]).lower() in _LIBRARIES]
+    return sorted(set(found))  # a folder may be on the path twice
+
+
+def _package_files() -> list[tuple[str, str]]:
+    """Every module and catalogue of the package, as (path relative to it, path), in name order."""
+    found = []
+    for top, subfolders, names in os.walk(_PACKAGE):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]  # Python writes there
+        rel = os.path.relpath(top, _PACKAGE).replace(os.sep, "/")
+        found += [(name if rel == "." else f"{rel}/{name}", os.path.join(top, name))
+                  for name in names if name.endswith((".py", ".mo"))]
+    return sorted(found)
+
+
+def _file_digest(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).digest()

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import functools
 import gc
-import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence, TypeVar
 
 from ladderdocs.errors import Problem
 from ladderdocs.pages.base import Job
 from ladderdocs.render.cache import PageSink, Where
+
+if TYPE_CHECKING:  # imported with the render workers: an edit build renders its few pages here
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 PARALLEL_MIN_JOBS = 300  # below this, forking and collecting cost more than they save
@@ -103,18 +105,50 @@ def _render_one(renderer: PageRenderer, job: Job, pages: list[tuple[str, bytes |
 
 def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
     """Start `function(*args)` on another core, in a forked process that inherits the
-    arguments (nothing is pickled on the way in); the returned function waits for the result.
-    Where forking is unsafe or there is one core, it runs here, when the result is asked for."""
+    arguments (nothing is pickled on the way in); the returned function waits for the result,
+    or raises what `function` raised. Where forking is unsafe or there is one core, it runs
+    here, when the result is asked for. A bare fork and a pipe, not a process pool: the pool's
+    modules, threads and queues cost an edit build some 30 ms."""
     if available_cpus() < 2 or not can_fork():
         return functools.partial(function, *args)
-    pool = _forking_pool(1, _inherit_call, (function, args))
-    future = pool.submit(_call_inherited)
+    gc.freeze()  # as in `_forking_pool`: the collector would copy the heap into the child
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its answer goes down the pipe, and it ends without running exit handlers
+        status = 1
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
+            try:
+                outcome: tuple[bool, Any] = (True, function(*args))
+            except BaseException as error:
+                outcome = (False, error)
+            try:
+                answer = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as error:  # an error that cannot be pickled is told in words
+                answer = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} (in the background: {error})")))
+            with open(write_end, "wb") as pipe:
+                pipe.write(answer)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
 
     def result() -> T:
         try:
-            return future.result()
+            with open(read_end, "rb") as pipe:
+                answer = pipe.read()
         finally:
-            _shut(pool)
+            _, status = os.waitpid(pid, 0)
+            gc.unfreeze()
+        try:
+            done, value = pickle.loads(answer)
+        except Exception:
+            raise RuntimeError(f"the process running {getattr(function, '__name__', function)} in the background "
+                               f"ended without an answer (wait status {status})") from None
+        if not done:
+            raise value
+        return value  # type: ignore[no-any-return]
     return result
 
 
@@ -123,6 +157,8 @@ def _forking_pool(count: int, initializer: Callable[..., None], initargs: tuple[
     collector would write to every object the children inherit (its bookkeeping sits in each
     object), copying nearly the whole heap into each: frozen, what exists now is never
     collected, here or there, until `_shut`. The processes fork at the first task."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
     gc.freeze()
     return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                initializer=initializer, initargs=initargs)
@@ -131,21 +167,6 @@ def _forking_pool(count: int, initializer: Callable[..., None], initargs: tuple[
 def _shut(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
     gc.unfreeze()
-
-
-_inherited_call: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
-
-
-def _inherit_call(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    global _inherited_call
-    _inherited_call = (function, args)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _call_inherited() -> Any:
-    assert _inherited_call is not None
-    function, args = _inherited_call
-    return function(*args)
 
 
 def _inherit(renderer: PageRenderer, jobs: Sequence[Job], slim: Callable[[Any], Any] | None,

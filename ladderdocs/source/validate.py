@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import read_po
 
 from ladderdocs.addresses import page_url
 from ladderdocs.errors import Problem, display_path
@@ -93,6 +92,7 @@ def _check_strings(handbook: Document) -> list[Problem]:
 @cache
 def theme_messages() -> dict[str, frozenset[str]]:
     """Every English string of the theme (ladderdocs.pot), each with the placeholders it may use."""
+    from babel.messages.pofile import read_po  # here: only a handbook with `strings` asks
     with THEME_STRINGS.open("rb") as file:
         found: dict[str, frozenset[str]] = {}
         for entry in read_po(file):

@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import os
 import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +62,7 @@ def read_tag(repo: Repository, tag: Tag) -> RawHandbook | str:
     """The handbook's ladder as `tag` holds it, its files named `TAG:path` as `git show` takes
     them; or why it cannot be read (no handbook at this path in that tag)."""
     wanted = [f"{repo.prefix}handbook.yml", f"{repo.prefix}ladder"]
+    import tarfile  # here: only a handbook with earlier versions in tags reads one
     archive = _git_bytes(repo.top, "archive", "--format=tar", tag.object_id, "--", *wanted)
     if archive is None:
         return f"tag {tag.name} holds no {repo.prefix}handbook.yml and {repo.prefix}ladder/"

@@ -23,8 +23,6 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -84,6 +82,8 @@ def _catalogue(language: str) -> gettext.NullTranslations:
     for name in (tag, tag.split("_")[0]):
         path = LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po"
         if path.is_file():
+            from babel.messages.mofile import write_mo  # here: an English site reads no catalogue
+            from babel.messages.pofile import read_po
             with path.open("rb") as file:
                 compiled = BytesIO()
                 write_mo(compiled, read_po(file, locale=name))

@@ -1,0 +1,57 @@
+"""Work on another core (render/parallel.py): the search index an edit build makes beside its
+writing comes back whole, and a failure there is the build's failure, never a hang or a wrong site."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from ladderdocs.render.parallel import available_cpus
+
+# A fresh process: the test process may run threads, and then nothing is forked.
+IN_BACKGROUND = """
+import gc, os
+from ladderdocs.render import parallel
+assert parallel.can_fork()
+def answer(n):
+    return os.getpid(), b"x" * n
+pid, value = parallel.in_background(answer, 3_000_000)()  # larger than a pipe holds
+assert pid != os.getpid() and value == b"x" * 3_000_000
+def fails():
+    raise ValueError("a page the index cannot read")
+try:
+    parallel.in_background(fails)()
+except ValueError as error:
+    assert str(error) == "a page the index cannot read"
+else:
+    raise AssertionError("the child's error was lost")
+def fails_oddly():
+    raise ValueError(lambda: 1)  # cannot be pickled
+try:
+    parallel.in_background(fails_oddly)()
+except RuntimeError as error:
+    assert "ValueError(<function" in str(error), error
+else:
+    raise AssertionError("the child's error was lost")
+def dies():
+    os._exit(3)
+try:
+    parallel.in_background(dies)()
+except RuntimeError as error:
+    assert "ended without an answer" in str(error), error
+else:
+    raise AssertionError("a child that died gave an answer")
+assert gc.get_freeze_count() == 0  # every frozen object is collectable again
+print("ok")
+"""
+
+
+@pytest.mark.skipif(available_cpus() < 2, reason="with one core the work runs in this process")
+def test_work_in_the_background_returns_its_answer_or_raises_its_error() -> None:
+    result = subprocess.run([sys.executable, "-c", IN_BACKGROUND], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0 and result.stdout == "ok\n", result.stderr

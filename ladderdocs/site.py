@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
@@ -560,6 +560,8 @@ def _run_and_write(pipeline: Pipeline, out_dir: Path, options: Options, progress
         update.write(index_files)
         return site, update.finish(), index_files
     except OSError as err:  # a full disk or a read-only folder: the author's to fix
+        with suppress(Exception):
+            index()  # the forked process that makes it ends before the build does
         raise ContentError([Problem(display_path(out_dir), 1, 1, f"cannot write the site ({err.strerror or err}); "
                                                                  "expected a folder ladderdocs may write to (each "
                                                                  "file is old or new; the next build completes it)")]

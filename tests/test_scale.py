@@ -82,33 +82,6 @@ def test_parallel_rendering_gives_the_serial_site(big: Path) -> None:
     assert files > PARALLEL_MIN_JOBS and problems == 0
 
 
-BACKGROUND_CHECK = """
-import os
-from ladderdocs.render.parallel import can_fork, in_background
-assert can_fork()
-def where(x):
-    return os.getpid(), x * 2
-result = in_background(where, 21)
-pid, doubled = result()
-assert pid != os.getpid() and doubled == 42 and result() == (pid, 42), (pid, doubled)
-def fails():
-    raise LookupError("told by " + ("the child" if os.getpid() != parent else "this process"))
-parent = os.getpid()
-try:
-    in_background(fails)()
-except LookupError as err:
-    print(err)
-"""
-
-
-def test_work_in_the_background_runs_in_another_process_and_a_failure_is_raised_here() -> None:
-    """build makes the search index in a forked process while it writes the site; when that
-    process fails, its error is raised in the build's own process, which can report it."""
-    result = run_fresh(BACKGROUND_CHECK)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "told by this process"
-
-
 def test_a_process_with_threads_renders_serially(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """serve runs a watcher and a server: forking it could copy a held lock into a worker."""
     def no_pool(*args: object, **kwargs: object) -> None:

@@ -14,7 +14,6 @@ import functools
 import gc
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -105,39 +104,17 @@ def _render_one(renderer: PageRenderer, job: Job, pages: list[tuple[str, bytes |
 def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
     """Start `function(*args)` on another core, in a forked process that inherits the
     arguments (nothing is pickled on the way in); the returned function waits for the result.
-    Where forking is unsafe or there is one core, it runs here, when the result is asked for;
-    so it does when the forked process fails, which raises its error here, with its traceback.
-    A bare fork and a pipe: a process pool's start, threads and queues cost more than the
-    search index after a one-page edit takes to make."""
+    Where forking is unsafe or there is one core, it runs here, when the result is asked for."""
     if available_cpus() < 2 or not can_fork():
         return functools.partial(function, *args)
-    read_end, write_end = os.pipe()
-    gc.freeze()  # as for a pool (_forking_pool): the collector would copy the inherited heap
-    pid = os.fork()
-    if pid == 0:  # the child: its result down the pipe, then out without the parent's exit handlers
-        os.close(read_end)
-        code = 1
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(function(*args), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    outcome: list[T] = []
+    pool = _forking_pool(1, _inherit_call, (function, args))
+    future = pool.submit(_call_inherited)
 
     def result() -> T:
-        """The result (asked again, the same): the child's, or made here when the child failed."""
-        if not outcome:
-            try:
-                with os.fdopen(read_end, "rb") as pipe:  # the child blocks on a full pipe until read here
-                    data = pipe.read()
-                _, status = os.waitpid(pid, 0)
-            finally:
-                gc.unfreeze()
-            outcome.append(pickle.loads(data) if os.waitstatus_to_exitcode(status) == 0 else function(*args))
-        return outcome[0]
+        try:
+            return future.result()
+        finally:
+            _shut(pool)
     return result
 
 
@@ -154,6 +131,21 @@ def _forking_pool(count: int, initializer: Callable[..., None], initargs: tuple[
 def _shut(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
     gc.unfreeze()
+
+
+_inherited_call: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+
+
+def _inherit_call(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    global _inherited_call
+    _inherited_call = (function, args)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call_inherited() -> Any:
+    assert _inherited_call is not None
+    function, args = _inherited_call
+    return function(*args)
 
 
 def _inherit(renderer: PageRenderer, jobs: Sequence[Job], slim: Callable[[Any], Any] | None,

@@ -11,8 +11,10 @@ round. Measured:
   - ladderdocs: cold builds (a new process, an empty output folder, `--no-cache` when the
     build has a cache) of the main handbook and of one a tenth (or, with --scale-up, ten
     times) its size;
-  - with --warm, two warm builds of the main handbook: over the unchanged output folder of
-    the build before, and after one page was edited (whatever cache the build keeps stays);
+  - with --warm, three warm builds of the main handbook: over the unchanged output folder of
+    the build before; after one page was edited, the same page each run ("warm+edit"); and
+    after one page was edited, another page each run ("warm+edits"). Whatever cache the
+    build keeps stays;
   - Hugo: a minimal layout (bench/hugo_site.py) over the same Markdown, without and (at the
     main size) with a list of every page in every page;
   - MkDocs 1.x with its default theme (every page's navigation lists every page).
@@ -172,16 +174,19 @@ def cold(site: Path, argv: Callable[[Path], list[str]]) -> Callable[[int], list[
     return prepare
 
 
-def warm(site: Path, argv: list[str], edit: Path | None, cwd: Path, repo: Path) -> Callable[[int], list[str]]:
-    """Each run over the output of the build before; with `edit`, one page changed first.
+def warm(site: Path, argv: list[str], edits: list[Path], cwd: Path, repo: Path) -> Callable[[int], list[str]]:
+    """Each run over the output of the build before; with `edits`, one page changed first: run n
+    changes the n-th of them (cycling), so one page is the same page edited run after run.
     An untimed build before the first run fills the output folder (and any cache)."""
-    original = edit.read_text(encoding="utf-8") if edit else ""
+    originals = [page.read_text(encoding="utf-8") for page in edits]
 
     def prepare(run: int) -> list[str]:
         if not (site.is_dir() and any(site.iterdir())):
             _run(argv, cwd, repo)
-        if edit is not None:
-            edit.write_text(original + f"\nEdited for the benchmark, run {run + 1}.\n", encoding="utf-8")
+        if edits:
+            page = edits[run % len(edits)]
+            page.write_text(originals[run % len(edits)] + f"\nEdited for the benchmark, run {run + 1}.\n",
+                            encoding="utf-8")
         return argv
     return prepare
 
@@ -264,15 +269,15 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(Contestant("ladderdocs", pages, cold(site, lambda s, hb=handbooks[pages]: ladderdocs(
                 hb, s, *no_cache)), site, args.runs, workdir))
         if args.warm:
-            for tool, edited in (("warm", False), ("warm+edit", True)):
+            for tool, edited in (("warm", 0), ("warm+edit", 1), ("warm+edits", args.runs + 1)):
                 handbook = workdir / f"handbook-{main_size}-{tool}"  # its own copy: edits stay in it
                 shutil.rmtree(handbook, ignore_errors=True)
                 shutil.copytree(handbooks[main_size], handbook)
                 site = workdir / f"site-{tool}-{main_size}"
                 shutil.rmtree(site, ignore_errors=True)
-                page = min((handbook / "pages").glob("area-*/*.md")) if edited else None
-                rows.append(Contestant(tool, main_size, warm(site, ladderdocs(handbook, site), page, workdir, repo),
-                                       site, args.runs, workdir))
+                pages_edited = sorted((handbook / "pages").glob("area-*/*.md"))[:edited]  # a page each run or one
+                rows.append(Contestant(tool, main_size, warm(site, ladderdocs(handbook, site), pages_edited, workdir,
+                                                             repo), site, args.runs, workdir))
         hugo = shutil.which("hugo")
         if hugo and not args.no_hugo:
             for pages in (small, large):

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
@@ -53,8 +53,10 @@ if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders
     from ladderdocs.checks.audit import Row  # and the audit only with --promotions
     from ladderdocs.render.engine import Engine, MemoryBytecodeCache
 
-# Parses and prose bodies are written to the cache again only when at least one in this many
-# is new: redoing a few next time (a millisecond each) is cheaper than writing 2,000 (tens of MB).
+# Parses, prose bodies and the site are written to the cache again only when at least one in
+# this many is new: redoing a few next time (a millisecond each) is cheaper than writing 2,000
+# (tens of MB). A site not written leaves the cached one to compare with, its pages and model
+# as they were, so the next build renders the pages edited since then again: a few, as here.
 RESAVE_SHARE = 100
 # Each page type's jobs by its name, as (path, deps, whether sitemap.xml lists it), in registry order.
 Listing = dict[str, list[tuple[str, frozenset[Dep], bool]]]
@@ -109,6 +111,7 @@ class Pipeline:
         self._new_bodies = 0  # how many of them the last run rendered
         self._index_due = False  # the site was kept in the cache without its search index
         self._cached_site = True  # whether a run without `last` starts from the cache's site
+        self._from_snapshot = False  # whether the last run started from the cache's site
 
     def model(self, progress: Progress = Silent()) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
@@ -142,6 +145,7 @@ class Pipeline:
         progress.stage("preparing")  # theme, derived facts, the list of pages and what changed
         if last is None and self.cache is not None and self._cached_site:
             last = self.cache.site()
+        self._from_snapshot = isinstance(last, Snapshot)
         layers = theme_layers(handbook.settings.theme)
         templates = template_sources(layers)
         changed = {ALL} if last is None or templates != last.templates else changed_deps(last.handbook, handbook)
@@ -321,6 +325,10 @@ class Pipeline:
         if self.parsed.fresh and self.parsed.fresh * RESAVE_SHARE >= len(self.parsed):
             self.cache.save_parses(self.parsed.export())
         if not site.rendered and site.index is not None:
+            return
+        if self._from_snapshot and len(site.rendered) * RESAVE_SHARE < len(site.pages):
+            self.cache.discard()  # the cached site stays the one to compare with: see RESAVE_SHARE
+            self._index_due = False
             return
         if self._new_bodies and self._new_bodies * RESAVE_SHARE >= len(self._bodies) + len(self._kept_bodies):
             self.cache.save_bodies(self._bodies, self._kept_bodies)
@@ -554,6 +562,8 @@ def _run_and_write(pipeline: Pipeline, out_dir: Path, options: Options, progress
         update.write(index_files)
         return site, update.finish(), index_files
     except OSError as err:  # a full disk or a read-only folder: the author's to fix
+        with suppress(Exception):
+            index()  # the forked process that makes it ends before the build does
         raise ContentError([Problem(display_path(out_dir), 1, 1, f"cannot write the site ({err.strerror or err}); "
                                                                  "expected a folder ladderdocs may write to (each "
                                                                  "file is old or new; the next build completes it)")]

@@ -25,6 +25,7 @@ from ladderdocs.outputs.write import MARKER, TEMP
 from ladderdocs.render import cache as render_cache
 from ladderdocs.render.cache import CACHE_DIR, TAG
 from ladderdocs.source import cache as parse_cache
+from ladderdocs import site as site_module
 from ladderdocs.site import Options, Pipeline, build
 
 
@@ -295,6 +296,7 @@ import os, signal, sys
 from pathlib import Path
 from ladderdocs import site as pipeline
 from ladderdocs.outputs import write
+from ladderdocs import site as site_module
 from ladderdocs.site import Options, Pipeline, build
 pipeline.in_background = lambda function, *args: lambda: function(*args)  # no indexing process left orphaned
 content, site, cache, at, when = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -406,6 +408,7 @@ def test_a_build_killed_before_its_search_index_was_kept_leaves_no_stale_index(
     content, site = copy(tmp_path), tmp_path / "site"
     build(content, site, cached(content))
     edit(content / "pages" / "faq.md", "These are the questions", "These are the zymurgy questions")
+    monkeypatch.setattr(site_module, "RESAVE_SHARE", 1000)  # one page edited is enough to keep the site again
     monkeypatch.setattr(render_cache.BuildCache, "save_index", lambda self, index: None)  # killed before it
     build(content, site, cached(content))
     monkeypatch.undo()
@@ -594,4 +597,53 @@ def test_a_killed_build_s_temporary_page_store_is_removed_by_the_next_build(tmp_
     assert result.returncode == 9 and store.parent == tmp_path and any(store.iterdir()), result.stderr
     build(content, site, Options(workers=1))
     assert not store.exists()
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_a_build_that_renders_few_pages_leaves_the_cached_site_and_each_next_build_is_exact(tmp_path: Path) -> None:
+    """Writing the site snapshot back costs more than rendering again, next time, the few pages an
+    edit reached: a build that rendered fewer than one page in RESAVE_SHARE leaves the cached site
+    as it was (and no segment of its own behind), the next build renders the pages edited since
+    it again, and every build is a cold build's site."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    first = build(content, site, cached(content))
+    assert site_module.RESAVE_SHARE < len(first.pages) <= 2 * site_module.RESAVE_SHARE  # one page is below the share, two not
+    snapshot = next((content.parent / CACHE_DIR).glob("site-*"))
+    kept, store = snapshot.read_bytes(), sorted(segments(content))
+    EDITS["prose page"](content)
+    assert build(content, site, cached(content)).rendered == ["faq/index.html"]
+    assert snapshot.read_bytes() == kept and sorted(segments(content)) == store
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    edit(content / "pages" / "contributing.md", "## ", "## Edited ")
+    again = build(content, site, cached(content))  # faq's edit is not in the cached site: rendered again
+    assert sorted(again.rendered) == ["contributing/index.html", "faq/index.html"]
+    assert snapshot.read_bytes() != kept  # two pages: the site is kept again
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    edit(content / "pages" / "faq.md", "These are the few questions", "These are the questions")
+    assert build(content, site, cached(content)).rendered == ["faq/index.html"]
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_an_edit_build_reads_the_one_prose_body_it_renders_not_every_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache keeps every prose page's rendered Markdown (25 MB at 2,000 pages); a build that
+    renders one prose page reads the index of that file and one body, never the whole file, and a
+    body that reads back damaged is rendered again."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    EDITS["prose page"](content)
+    whole: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: whole.append(self.name) or real(self))
+    assert build(content, site, cached(content)).rendered == ["faq/index.html"]
+    assert whole and not [name for name in whole if name.startswith("bodies-")]
+    monkeypatch.undo()
+    bodies = next((content.parent / CACHE_DIR).glob("bodies-*"))
+    data = bytearray(bodies.read_bytes())
+    start = data.index(b"excellent\nmanagers")  # in why-two-ladders' body (html, then search sections)
+    data[start:start + 18] = b"gibberish\ngibberi"
+    bodies.write_bytes(bytes(data))
+    _theme(content)  # every page rendered again, each prose page from its cached body but the damaged one
+    build(content, site, cached(content))
+    assert b"gibberish" not in b"".join(tree_bytes(site).values())
     assert tree_bytes(site) == cold(content, tmp_path / "cold")

@@ -31,6 +31,13 @@ class Facts:
         self._diffs: dict[tuple[str, str], LevelDiff] = {}
         self._applying: dict[str, dict[str, Applying]] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """What the build cache keeps of the facts (render/cache.py): what `carry` takes and costs
+        more to work out than to read back. The rest is worked out again when asked for: the
+        grade grid and what applies on each track read back slower than they are made."""
+        return {name: value for name, value in self.__dict__.items()
+                if name in ("handbook", "_marked", "_diffs", "findings")} | {"_applying": {}}
+
     def carry(self, last: Facts, changed: set[Dep]) -> None:
         """Keep the marks and diffs of `last` (the same handbook before an edit) that the edit
         cannot reach: each is made of the skeleton and of the levels up to the ones it is

@@ -102,7 +102,7 @@ class BuildCache:
     def __init__(self, folder: Path, content: Path, options: Hashable):
         self.folder = folder
         self.stamp = _stamp((str(content.resolve()), options), folder)
-        self._bodies: _Pickled | None = None
+        self._bodies: _BodyFile | None = None
         self._token = ""  # of the site saved last
         self._stored: dict[bytes, Where] = {}  # the pages in the store, by sha256, as far as this object knows
 
@@ -120,10 +120,9 @@ class BuildCache:
         return found
 
     def bodies(self) -> Mapping[str, Body]:
-        """The prose bodies of the last build, read once; each is unpickled when asked for."""
+        """The prose bodies of the last build: only their index is read here, each body when asked for."""
         if self._bodies is None:
-            found = self._read(f"bodies-{self.stamp}")
-            self._bodies = _Pickled(found if isinstance(found, dict) else {})
+            self._bodies = _BodyFile.open(self.folder / f"bodies-{self.stamp}")
         return self._bodies
 
     def parses(self) -> Any:
@@ -159,11 +158,21 @@ class BuildCache:
             return
         replaced = {where[0] for where in self._stored.values()}
         self._stored = {where[3]: where for where in stored.values()}
-        used = {where[0] for where in stored.values()}
-        for segment in self.folder.glob(f"pages-{self.stamp}-*"):  # not another running build's
+        self._remove_segments(replaced)
+        self._prune()
+
+    def discard(self) -> None:
+        """The site of this build is not saved: the segments its render workers put its pages in
+        go (they are in the output), with those of ended builds, as when a site is saved."""
+        self._remove_segments(set())
+
+    def _remove_segments(self, replaced: set[str]) -> None:
+        """Remove the segments the saved site does not use: those it `replaced`, this process's
+        and those of builds that ended, never another running build's."""
+        used = {where[0] for where in self._stored.values()}
+        for segment in self.folder.glob(f"pages-{self.stamp}-*"):
             if segment.name not in used and (segment.name in replaced or not _running(segment.name.split("-")[2])):
                 segment.unlink(missing_ok=True)
-        self._prune()
 
     def sink(self) -> PageSink:
         """Where render workers put the pages they render: into segments of this store."""
@@ -228,12 +237,16 @@ class BuildCache:
         self._write(f"index-{self.stamp}", (self._token, index))
 
     def save_bodies(self, bodies: Mapping[str, Body], kept: Iterable[str] = ()) -> None:
-        """`bodies` and the cached bodies of the pages `kept`, which are not unpickled to be saved."""
-        packed = self._bodies.packed if self._bodies is not None else {}
-        found = {path: packed[path] for path in kept if path in packed}
-        found.update({path: pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL) for path, body in bodies.items()})
-        self._bodies = _Pickled(found)
-        self._write(f"bodies-{self.stamp}", found)
+        """`bodies` and the cached bodies of the pages `kept`, which are copied, not unpickled."""
+        last = self._bodies if self._bodies is not None else _BodyFile({}, None)
+        packed = {path: data for path in kept if (data := last.packed(path)) is not None}
+        packed.update({path: pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL) for path, body in bodies.items()})
+        try:
+            with _replacing(self.folder, f"bodies-{self.stamp}") as f:
+                _BodyFile.write(f, packed)
+        except OSError:
+            return
+        self._bodies = None  # read again from the new file when asked for
 
     def template_code(self, key: str) -> bytes | None:
         """A template as Jinja compiled it (render/engine.py; Jinja checks it against the source)."""
@@ -276,29 +289,82 @@ class BuildCache:
             pass
 
 
-class _Pickled(Mapping[str, Any]):
-    """Values kept pickled one by one: a build that renders one prose page unpickles one body, not 2,000."""
+class _BodyFile(Mapping[str, Body]):
+    """The bodies file: an index of every body's place and CRC-32, then the bodies, each pickled
+    alone. Opening it reads the index; a body is read and unpickled when asked for, so a build
+    that renders one prose page reads one body, not 2,000 (25 MB). The file stays open: a build
+    that saves new bodies replaces it by a rename, and this one reads on from the old file."""
 
-    def __init__(self, packed: dict[str, bytes]):
-        self.packed = packed
-        self._loaded: dict[str, Any] = {}
+    def __init__(self, index: dict[str, tuple[int, int, int]], file: BinaryIO | None, start: int = 0):
+        self.index = index  # path -> (offset, length, crc32) of its pickled body, from `start`
+        self.file = file
+        self.start = start
+        self._loaded: dict[str, Body] = {}
 
-    def __getitem__(self, key: str) -> Any:
+    @classmethod
+    def open(cls, path: Path) -> _BodyFile:
+        """The file at `path`; empty when it is missing, cut short, garbled or of another version."""
+        try:
+            f = open(path, "rb")
+        except OSError:
+            return cls({}, None)
+        head = f.read(len(_MAGIC) + 12)
+        if len(head) < len(_MAGIC) + 12 or not head.startswith(_MAGIC):
+            f.close()
+            return cls({}, None)
+        checksum, size = int.from_bytes(head[-12:-8], "big"), int.from_bytes(head[-8:], "big")
+        packed = f.read(size)
+        try:
+            index = pickle.loads(packed) if len(packed) == size and zlib.crc32(packed) == checksum else None
+        except Exception:  # of another version
+            index = None
+        if not isinstance(index, dict):
+            f.close()
+            return cls({}, None)
+        return cls(index, f, len(head) + size)
+
+    @staticmethod
+    def write(f: BinaryIO, packed: dict[str, bytes]) -> None:
+        index, offset = {}, 0
+        for path, data in packed.items():
+            index[path] = (offset, len(data), zlib.crc32(data))
+            offset += len(data)
+        head = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        f.write(_MAGIC + zlib.crc32(head).to_bytes(4, "big") + len(head).to_bytes(8, "big") + head)
+        for data in packed.values():
+            f.write(data)
+
+    def packed(self, path: str) -> bytes | None:
+        """A body as pickled, checked; None when missing or damaged."""
+        found = self.index.get(path)
+        if found is None or self.file is None:
+            return None
+        offset, length, checksum = found
+        try:
+            data = os.pread(self.file.fileno(), length, self.start + offset)
+        except OSError:
+            return None
+        return data if len(data) == length and zlib.crc32(data) == checksum else None
+
+    def __getitem__(self, key: str) -> Body:
         if key not in self._loaded:
+            data = self.packed(key)
             try:
-                self._loaded[key] = pickle.loads(self.packed[key])
-            except Exception:  # of another shape: as good as missing (`get` answers None)
+                if data is None:
+                    raise KeyError(key)
+                self._loaded[key] = pickle.loads(data)
+            except Exception:  # missing, damaged or of another shape: as good as missing (`get` answers None)
                 raise KeyError(key) from None
         return self._loaded[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self.packed
+        return key in self.index
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.packed)
+        return iter(self.index)
 
     def __len__(self) -> int:
-        return len(self.packed)
+        return len(self.index)
 
 
 class StoreDamaged(Exception):
@@ -477,7 +543,7 @@ def _segment_prefix(stamp: str) -> str:
 
 def _running(pid: str) -> bool:
     if not pid.isdigit() or int(pid) == os.getpid():
-        return False  # this process's unused segments are dead: it saves its site now
+        return False  # this process's unused segments are dead: it saves or discards its site now
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:

@@ -509,3 +509,31 @@ def test_a_killed_build_s_temporary_page_store_is_removed_by_the_next_build(tmp_
     build(content, site, Options(workers=1))
     assert not store.exists()
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_an_edit_build_makes_the_context_of_the_edited_pages_only_and_a_cold_build_s_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-page edit asks for that page's jobs alone (a 2,000-page handbook need not build
+    2,000 contexts to render one); a page that gains an old address, edited together with
+    another, and an edit of the home page's text give the same site as a cold build."""
+    from ladderdocs.pages import prose
+
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    made: list[str] = []
+    real = prose.page_job
+    monkeypatch.setattr(prose, "page_job", lambda facts, page: made.append(page.rel) or real(facts, page))
+    EDITS["prose page"](content)
+    build(content, site, cached(content))
+    assert made == ["faq.md"]
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    edit(content / "pages" / "faq.md", "order: 50\n", "order: 50\naliases: [questions/]\n")
+    edit(content / "pages" / "contributing.md", "This handbook is built", "This handbook is made")
+    build(content, site, cached(content))
+    assert "faq/" in (site / "questions" / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    edit(content / "pages" / "index.md", "This handbook describes", "This handbook says")
+    made.clear()
+    build(content, site, cached(content))
+    assert made == [] and "This handbook says" in (site / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")

@@ -537,3 +537,28 @@ def test_an_edit_build_makes_the_context_of_the_edited_pages_only_and_a_cold_bui
     build(content, site, cached(content))
     assert made == [] and "This handbook says" in (site / "index.html").read_text(encoding="utf-8")
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_a_page_kept_with_its_parse_shows_a_new_commit_date_though_its_file_is_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's page is kept with its file's parse (model/build.py); the date of the commit
+    that last changed the file is no part of the file: a commit amended with another date, the
+    file untouched, shows the new date in a warm build, as in a cold one."""
+    content, site = copy(tmp_path), tmp_path / "site"
+
+    def git(*args: str, date: str) -> None:
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@x",
+               "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@x", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+        subprocess.run(["git", "-C", str(content), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q", date="2026-03-04T10:00:00")
+    git("add", ".", date="2026-03-04T10:00:00")
+    git("commit", "-qm", "first", date="2026-03-04T10:00:00")
+    monkeypatch.setattr(parse_cache, "SETTLED_S", 0)  # the parses are kept at once
+    time.sleep(0.01)
+    build(content, site, cached(content))
+    assert 'datetime="2026-03-04"' in (site / "faq" / "index.html").read_text(encoding="utf-8")
+    git("commit", "-q", "--amend", "--no-edit", "--reset-author", date="2026-05-06T10:00:00")
+    build(content, site, cached(content))
+    assert 'datetime="2026-05-06"' in (site / "faq" / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")

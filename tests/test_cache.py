@@ -541,9 +541,9 @@ def test_an_edit_build_makes_the_context_of_the_edited_pages_only_and_a_cold_bui
 
 def test_a_page_kept_with_its_parse_shows_a_new_commit_date_though_its_file_is_the_same(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The model's page is kept with its file's parse (model/build.py); the date of the commit
-    that last changed the file is no part of the file: a commit amended with another date, the
-    file untouched, shows the new date in a warm build, as in a cold one."""
+    """A file's parse is kept while the file stays the same; the date of the commit that last
+    changed it is no part of the file: a commit amended with another date, the file untouched,
+    shows the new date in a warm build, as in a cold one."""
     content, site = copy(tmp_path), tmp_path / "site"
 
     def git(*args: str, date: str) -> None:

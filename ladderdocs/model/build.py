@@ -62,7 +62,7 @@ def build_model(raw: RawHandbook, audience: str = PUBLIC, drafts: bool = False) 
     competency_order = [c.id for c in competencies]
     tracks = [_track(doc, competency_order, keep, track_ids) for doc in tracks_raw]
     zones, bands = _pay(raw.comp, keep, {lv.id for t in tracks for lv in t.levels}, settings.language)
-    pages = sorted((_page(p, raw.page_dates.get(p.rel)) for p in raw.pages
+    pages = sorted((page_of(p, raw.page_dates.get(p.rel)) for p in raw.pages
                     if keep(p.meta.data) and (drafts or not p.meta.data.get("draft", False))),
                    key=lambda page: (page.order, page.rel))
     used_groups = {c.group for c in competencies}  # a group of internal competencies only is internal too
@@ -91,15 +91,6 @@ def page_of(source: PageSource, last_updated: dt.date | None = None) -> Page:
                 data.get("audience") == INTERNAL, Text(source.body, Source(name, source.body_line)), Source(name, 1),
                 dt.date.fromisoformat(date) if date else None, tuple(tags) if tags else (),
                 tuple([alias.strip("/") + "/" for alias in aliases]) if aliases else (), last_updated)
-
-
-def _page(source: PageSource, last_updated: dt.date | None) -> Page:
-    """page_of, kept on its source: a file the parse cache gives back unparsed is the same
-    page, and 2,000 pages need not be made again for one edit (the parse cache keeps them)."""
-    page = source.page
-    if not isinstance(page, Page) or page.last_updated != last_updated:
-        page = source.page = page_of(source, last_updated)
-    return page
 
 
 def build_date(as_of: str | None) -> dt.date:

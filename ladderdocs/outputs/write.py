@@ -171,12 +171,12 @@ def scan_site(out: Path) -> tuple[dict[str, os.stat_result], set[str], list[str]
         prefix, folder = pending.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
-                name = entry.name
+                rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    folders.add(prefix + name)
-                    pending.append((f"{prefix}{name}/", entry.path))
-                elif entry.is_file(follow_symlinks=False) and TEMP not in name:
-                    files[prefix + name] = entry.stat(follow_symlinks=False)
+                    folders.add(rel)
+                    pending.append((rel + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False) and TEMP not in entry.name:
+                    files[rel] = entry.stat(follow_symlinks=False)
                 else:
                     strays.append(entry.path)
     return files, folders, strays

@@ -102,9 +102,6 @@ class PageSource:
     meta: Document
     body: str
     body_line: int
-    # The model's page made of it (model/build.py), kept with the parse: while the file is the
-    # same, the next build (or serve's next run) takes it as it is.
-    page: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -208,8 +208,9 @@ class Pipeline:
         A page type none of whose last jobs the edit reaches keeps its last listing and is not asked
         for its jobs: their contexts are most of an edit build's work, and a page type's jobs stay
         the same through any edit that reaches none of them (tests/test_cache.py checks each one).
-        A type that had no job is always asked (it costs nothing); one whose pages moved anyway
-        broke that rule, and then every type is listed again."""
+        A type that can list the jobs an edit reached alone (PageType.reached: prose pages) lists
+        those, in their places among its last listing. A type that had no job is always asked (it
+        costs nothing); one whose pages moved anyway broke that rule, and then every type is listed again."""
         saved = last.listing if last is not None and ALL not in changed and not relist else {}
         jobs: list[Job] = []
         listing: Listing = {}
@@ -221,10 +222,14 @@ class Pipeline:
                 listing[page_type.name] = before
                 kept.update({path: entry_of(last.files, path) for path, _, _ in before})
                 continue
-            typed = list(page_type.jobs(facts))
-            listing[page_type.name] = [(job.path, job.deps, page_type.crawled and job.path.endswith(".html")
-                                        and job.context.get("canonical", job.dir) == job.dir)  # a copy (compare/ of
-                                       for job in typed]  # compare/us/) is not listed
+            listed = _reached(page_type, facts, changed, before, last) if before and last is not None else None
+            if listed is not None:  # the jobs the edit reached, in their places among the others
+                typed, listing[page_type.name] = listed
+                kept.update({path: entry_of(last.files, path) for path, deps, _ in listing[page_type.name]
+                             if not deps & changed})
+            else:
+                typed = list(page_type.jobs(facts))
+                listing[page_type.name] = [_listed(page_type, job) for job in typed]
             if before is not None and [p for p, _, _ in before] != [p for p, _, _ in listing[page_type.name]]:
                 return self._jobs(facts, changed, last, relist=True)  # a page type broke the rule: list all
             jobs += typed
@@ -450,6 +455,33 @@ def _no_collection() -> Iterator[None]:
 def _for_search(body: Body) -> Body:
     """A body as a build without a cache needs it: its search sections (the page holds its HTML)."""
     return replace(body, key=b"", lookups=(), html="", headings=[])
+
+
+def _listed(page_type: PageType, job: Job) -> tuple[str, frozenset[Dep], bool]:
+    """A job as a listing keeps it: its path, its keys, whether sitemap.xml lists it (a copy,
+    such as compare/ of compare/us/, is not listed)."""
+    crawled = page_type.crawled and job.path.endswith(".html")
+    return job.path, job.deps, crawled and job.context.get("canonical", job.dir) == job.dir  # type: ignore[union-attr]
+
+
+def _reached(page_type: PageType, facts: Facts, changed: set[Dep], before: list[tuple[str, frozenset[Dep], bool]],
+             last: Site | Snapshot) -> tuple[list[Job], list[tuple[str, frozenset[Dep], bool]]] | None:
+    """The jobs an edit reached of a page type that can list them alone (PageType.reached), and
+    its listing: the last one with each reached job put in place of those of the same keys. None
+    when the type cannot, or the edit added a job of keys none had (the whole list is asked for)."""
+    if page_type.reached is None or not all(path in last.files and ALL not in deps for path, deps, _ in before):
+        return None
+    typed = list(page_type.reached(facts, changed))
+    new: dict[frozenset[Dep], list[tuple[str, frozenset[Dep], bool]]] = {}
+    for job in typed:
+        new.setdefault(job.deps, []).append(_listed(page_type, job))
+    listing = []
+    for entry in before:
+        if entry[1] & changed:
+            listing += new.pop(entry[1], [])
+        else:
+            listing.append(entry)
+    return (typed, listing) if not new else None
 
 
 def _unchanged(job: Job, changed: set[Dep], last: Site | Snapshot) -> bool:

@@ -155,20 +155,37 @@ def _walk(path: str, found: list[tuple[str, Stat | None, Stat | None]]) -> None:
     except OSError:
         found.append((path, None, None))
         return
-    led = None
-    if os.path.islink(path):
-        try:
-            led = _key(os.stat(path))
-        except OSError:
-            pass
+    led = _led(path) if os.path.islink(path) else None
     found.append((path, _key(own), led))
     if led is None and os.path.isdir(path):
+        _walk_folder(path, found)
+
+
+def _walk_folder(folder: str, found: list[tuple[str, Stat | None, Stat | None]]) -> None:
+    """What `_walk` finds under a folder, from one directory read: an entry tells whether it is
+    a link or a folder without a system call, so each file costs one stat, not three."""
+    try:
+        with os.scandir(folder) as listed:
+            entries = sorted(listed, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
         try:
-            names = sorted(os.listdir(path))
+            own = entry.stat(follow_symlinks=False)
         except OSError:
-            return
-        for name in names:
-            _walk(os.path.join(path, name), found)
+            found.append((entry.path, None, None))
+            continue
+        found.append((entry.path, _key(own), _led(entry.path) if entry.is_symlink() else None))
+        if entry.is_dir(follow_symlinks=False):
+            _walk_folder(entry.path, found)
+
+
+def _led(link: str) -> Stat | None:
+    """The stat of where a link leads, None when it leads nowhere."""
+    try:
+        return _key(os.stat(link))
+    except OSError:
+        return None
 
 
 def _key(stat: os.stat_result) -> Stat:

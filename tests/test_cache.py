@@ -647,3 +647,56 @@ def test_an_edit_build_reads_the_one_prose_body_it_renders_not_every_one(
     build(content, site, cached(content))
     assert b"gibberish" not in b"".join(tree_bytes(site).values())
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_an_edit_build_makes_the_context_of_the_edited_pages_only_and_a_cold_build_s_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-page edit asks for that page's jobs alone (a 2,000-page handbook need not build
+    2,000 contexts to render one); a page that gains an old address, edited together with
+    another, and an edit of the home page's text give the same site as a cold build."""
+    from ladderdocs.pages import prose
+
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    made: list[str] = []
+    real = prose.page_job
+    monkeypatch.setattr(prose, "page_job", lambda facts, page: made.append(page.rel) or real(facts, page))
+    EDITS["prose page"](content)
+    build(content, site, cached(content))
+    assert made == ["faq.md"]
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    edit(content / "pages" / "faq.md", "order: 50\n", "order: 50\naliases: [questions/]\n")
+    edit(content / "pages" / "contributing.md", "This handbook is built", "This handbook is made")
+    build(content, site, cached(content))
+    assert "faq/" in (site / "questions" / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    edit(content / "pages" / "index.md", "This handbook describes", "This handbook says")
+    made.clear()
+    build(content, site, cached(content))
+    assert made == [] and "This handbook says" in (site / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_a_page_kept_with_its_parse_shows_a_new_commit_date_though_its_file_is_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's parse is kept while the file stays the same; the date of the commit that last
+    changed it is no part of the file: a commit amended with another date, the file untouched,
+    shows the new date in a warm build, as in a cold one."""
+    content, site = copy(tmp_path), tmp_path / "site"
+
+    def git(*args: str, date: str) -> None:
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@x",
+               "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@x", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+        subprocess.run(["git", "-C", str(content), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q", date="2026-03-04T10:00:00")
+    git("add", ".", date="2026-03-04T10:00:00")
+    git("commit", "-qm", "first", date="2026-03-04T10:00:00")
+    monkeypatch.setattr(parse_cache, "SETTLED_S", 0)  # the parses are kept at once
+    time.sleep(0.01)
+    build(content, site, cached(content))
+    assert 'datetime="2026-03-04"' in (site / "faq" / "index.html").read_text(encoding="utf-8")
+    git("commit", "-q", "--amend", "--no-edit", "--reset-author", date="2026-05-06T10:00:00")
+    build(content, site, cached(content))
+    assert 'datetime="2026-05-06"' in (site / "faq" / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")

@@ -273,6 +273,23 @@ def test_a_linked_folder_leading_out_is_not_followed(secret: Path, tmp_path: Pat
     assert not any("outside" in path for path in files)
 
 
+def test_a_pages_folder_linked_out_of_the_handbook_is_refused_page_by_page(secret: Path, tmp_path: Path) -> None:
+    """The loader resolves the pages folder once, not each page: a folder that leads out still
+    refuses every page under it, each named, as a linked page alone is."""
+    root = copy_mini(tmp_path)
+    outside = tmp_path / "elsewhere"
+    shutil.move(root / "pages", outside)
+    (outside / "deep").mkdir()
+    shutil.copy(secret, outside / "deep" / "leak.md")
+    os.symlink(outside, root / "pages")
+    site = tmp_path / "site"
+    result = run_cli("build", "-c", str(root), "-o", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr and not site.exists()
+    assert "pages/deep/leak.md:1:1: error: is a link to" in result.stderr and "outside the handbook" in result.stderr
+    named = {page.relative_to(outside).as_posix() for page in outside.rglob("*.md")}
+    assert all(f"pages/{rel}:1:1: error: is a link to" in result.stderr for rel in named), result.stderr
+
+
 def test_a_link_within_the_handbook_is_fine(tmp_path: Path) -> None:
     root = copy_mini(tmp_path)
     (root / "assets").mkdir()

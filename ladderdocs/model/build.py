@@ -84,12 +84,13 @@ def with_track(handbook: Handbook, doc: Document) -> Handbook:
 
 
 def page_of(source: PageSource, last_updated: dt.date | None = None) -> Page:
-    data = source.meta.data
-    return Page(source.rel, data["title"], data.get("order", 100), data.get("description", ""),
-                data.get("nav", "/" not in source.rel and source.rel != "index.md"), _internal(data),
-                Text(source.body, Source(source.meta.name, source.body_line)), Source(source.meta.name, 1),
-                dt.date.fromisoformat(data["date"]) if data.get("date") else None, tuple(data.get("tags", [])),
-                tuple(alias.strip("/") + "/" for alias in data.get("aliases", [])), last_updated)
+    data, rel, name = source.meta.data, source.rel, source.meta.name
+    nav = data["nav"] if "nav" in data else "/" not in rel and rel != "index.md"
+    date, tags, aliases = data.get("date"), data.get("tags"), data.get("aliases")  # most pages have none
+    return Page(rel, data["title"], data.get("order", 100), data.get("description", ""), nav,
+                data.get("audience") == INTERNAL, Text(source.body, Source(name, source.body_line)), Source(name, 1),
+                dt.date.fromisoformat(date) if date else None, tuple(tags) if tags else (),
+                tuple([alias.strip("/") + "/" for alias in aliases]) if aliases else (), last_updated)
 
 
 def build_date(as_of: str | None) -> dt.date:

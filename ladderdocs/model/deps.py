@@ -85,8 +85,11 @@ def skeleton(hb: Handbook) -> Hashable:
         tuple((t.id, t.title, t.kind, t.order, t.expectations, t.opens_at_grade, t.time_box_months, t.internal,
                tuple((lv.id, lv.title, lv.grade, lv.internal) for lv in t.levels)) for t in hb.tracks),
         tuple((c.id, c.title, c.group, c.track_ids, c.internal) for c in hb.competencies),
-        tuple((p.rel, p.title, p.order, p.nav, p.internal, p.description) for p in hb.pages),
+        len(hb.pages),  # and each page's PAGE_SKELETON, which changed_deps compares page by page
     )
+
+
+PAGE_SKELETON = ("rel", "title", "order", "nav", "internal", "description")  # of each page, in the skeleton
 
 
 def changed_deps(old: Handbook, new: Handbook) -> set[Dep]:
@@ -94,6 +97,11 @@ def changed_deps(old: Handbook, new: Handbook) -> set[Dep]:
     if skeleton(old) != skeleton(new):
         return {ALL}
     changed: set[Dep] = set()
+    for page, was in zip(new.pages, old.pages):  # as many (the skeleton says); each compared once
+        if page != was:  # an equal page has an equal skeleton; another page in its place has not
+            if any(getattr(page, name) != getattr(was, name) for name in PAGE_SKELETON):
+                return {ALL}
+            changed.add(page_dep(page.rel))
     for level_id, level in new.level_by_id.items():
         before = old.level_by_id[level_id]
         if level != before:
@@ -113,9 +121,6 @@ def changed_deps(old: Handbook, new: Handbook) -> set[Dep]:
     for competency in new.competencies:
         if competency != old.competency_by_id[competency.id]:
             changed.add(competency_dep(competency.id))
-    for page in new.pages:
-        if page != old.page_by_rel[page.rel]:
-            changed.add(page_dep(page.rel))
     if new.mobility != old.mobility:
         changed.add(MOBILITY)
     if new.earlier != old.earlier:

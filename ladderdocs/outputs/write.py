@@ -95,19 +95,20 @@ class SiteUpdate:
         ordered = sorted(files)
         for rel in ordered:
             _check_rel(rel)
-            parts = rel.split("/")
-            for depth in range(1, len(parts)):  # a file where a folder must go now
-                if self.on_disk.pop("/".join(parts[:depth]), None) is not None:
-                    (self.out / "/".join(parts[:depth])).unlink()
-            if rel in self.folders:  # a folder where a file must go now
-                shutil.rmtree(safe_join(self.out, rel))
-                self.folders = {f for f in self.folders if not (f == rel or f.startswith(rel + "/"))}
-                self.on_disk = {r: s for r, s in self.on_disk.items() if not r.startswith(rel + "/")}
-        for folder in sorted({rel.rsplit("/", 1)[0] for rel in ordered if "/" in rel} - self.folders):
+        needed = _folders_of(ordered)
+        for folder in sorted(needed & self.on_disk.keys()):  # a file where a folder must go now
+            del self.on_disk[folder]
+            (self.out / folder).unlink()
+        for rel in sorted(self.folders.intersection(ordered)):  # a folder where a file must go now
+            shutil.rmtree(safe_join(self.out, rel))
+            self.folders = {f for f in self.folders if not (f == rel or f.startswith(rel + "/"))}
+            self.on_disk = {r: s for r, s in self.on_disk.items() if not r.startswith(rel + "/")}
+        for folder in sorted(needed - self.folders):
             safe_join(self.out, folder).mkdir(parents=True, exist_ok=True)  # once per new folder, not per file
         for rel in ordered:
             stat, known, digest = self.on_disk.get(rel), self.known.get(rel), digests.get(rel)
-            if stat is not None and known is not None and known == (_stat_key(stat), digest):
+            if stat is not None and known is not None and known == (
+                    (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino), digest):
                 self.manifest[rel] = known
                 continue
             data = files[rel]
@@ -122,9 +123,7 @@ class SiteUpdate:
         """Remove what the new site does not hold; the manifest of what is on disk now."""
         for rel in sorted(set(self.on_disk) - self.wanted):
             (self.out / rel).unlink(missing_ok=True)
-        needed = {rel.rsplit("/", 1)[0] for rel in self.wanted if "/" in rel}
-        needed |= {folder[:i] for folder in needed for i, char in enumerate(folder) if char == "/"}
-        for folder in sorted(self.folders - needed, reverse=True):  # deepest first
+        for folder in sorted(self.folders - _folders_of(self.wanted), reverse=True):  # deepest first
             try:
                 (self.out / folder).rmdir()
             except OSError:  # not empty: something appeared meanwhile; the next build tries again
@@ -138,6 +137,17 @@ class SiteUpdate:
         if known is not None and known[0] == _stat_key(stat):
             return known[1] == digest
         return safe_join(out, rel).read_bytes() == data
+
+
+def _folders_of(paths: list[str] | set[str]) -> set[str]:
+    """Every folder that `paths` lie in, with the folders those lie in: 'a/b/c.html' needs 'a/b' and 'a'."""
+    needed: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in needed:  # a folder already seen brought its own along
+            needed.add(folder)
+            folder = folder.rpartition("/")[0]
+    return needed
 
 
 def _scan(out: Path) -> tuple[dict[str, os.stat_result], set[str]]:
@@ -237,7 +247,8 @@ def safe_join(root: Path, rel: str) -> Path:
 
 
 def _check_rel(rel: str) -> None:
-    if rel.startswith("/") or "\\" in rel or "\x00" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
+    framed = f"/{rel}/"  # a part that is '', '.' or '..' lies between two slashes here
+    if "\\" in rel or "\x00" in rel or "//" in framed or "/./" in framed or "/../" in framed:
         raise ValueError(f"refusing to write outside the site: {rel!r}")
 
 

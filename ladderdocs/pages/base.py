@@ -123,3 +123,6 @@ class PageType:
     search: Callable[[Facts, SearchSources], Iterable[SearchEntry]] = field(default=_no_search)
     index: str | None = None  # the address of its own index page ('tracks/'): templates link `url(index.tracks)`
     crawled: bool = True  # its HTML pages are listed in sitemap.xml
+    # The jobs an edit reaches (their keys meet `changed`), listed without the others, for a
+    # type whose every other job stays as it was listed while the skeleton stays (prose pages).
+    reached: Callable[[Facts, set[Dep]], Iterable[Job]] | None = None

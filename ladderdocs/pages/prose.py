@@ -38,9 +38,23 @@ def alias_jobs(page: Page) -> Iterator[PageJob]:
 
 def jobs(facts: Facts) -> Iterator[PageJob]:
     for page in facts.handbook.pages:
-        if page.rel != "index.md":  # the home page has a type of its own
-            yield page_job(facts, page)
-        yield from alias_jobs(page)
+        yield from _jobs_of(facts, page)
+
+
+def reached_jobs(facts: Facts, changed: set[tuple[str, ...]]) -> Iterator[PageJob]:
+    """The jobs of the pages an edit changed, alone: a page's jobs show that page only, so
+    while the skeleton (every page's address) stays, the other pages' jobs stay as listed.
+    An edit build of one page so builds one context, not 2,000 (site.Pipeline._jobs)."""
+    rels = {dep[1] for dep in changed if dep[0] == "page"}
+    for page in facts.handbook.pages:  # in the order `jobs` lists them
+        if page.rel in rels:
+            yield from _jobs_of(facts, page)
+
+
+def _jobs_of(facts: Facts, page: Page) -> Iterator[PageJob]:
+    if page.rel != "index.md":  # the home page has a type of its own
+        yield page_job(facts, page)
+    yield from alias_jobs(page)
 
 
 def nav(handbook: Handbook) -> list[NavEntry]:
@@ -65,4 +79,4 @@ def search(facts: Facts, sources: SearchSources) -> Iterator[SearchEntry]:
             yield page_entry(page, f"{page.url}index.html", sources)
 
 
-PAGE = PageType("prose", None, ("page.html", "redirect.html"), jobs, nav, search)
+PAGE = PageType("prose", None, ("page.html", "redirect.html"), jobs, nav, search, reached=reached_jobs)

@@ -34,12 +34,13 @@ MAX_TEXT_CHARS = 20_000  # per YAML string: a summary or an expectation, not a b
 
 T = TypeVar("T")
 # How one file is read: (path, parse, problems) -> parse(path, problems). serve passes one that
-# keeps what it parsed and reuses it while the file is unchanged.
-Reader = Callable[[Path, Callable[[Path, "list[Problem]"], T], "list[Problem]"], T]
+# keeps what it parsed and reuses it while the file is unchanged. A page's path is text (see
+# markdown_files), any other file's a Path.
+Reader = Callable[[Any, Callable[[Any, "list[Problem]"], T], "list[Problem]"], T]
 
 
 
-def read_fresh(path: Path, parse: Callable[[Path, list[Problem]], T], problems: list[Problem]) -> T:
+def read_fresh(path: str | Path, parse: Callable[[Any, list[Problem]], T], problems: list[Problem]) -> T:
     return parse(path, problems)
 
 
@@ -138,8 +139,8 @@ def load_handbook(root: Path, read: Reader = read_fresh,
         present = path.is_file() or path.is_symlink()  # a link that leads nowhere is reported, not skipped
         return read(path, read_yaml, problems) if present and inside(path) else None
 
-    def page(path: Path, found: list[Problem]) -> PageSource | None:
-        return read_page(path, pages_dir, found)
+    def page(path: str, found: list[Problem]) -> PageSource | None:
+        return read_page(Path(path), pages_dir, found)  # a Path only for a file parsed anew
 
     handbook_file = root / "handbook.yml"
     if not (handbook_file.is_file() or handbook_file.is_symlink()):
@@ -150,8 +151,8 @@ def load_handbook(root: Path, read: Reader = read_fresh,
     if not track_files:
         problems.append(Problem(display_path(tracks_dir), 1, 1,
                                 "no track files; expected at least one ladder/tracks/<id>.yml"))
-    page_files = markdown_files(pages_dir)
-    pages = [p for p in (read(f, page, problems) for f, link in page_files if inside(f, link)) if p is not None]
+    pages = [p for p in (read(f, page, problems) for f in inside.walked(pages_dir, markdown_files(pages_dir)))
+             if p is not None]
     assets_dir = root / "assets"
     assets = [rel.as_posix() for rel, path in asset_files(assets_dir) if inside(path)]
     return RawHandbook(
@@ -169,11 +170,12 @@ def load_handbook(root: Path, read: Reader = read_fresh,
     )
 
 
-def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
+def markdown_files(folder: Path) -> list[tuple[str, bool]]:
     """(path, is it a link) of every *.md file below `folder`, in path order. Hidden files
     and folders (editors' .#faq.md, .faq.md.swp) are no pages; linked folders are not
     entered. One directory read per folder tells all that, where pathlib stats each file
-    twice (serve reads a 2,000-page handbook on every edit)."""
+    twice (serve reads a 2,000-page handbook on every edit); each path is the text of
+    `folder / rel`, as making 2,000 Paths would cost more than the reading."""
     found: list[tuple[tuple[str, ...], bool]] = []
 
     def walk(directory: str, parts: tuple[str, ...]) -> None:
@@ -188,7 +190,8 @@ def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
 
     if folder.is_dir():
         walk(str(folder), ())
-    return [(folder.joinpath(*parts), link) for parts, link in sorted(found)]
+    base = str(folder)
+    return [("/".join((base, *parts)), link) for parts, link in sorted(found)]
 
 
 def asset_files(folder: Path) -> list[tuple[PurePosixPath, Path]]:
@@ -215,6 +218,14 @@ class _InsideCheck:
         self.problems = problems
         self.folders: dict[Path, Path] = {}  # resolving each of 2,000 pages' folders again costs
         self.inside: dict[Path, bool] = {}   # and so does joining and comparing 2,000 paths
+
+    def walked(self, folder: Path, files: list[tuple[str, bool]]) -> list[str]:
+        """The files of a walk of `folder` that may be read. The walk enters no linked folder,
+        so a file that is no link lies in the handbook when `folder` does: one folder is
+        resolved, not each file's; each link is judged alone."""
+        if folder.resolve().is_relative_to(self.root):
+            return [path for path, link in files if not link or self(Path(path), True)]
+        return [path for path, link in files if self(Path(path), link)]
 
     def __call__(self, path: Path, is_link: bool | None = None) -> bool:
         if path.is_symlink() if is_link is None else is_link:

@@ -22,10 +22,11 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate, product
+from itertools import accumulate, chain, compress, count, product, repeat
+from operator import gt, ne
 from typing import Callable, Iterable, Sequence
 
-from ladderdocs.pages.base import SearchEntry
+from ladderdocs.pages.base import SearchDoc, SearchEntry
 
 INDEX_FILE = "search-index.js"
 EXCERPTS_FILE = "search-excerpts.js"
@@ -201,40 +202,51 @@ def _column(values: Iterable[str]) -> str:
     return "\n".join(value.replace("\n", " ") for value in values)
 
 
+FIELDS = len(SearchDoc._fields)  # of each doc in IndexTerms.joined: anchor, heading, text, context
+
+
 @dataclass(frozen=True)
 class IndexTerms:
-    """The words of an index's docs and titles, and its id lists by term: a build after an edit
-    redoes only the docs whose text changed (the build cache keeps it). Made from any earlier
-    index, the result is the one made from scratch: each list is updated by the difference
-    between the old and the new terms of each doc whose text or heading differs (the old terms
-    are found again from the old text: keeping every doc's terms would cost more to read).
-    Stored as few large objects (one string of every text, arrays of ids), which a warm build
-    reads in milliseconds where a list of Python ints per term took 0.15 s at 2,000 pages."""
+    """What an index is made of, kept so that a build after an edit redoes only the docs that
+    changed (the build cache keeps it): their words, what is shown of them, the id lists by
+    term. Made from any earlier index, the result is the one made from scratch: each list is
+    updated by the difference between the old and the new terms of each doc that differs (the
+    old terms are found again from the old text: keeping every doc's terms would cost more to
+    read), and every other doc keeps what was shown of it.
+    Stored as few large objects (one string of every doc, arrays of ids), which a warm build
+    reads in milliseconds where a list of Python ints per term took 0.15 s at 2,000 pages (and
+    a tuple per doc, 20 ms)."""
 
     english: bool
-    joined: str         # every doc's text then heading, end to end
-    bounds: array       # where each of them ends in `joined` (2 per doc)
+    joined: str         # every doc's fields (FIELDS of them), end to end
+    lengths: array      # of each of them
     titles: list[str]   # of every entry
     in_text: dict[str, array]     # the docs whose text holds each term, ascending
     in_heading: dict[str, array]  # the docs whose own heading holds it
     in_title: dict[str, array]    # the entries whose title holds it
     postings: dict[str, str]      # each term's three lists, encoded
+    vocabulary: list[str]  # the terms in the order the browser's binary search needs (_js_order)
+    shown: list[str]       # what the index shows of each doc's text (_shown)
+    anchors: list[str]     # each doc's anchor as the index stores it (stored_anchor)
     redone: int = 0  # docs and titles tokenised again from the index this one was made from (0: from scratch)
 
     @property
     def count(self) -> int:
-        return len(self.bounds) // 2
-
-    def docs(self) -> list[tuple[str, str]]:
-        """(text, heading) of every doc."""
-        joined, bounds = self.joined, self.bounds
-        cuts = [joined[start:end] for start, end in zip((0, *bounds), bounds)]
-        return list(zip(cuts[::2], cuts[1::2]))
+        return len(self.lengths) // FIELDS
 
 
-def _joined(docs: list[tuple[str, str]]) -> tuple[str, array]:
-    parts = [part for doc in docs for part in doc]
-    return "".join(parts), array("Q", accumulate(map(len, parts)))
+def _js_order(term: str) -> bytes:
+    """The order JavaScript compares strings in (UTF-16 code units), for its binary search."""
+    return term.encode("utf-16-be")
+
+
+def _shown(doc: SearchDoc) -> str:
+    """A doc's text as results show it: whole when short, an expectation (a doc with a context) up
+    to EXPECTATION_CHARS, any other up to EXCERPT_CHARS."""
+    text = doc.text
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    return excerpt(text, EXPECTATION_CHARS if doc.context else EXCERPT_CHARS)
 
 
 # More changed docs than this share of them, and the index is made from scratch: cheaper than
@@ -243,55 +255,123 @@ REDO_SHARE = 4
 
 
 def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | None = None) -> IndexTerms:
-    """The terms of `entries` and their id lists; from `last` by difference where that is cheaper."""
-    docs = [(doc.text, doc.heading) for entry in entries for doc in entry.docs]
+    """The terms of `entries`, their id lists and what is shown of each doc; from `last` by
+    difference where that is cheaper."""
+    docs = [doc for entry in entries for doc in entry.docs]
     titles = [entry.title for entry in entries]
+    parts = list(chain.from_iterable(docs))
+    joined, lengths = "".join(parts), array("I", map(len, parts))
     terms = Terms(english)
     if last is None or last.english != english or last.count != len(docs) or len(last.titles) != len(titles):
-        return _terms_from_scratch(docs, titles, terms, english)
-    old_docs = last.docs()
-    changed_docs = [d for d, (doc, old) in enumerate(zip(docs, old_docs)) if doc != old]
-    changed_titles = [i for i, (title, old) in enumerate(zip(titles, last.titles)) if title != old]
+        return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
+    changed_docs = _changed_docs(docs, joined, lengths, last)
+    changed_titles = list(compress(count(), map(ne, titles, last.titles)))
     if (len(changed_docs) + len(changed_titles)) * REDO_SHARE > len(docs) + len(titles):
-        return _terms_from_scratch(docs, titles, terms, english)
+        return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
     if not changed_docs and not changed_titles:
         return last
     in_text, in_heading, in_title = dict(last.in_text), dict(last.in_heading), dict(last.in_title)
+    shown, anchors = list(last.shown), list(last.anchors)
     touched: set[str] = set()
-    for d in changed_docs:
-        (text, heading), (old_text, old_heading) = docs[d], old_docs[d]
-        _move(in_text, d, terms(old_text), terms(text), touched)
-        _move(in_heading, d, terms(old_heading) if old_heading else set(), terms(heading) if heading else set(),
-              touched)
+    for d, old in changed_docs.items():
+        doc = docs[d]
+        if doc.text != old.text:
+            _move(in_text, d, terms(old.text), terms(doc.text), touched)
+        if doc.heading != old.heading:
+            _move(in_heading, d, terms(old.heading) if old.heading else set(),
+                  terms(doc.heading) if doc.heading else set(), touched)
+        shown[d], anchors[d] = _shown(doc), stored_anchor(doc.anchor, doc.heading)
     for i in changed_titles:
         _move(in_title, i, terms(last.titles[i]), terms(titles[i]), touched)
-    postings = dict(last.postings)
+    postings, vocabulary = dict(last.postings), list(last.vocabulary)
     for term in touched:
         if term in in_text or term in in_heading or term in in_title:
+            if term not in postings:
+                bisect.insort(vocabulary, term, key=_js_order)
             postings[term] = _posting(term, in_text, in_heading, in_title)
+        elif term in postings:
+            del postings[term]
+            vocabulary.remove(term)
+    return IndexTerms(english, joined, lengths, titles, in_text, in_heading, in_title, postings, vocabulary, shown,
+                      anchors, len(changed_docs) + len(changed_titles))
+
+
+def _changed_docs(docs: list[SearchDoc], joined: str, lengths: array, last: IndexTerms) -> dict[int, SearchDoc]:
+    """The docs that differ from `last`'s at the same place, each with its old version. The
+    fields (which make `joined`, each `lengths` long) the two have alike at either end are
+    found by comparing long stretches (in C), so only the docs between are compared one by
+    one: an edit of one page costs a pass over the text, not a call per field."""
+    old_joined, old_lengths = last.joined, last.lengths
+    if lengths == old_lengths and joined == old_joined:
+        return {}
+    n, alike_from_start, alike_at_end = len(lengths), _same_prefix(joined, old_joined), _same_suffix(joined, old_joined)
+    # the fields that end within the text alike from the start (in both: their lengths are alike), likewise from the end
+    head = min(_same_prefix(lengths, old_lengths), _count_within(accumulate(lengths), alike_from_start, n))
+    tail = min(_same_suffix(lengths, old_lengths), _count_within(accumulate(reversed(lengths)), alike_at_end, n))
+    first, end = head // FIELDS, max(-(-(n - tail) // FIELDS), head // FIELDS)
+    at = sum(old_lengths[:first * FIELDS])
+    changed = {}
+    for d in range(first, end):
+        fields = []
+        for length in old_lengths[d * FIELDS:(d + 1) * FIELDS]:
+            fields.append(old_joined[at:at + length])
+            at += length
+        if docs[d] != tuple(fields):
+            changed[d] = SearchDoc(*fields)
+    return changed
+
+
+def _count_within(ends: Iterable[int], limit: int, n: int) -> int:
+    """How many of ascending `ends` (of n) are at most `limit`: those before the first beyond it."""
+    return next(compress(count(), map(gt, ends, repeat(limit))), n)
+
+
+def _same_prefix(new: Sequence, old: Sequence) -> int:
+    """How many items `new` and `old` (strings or arrays) have alike from their start: compared
+    in ever smaller stretches, each in C."""
+    n, at, size = min(len(new), len(old)), 0, 1 << 16
+    while size:
+        end = min(at + size, n)
+        if end > at and new[at:end] == old[at:end]:
+            at = end
         else:
-            postings.pop(term, None)
-    return IndexTerms(english, *_joined(docs), titles, in_text, in_heading, in_title, postings,
-                      len(changed_docs) + len(changed_titles))
+            size >>= 1
+    return at
 
 
-def _terms_from_scratch(docs: list[tuple[str, str]], titles: list[str], terms: Terms, english: bool) -> IndexTerms:
+def _same_suffix(new: Sequence, old: Sequence) -> int:
+    """How many items `new` and `old` have alike at their end."""
+    n, at, size, a, b = min(len(new), len(old)), 0, 1 << 16, len(new), len(old)
+    while size:
+        end = min(at + size, n)
+        if end > at and new[a - end:a - at] == old[b - end:b - at]:
+            at = end
+        else:
+            size >>= 1
+    return at
+
+
+def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titles: list[str], terms: Terms,
+                        english: bool) -> IndexTerms:
     in_text: dict[str, list[int]] = {}
     in_heading: dict[str, list[int]] = {}
     in_title: dict[str, list[int]] = {}
-    for d, (text, heading) in enumerate(docs):
-        for term in terms(text):
+    for d, doc in enumerate(docs):
+        for term in terms(doc.text):
             in_text.setdefault(term, []).append(d)
-        if heading:
-            for term in terms(heading):
+        if doc.heading:
+            for term in terms(doc.heading):
                 in_heading.setdefault(term, []).append(d)
     for i, title in enumerate(titles):
         for term in terms(title):
             in_title.setdefault(term, []).append(i)
     postings = {term: _posting(term, in_text, in_heading, in_title)
                 for term in set(in_text) | set(in_heading) | set(in_title)}
-    return IndexTerms(english, *_joined(docs), titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
-                      postings)
+    anchor_keys = [(doc.anchor, doc.heading) for doc in docs]
+    anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
+    return IndexTerms(english, joined, lengths, titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
+                      postings, sorted(postings, key=_js_order), list(map(_shown, docs)),
+                      list(map(anchor_of.__getitem__, anchor_keys)))
 
 
 def _arrays(lists: dict[str, list[int]]) -> dict[str, array]:
@@ -336,16 +416,8 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
     found = index_terms(entries, english, last)
     groups = list(dict.fromkeys(entry.group for entry in entries))
     entry_of_url = {entry.url: i for i, entry in enumerate(entries)}
-    docs = [(i, doc) for i, entry in enumerate(entries) for doc in entry.docs]
-    contexts = [entry_of_url[doc.context] if doc.context else -1 for _, doc in docs]
-    # in the order JavaScript compares strings (UTF-16 code units), for its binary search
-    vocabulary = sorted(found.postings, key=lambda t: t.encode("utf-16-be"))
-    shown = [doc.text if len(doc.text) <= EXCERPT_CHARS else excerpt(doc.text, EXPECTATION_CHARS if context >= 0
-                                                                       else EXCERPT_CHARS)
-             for (_, doc), context in zip(docs, contexts)]
-    anchor_keys = [(doc.anchor, doc.heading) for _, doc in docs]
-    anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
-    prose = [entries[i].group.excerpts_later for i, _ in docs]
+    contexts = [entry_of_url[doc.context] + 1 if doc.context else 0 for entry in entries for doc in entry.docs]
+    prose = list(chain.from_iterable(repeat(entry.group.excerpts_later, len(entry.docs)) for entry in entries))
     core = {
         "version": FORMAT_VERSION,
         "english": english,
@@ -353,14 +425,14 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
         "groups": [[translate(group.label), group.text_weight] for group in groups],
         "entries": [[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries],
         "docCounts": encode_numbers(len(e.docs) for e in entries),
-        "anchors": _column(map(anchor_of.__getitem__, anchor_keys)),
-        "headings": _column(doc.heading for _, doc in docs),
-        "contexts": encode_numbers(context + 1 for context in contexts),
-        "texts": _column("" if is_prose else text for text, is_prose in zip(shown, prose)),
-        "terms": " ".join(vocabulary),
-        "postings": list(map(found.postings.__getitem__, vocabulary)),
+        "anchors": _column(found.anchors),
+        "headings": _column(doc.heading for entry in entries for doc in entry.docs),
+        "contexts": encode_numbers(contexts),
+        "texts": _column("" if is_prose else text for text, is_prose in zip(found.shown, prose)),
+        "terms": " ".join(found.vocabulary),
+        "postings": list(map(found.postings.__getitem__, found.vocabulary)),
     }
-    return core, _column(text if is_prose else "" for text, is_prose in zip(shown, prose)), found
+    return core, _column(text if is_prose else "" for text, is_prose in zip(found.shown, prose)), found
 
 
 def index_files(entries: list[SearchEntry], language: str, translate: Callable[[str], str] = str,

@@ -22,8 +22,9 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # json.dumps' own, in C: a string's JSON text
 from itertools import accumulate, chain, compress, count, product, repeat
-from operator import gt, ne
+from operator import attrgetter, gt, ne
 from typing import Callable, Iterable, Sequence
 
 from ladderdocs.pages.base import SearchDoc, SearchEntry
@@ -226,7 +227,7 @@ class IndexTerms:
     in_title: dict[str, array]    # the entries whose title holds it
     postings: dict[str, str]      # each term's three lists, encoded
     vocabulary: list[str]  # the terms in the order the browser's binary search needs (_js_order)
-    shown: list[str]       # what the index shows of each doc's text (_shown)
+    shown: list[str]       # what the index shows of each doc's text, JSON-escaped (_shown)
     anchors: list[str]     # each doc's anchor as the index stores it (stored_anchor)
     redone: int = 0  # docs and titles tokenised again from the index this one was made from (0: from scratch)
 
@@ -241,12 +242,13 @@ def _js_order(term: str) -> bytes:
 
 
 def _shown(doc: SearchDoc) -> str:
-    """A doc's text as results show it: whole when short, an expectation (a doc with a context) up
-    to EXPECTATION_CHARS, any other up to EXCERPT_CHARS."""
+    """A doc's text as results show it (whole when short, an expectation, a doc with a context,
+    up to EXPECTATION_CHARS, any other up to EXCERPT_CHARS), as one line of a column, already
+    escaped for JSON: escaping is char by char, so a column's JSON is its lines' joined."""
     text = doc.text
-    if len(text) <= EXCERPT_CHARS:
-        return text
-    return excerpt(text, EXPECTATION_CHARS if doc.context else EXCERPT_CHARS)
+    if len(text) > EXCERPT_CHARS:
+        text = excerpt(text, EXPECTATION_CHARS if doc.context else EXCERPT_CHARS)
+    return encode_basestring(text.replace("\n", " "))[1:-1]
 
 
 # More changed docs than this share of them, and the index is made from scratch: cheaper than
@@ -257,8 +259,8 @@ REDO_SHARE = 4
 def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | None = None) -> IndexTerms:
     """The terms of `entries`, their id lists and what is shown of each doc; from `last` by
     difference where that is cheaper."""
-    docs = [doc for entry in entries for doc in entry.docs]
-    titles = [entry.title for entry in entries]
+    docs = list(chain.from_iterable(entry.docs for entry in entries))
+    titles = list(map(attrgetter("title"), entries))
     parts = list(chain.from_iterable(docs))
     joined, lengths = "".join(parts), array("I", map(len, parts))
     terms = Terms(english)
@@ -403,7 +405,8 @@ def _posting(term: str, in_text: dict[str, Sequence[int]], in_heading: dict[str,
 
 def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[str], str] = str,
                last: IndexTerms | None = None) -> tuple[dict[str, object], str, IndexTerms]:
-    """The index as plain data, and the excerpts of prose sections as one column.
+    """The index as plain data, and the excerpts of prose sections as one column: what the
+    browser reads from index_files'.
 
     `groups` are [label, text weight] of what results are listed under; each entry is [group,
     url, title, subtitle] and owns consecutive docs (`docCounts` per entry); the columns
@@ -413,26 +416,57 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
     holds it, the entries whose title holds it. The docs of a group whose excerpts come
     later (prose) keep them in the second file.
     """
+    core, excerpts, found = _index_json(entries, english, translate, last)
+    return {key: json.loads(value) for key, value in core.items()}, json.loads(excerpts), found
+
+
+def _index_json(entries: list[SearchEntry], english: bool, translate: Callable[[str], str],
+                last: IndexTerms | None) -> tuple[dict[str, str], str, IndexTerms]:
+    """index_data's, each member as JSON text: the texts and excerpts joined from the lines
+    IndexTerms keeps escaped, so an edit encodes only the docs it changed."""
     found = index_terms(entries, english, last)
     groups = list(dict.fromkeys(entry.group for entry in entries))
     entry_of_url = {entry.url: i for i, entry in enumerate(entries)}
-    contexts = [entry_of_url[doc.context] + 1 if doc.context else 0 for entry in entries for doc in entry.docs]
-    prose = list(chain.from_iterable(repeat(entry.group.excerpts_later, len(entry.docs)) for entry in entries))
+    docs = list(chain.from_iterable(entry.docs for entry in entries))
+    contexts = [entry_of_url[context] + 1 if context else 0 for context in map(attrgetter("context"), docs)]
+    texts, excerpts = _split_shown(entries, found.shown)
     core = {
-        "version": FORMAT_VERSION,
-        "english": english,
-        "stopWords": " ".join(sorted(STOP_WORDS)) if english else "",
-        "groups": [[translate(group.label), group.text_weight] for group in groups],
-        "entries": [[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries],
-        "docCounts": encode_numbers(len(e.docs) for e in entries),
-        "anchors": _column(found.anchors),
-        "headings": _column(doc.heading for entry in entries for doc in entry.docs),
-        "contexts": encode_numbers(contexts),
-        "texts": _column("" if is_prose else text for text, is_prose in zip(found.shown, prose)),
-        "terms": " ".join(found.vocabulary),
-        "postings": list(map(found.postings.__getitem__, found.vocabulary)),
+        "version": _json(FORMAT_VERSION),
+        "english": _json(english),
+        "stopWords": _json(" ".join(sorted(STOP_WORDS)) if english else ""),
+        "groups": _json([[translate(group.label), group.text_weight] for group in groups]),
+        "entries": _json([[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries]),
+        "docCounts": _json(encode_numbers(len(e.docs) for e in entries)),
+        "anchors": _json(_column(found.anchors)),
+        "headings": _json(_column(map(attrgetter("heading"), docs))),
+        "contexts": _json(encode_numbers(contexts)),
+        "texts": _json_column(texts),
+        "terms": _json(" ".join(found.vocabulary)),
+        "postings": _json(list(map(found.postings.__getitem__, found.vocabulary))),
     }
-    return core, _column(text if is_prose else "" for text, is_prose in zip(found.shown, prose)), found
+    return core, _json_column(excerpts), found
+
+
+def _split_shown(entries: list[SearchEntry], shown: list[str]) -> tuple[list[str], list[str]]:
+    """The lines of the `texts` column and of the excerpts: what is shown of each doc goes to
+    the one its entry's group puts it in, the other has an empty line. Moved an entry at a time."""
+    texts, excerpts = list(shown), [""] * len(shown)
+    start = 0
+    for entry in entries:
+        end = start + len(entry.docs)
+        if entry.group.excerpts_later:
+            excerpts[start:end], texts[start:end] = texts[start:end], excerpts[start:end]
+        start = end
+    return texts, excerpts
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_column(escaped: Iterable[str]) -> str:
+    """The JSON string of a column whose lines are escaped already."""
+    return '"' + "\\n".join(escaped) + '"'
 
 
 def index_files(entries: list[SearchEntry], language: str, translate: Callable[[str], str] = str,
@@ -440,12 +474,13 @@ def index_files(entries: list[SearchEntry], language: str, translate: Callable[[
     """The two index scripts, each one statement assigning its data to one global, and the terms
     they were made of (for the next index); `translate` gives the group labels in the
     handbook's language."""
-    core, excerpts, terms = index_data(entries, language.lower().startswith("en"), translate, last)
+    core, excerpts, terms = _index_json(entries, language.lower().startswith("en"), translate, last)
+    members = ",".join(f"{_json(key)}:{value}" for key, value in core.items())
     return {
-        INDEX_FILE: _assignment(GLOBAL, core),
+        INDEX_FILE: _assignment(GLOBAL, f"{{{members}}}"),
         EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),
     }, terms
 
 
-def _assignment(name: str, value: object) -> bytes:
-    return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n".encode()
+def _assignment(name: str, value: str) -> bytes:
+    return f"window.{name}={value};\n".encode()

@@ -227,7 +227,7 @@ class IndexTerms:
     in_title: dict[str, array]    # the entries whose title holds it
     postings: dict[str, str]      # each term's three lists, encoded
     vocabulary: list[str]  # the terms in the order the browser's binary search needs (_js_order)
-    shown: str  # what the index shows of each doc's text (_shown), a line each: one string unpickles 5x faster
+    shown: bytes  # what the index shows of each doc's text (_shown), a line each: one object unpickles 5x faster
     anchors: list[str]     # each doc's anchor as the index stores it (stored_anchor)
     redone: int = 0  # docs and titles tokenised again from the index this one was made from (0: from scratch)
 
@@ -237,7 +237,7 @@ class IndexTerms:
 
     def lines(self) -> list[str]:
         """What is shown of each doc, a line each (escaped for JSON, none holds a line break)."""
-        return self.shown.split("\n") if self.count else []
+        return self.shown.split(b"\n") if self.count else []
 
 
 def _js_order(term: str) -> bytes:
@@ -245,14 +245,15 @@ def _js_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def _shown(doc: SearchDoc) -> str:
+def _shown(doc: SearchDoc) -> bytes:
     """A doc's text as results show it (whole when short, an expectation, a doc with a context,
     up to EXPECTATION_CHARS, any other up to EXCERPT_CHARS), as one line of a column, already
-    escaped for JSON: escaping is char by char, so a column's JSON is its lines' joined."""
+    escaped for JSON (escaping is char by char, so a column's JSON is its lines' joined) and
+    encoded, so the index files are joined from bytes, never encoded whole."""
     text = doc.text
     if len(text) > EXCERPT_CHARS:
         text = excerpt(text, EXPECTATION_CHARS if doc.context else EXCERPT_CHARS)
-    return encode_basestring(text.replace("\n", " "))[1:-1]
+    return encode_basestring(text.replace("\n", " "))[1:-1].encode()
 
 
 # More changed docs than this share of them, and the index is made from scratch: cheaper than
@@ -299,7 +300,7 @@ def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | No
             del postings[term]
             vocabulary.remove(term)
     return IndexTerms(english, joined, lengths, titles, in_text, in_heading, in_title, postings, vocabulary,
-                      "\n".join(shown), anchors, len(changed_docs) + len(changed_titles))
+                      b"\n".join(shown), anchors, len(changed_docs) + len(changed_titles))
 
 
 def _changed_docs(docs: list[SearchDoc], joined: str, lengths: array, last: IndexTerms) -> dict[int, SearchDoc]:
@@ -376,7 +377,7 @@ def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titl
     anchor_keys = [(doc.anchor, doc.heading) for doc in docs]
     anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
     return IndexTerms(english, joined, lengths, titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
-                      postings, sorted(postings, key=_js_order), "\n".join(map(_shown, docs)),
+                      postings, sorted(postings, key=_js_order), b"\n".join(map(_shown, docs)),
                       list(map(anchor_of.__getitem__, anchor_keys)))
 
 
@@ -425,7 +426,7 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
 
 
 def _index_json(entries: list[SearchEntry], english: bool, translate: Callable[[str], str],
-                last: IndexTerms | None) -> tuple[dict[str, str], str, IndexTerms]:
+                last: IndexTerms | None) -> tuple[dict[str, bytes], bytes, IndexTerms]:
     """index_data's, each member as JSON text: the texts and excerpts joined from the lines
     IndexTerms keeps escaped, so an edit encodes only the docs it changed."""
     found = index_terms(entries, english, last)
@@ -451,10 +452,10 @@ def _index_json(entries: list[SearchEntry], english: bool, translate: Callable[[
     return core, _json_column(excerpts), found
 
 
-def _split_shown(entries: list[SearchEntry], shown: list[str]) -> tuple[list[str], list[str]]:
+def _split_shown(entries: list[SearchEntry], shown: list[bytes]) -> tuple[list[bytes], list[bytes]]:
     """The lines of the `texts` column and of the excerpts: what is shown of each doc goes to
     the one its entry's group puts it in, the other has an empty line. Moved an entry at a time."""
-    texts, excerpts = list(shown), [""] * len(shown)
+    texts, excerpts = list(shown), [b""] * len(shown)
     start = 0
     for entry in entries:
         end = start + len(entry.docs)
@@ -464,13 +465,13 @@ def _split_shown(entries: list[SearchEntry], shown: list[str]) -> tuple[list[str
     return texts, excerpts
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _json_column(escaped: Iterable[str]) -> str:
-    """The JSON string of a column whose lines are escaped already."""
-    return '"' + "\\n".join(escaped) + '"'
+def _json_column(escaped: Iterable[bytes]) -> bytes:
+    """The JSON string of a column whose lines are escaped and encoded already."""
+    return b'"' + b"\\n".join(escaped) + b'"'
 
 
 def index_files(entries: list[SearchEntry], language: str, translate: Callable[[str], str] = str,
@@ -479,12 +480,12 @@ def index_files(entries: list[SearchEntry], language: str, translate: Callable[[
     they were made of (for the next index); `translate` gives the group labels in the
     handbook's language."""
     core, excerpts, terms = _index_json(entries, language.lower().startswith("en"), translate, last)
-    members = ",".join(f"{_json(key)}:{value}" for key, value in core.items())
+    members = b",".join(_json(key) + b":" + value for key, value in core.items())
     return {
-        INDEX_FILE: _assignment(GLOBAL, f"{{{members}}}"),
+        INDEX_FILE: _assignment(GLOBAL, b"{" + members + b"}"),
         EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),
     }, terms
 
 
-def _assignment(name: str, value: str) -> bytes:
-    return f"window.{name}={value};\n".encode()
+def _assignment(name: str, value: bytes) -> bytes:
+    return b"".join((f"window.{name}=".encode(), value, b";\n"))

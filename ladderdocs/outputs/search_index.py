@@ -144,7 +144,7 @@ def _table(top: int) -> list[str]:
 def encode_numbers(values: Iterable[int]) -> str:
     values = list(values)
     top = max(values, default=0)
-    if len(values) > _SHORT and top < _TABLE_SIZE:  # a table look-up each, in C: the index's postings are most of its time
+    if len(values) > _SHORT and top < _TABLE_SIZE:  # a look-up each, in C: postings are most of an index's time
         return "".join(map(_table(top).__getitem__, values))
     return "".join(map(_encode_number, values))
 

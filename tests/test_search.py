@@ -339,3 +339,67 @@ def test_an_anchor_is_left_to_the_browser_only_when_its_slug_rebuilds_it(heading
     slug = slugify(heading)
     for anchor in (slug, other):
         assert search.stored_anchor(anchor, heading) == ("^" if anchor and anchor == slug else anchor)
+
+
+def _scripts_after_each_edit(entries: list, edits: dict[str, list]) -> None:
+    """Each edit indexed by difference, from the index before it and from the one before all
+    of them, writes the bytes an index made from scratch writes (and back again)."""
+    _, first = search.index_files(entries, "en")
+    last = first
+    for what, changed in edits.items():
+        cold, _ = search.index_files(changed, "en")
+        warm, warm_terms = search.index_files(changed, "en", last=first)
+        assert warm == cold, what
+        chained, last = search.index_files(changed, "en", last=last)  # from the edit before, as builds go
+        assert chained == cold, what
+        undone, _ = search.index_files(entries, "en", last=warm_terms)
+        assert undone == search.index_files(entries, "en")[0], what
+
+
+def test_what_an_index_keeps_of_each_doc_is_redone_whenever_the_doc_changes() -> None:
+    """IndexTerms keeps what the index shows of every doc (its excerpt, its anchor as stored)
+    and reuses it for each doc found unchanged: an edit that changes only an excerpt, only an
+    anchor, only where a heading ends and the text starts, or moves docs around must still
+    give the bytes of an index made from scratch."""
+    from dataclasses import replace
+
+    from ladderdocs.pages.levels import LEVELS
+    from ladderdocs.site import Pipeline
+
+    pipeline = Pipeline(EXAMPLE)
+    entries = pipeline.search_entries(pipeline.run())
+    at = next(i for i, e in enumerate(entries) if e.group.excerpts_later and len(e.docs) > 2
+              and len(e.docs[1].text) > 2 * search.EXCERPT_CHARS and e.docs[1].heading)
+    expectation = next((i, d) for i, e in enumerate(entries) for d, doc in enumerate(e.docs)
+                       if doc.context and len(doc.text) > search.EXCERPT_CHARS // 2)
+    doc = entries[at].docs[1]
+
+    def edited(entry_at: int, doc_at: int, **change: str) -> list:
+        entry = entries[entry_at]
+        docs = list(entry.docs)
+        docs[doc_at] = docs[doc_at]._replace(**change)
+        return [*entries[:entry_at], replace(entry, docs=docs), *entries[entry_at + 1:]]
+
+    swapped = [*entries]
+    swapped[at], swapped[at + 1] = swapped[at + 1], swapped[at]
+    words = doc.text.split(" ")
+    edits = {
+        "only the excerpt": edited(at, 1, text=" ".join([words[1], words[0], *words[2:]])),
+        "only words past the excerpt": edited(at, 1, text=doc.text + " quokka"),
+        "one letter, same length": edited(at, 1, text=doc.text[:-1] + ("x" if doc.text[-1] != "x" else "y")),
+        "only the anchor": edited(at, 1, anchor=doc.anchor + "-2"),
+        "a heading no longer its anchor's slug": edited(at, 1, heading=doc.heading + " (draft)"),
+        "a heading's end becomes the text's start": edited(at, 1, heading=doc.heading[:-1],
+                                                           text=doc.heading[-1] + doc.text),
+        "an expectation's context gone (its excerpt shortens)": edited(*expectation, context=""),
+        "a line break in a text": edited(at, 1, text=doc.text.replace(" ", "\n", 1)),
+        "quotes and backslashes": edited(at, 1, text='"Quoted" \\ back\\slash ' + doc.text),
+        "the first doc and the last": [*edited(0, 0, text="Quokka first")[:-1],
+                                       *edited(len(entries) - 1, len(entries[-1].docs) - 1, text="Quokka last")[-1:]],
+        "two pages swapped": swapped,
+        "a page's group changed (its excerpts move file)": [*entries[:at], replace(entries[at], group=LEVELS),
+                                                            *entries[at + 1:]],
+        "a page added": [*entries, replace(entries[at], url="quokka/", title="Quokka")],
+        "a page removed": [*entries[:at], *entries[at + 1:]],
+    }
+    _scripts_after_each_edit(entries, edits)

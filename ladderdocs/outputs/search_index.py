@@ -22,10 +22,12 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate, product
+from json.encoder import encode_basestring  # json.dumps' own, in C: a string's JSON text
+from itertools import accumulate, chain, compress, count, product, repeat
+from operator import attrgetter, gt, ne
 from typing import Callable, Iterable, Sequence
 
-from ladderdocs.pages.base import SearchEntry
+from ladderdocs.pages.base import SearchDoc, SearchEntry
 
 INDEX_FILE = "search-index.js"
 EXCERPTS_FILE = "search-excerpts.js"
@@ -123,21 +125,27 @@ def _encode_number(value: int) -> str:
 
 _TABLE_SIZE = 1 << 15  # every number of up to three characters, spelt once: most gaps and counts
 _TABLE: list[str] = []
+_SHORT = 32  # numbers in a list this short are spelt one by one: cheaper than making the table
 
 
-def _table() -> list[str]:
-    if not _TABLE:  # every number of one, two and three characters, in order (_encode_number's digits)
-        last, more = ALPHABET[:32], ALPHABET[32:]
+def _table(top: int) -> list[str]:
+    """Every number of one, two and three characters in order (_encode_number's digits), made
+    as far as `top` needs: an index by difference seldom needs the 32,768 (3 ms)."""
+    last, more = ALPHABET[:32], ALPHABET[32:]
+    if not _TABLE:
         _TABLE.extend(last)
+    if top >= 32 and len(_TABLE) == 32:
         _TABLE.extend(map("".join, product(more[1:], last)))
+    if top >= 32 * 32 and len(_TABLE) == 32 * 32:
         _TABLE.extend(map("".join, product(more[1:], more, last)))
     return _TABLE
 
 
 def encode_numbers(values: Iterable[int]) -> str:
     values = list(values)
-    if values and max(values) < _TABLE_SIZE:  # a table look-up each, in C: the index's postings are most of its time
-        return "".join(map(_table().__getitem__, values))
+    top = max(values, default=0)
+    if len(values) > _SHORT and top < _TABLE_SIZE:  # a look-up each, in C: postings are most of an index's time
+        return "".join(map(_table(top).__getitem__, values))
     return "".join(map(_encode_number, values))
 
 
@@ -201,40 +209,57 @@ def _column(values: Iterable[str]) -> str:
     return "\n".join(value.replace("\n", " ") for value in values)
 
 
+FIELDS = len(SearchDoc._fields)  # of each doc in IndexTerms.joined: anchor, heading, text, context
+
+
 @dataclass(frozen=True)
 class IndexTerms:
-    """The words of an index's docs and titles, and its id lists by term: a build after an edit
-    redoes only the docs whose text changed (the build cache keeps it). Made from any earlier
-    index, the result is the one made from scratch: each list is updated by the difference
-    between the old and the new terms of each doc whose text or heading differs (the old terms
-    are found again from the old text: keeping every doc's terms would cost more to read).
-    Stored as few large objects (one string of every text, arrays of ids), which a warm build
-    reads in milliseconds where a list of Python ints per term took 0.15 s at 2,000 pages."""
+    """What an index is made of, kept so that a build after an edit redoes only the docs that
+    changed (the build cache keeps it): their words, what is shown of them, the id lists by
+    term. Made from any earlier index, the result is the one made from scratch: each list is
+    updated by the difference between the old and the new terms of each doc that differs (the
+    old terms are found again from the old text: keeping every doc's terms would cost more to
+    read), and every other doc keeps what was shown of it.
+    Stored as few large objects (one string of every doc, arrays of ids), which a warm build
+    reads in milliseconds where a list of Python ints per term took 0.15 s at 2,000 pages (and
+    a tuple per doc, 20 ms)."""
 
     english: bool
-    joined: str         # every doc's text then heading, end to end
-    bounds: array       # where each of them ends in `joined` (2 per doc)
+    joined: str         # every doc's fields (FIELDS of them), end to end
+    lengths: array      # of each of them
     titles: list[str]   # of every entry
     in_text: dict[str, array]     # the docs whose text holds each term, ascending
     in_heading: dict[str, array]  # the docs whose own heading holds it
     in_title: dict[str, array]    # the entries whose title holds it
     postings: dict[str, str]      # each term's three lists, encoded
+    vocabulary: list[str]  # the terms in the order the browser's binary search needs (_js_order)
+    shown: bytes  # what the index shows of each doc's text (_shown), a line each: one object unpickles 5x faster
+    anchors: list[str]     # each doc's anchor as the index stores it (stored_anchor)
     redone: int = 0  # docs and titles tokenised again from the index this one was made from (0: from scratch)
 
     @property
     def count(self) -> int:
-        return len(self.bounds) // 2
+        return len(self.lengths) // FIELDS
 
-    def docs(self) -> list[tuple[str, str]]:
-        """(text, heading) of every doc."""
-        joined, bounds = self.joined, self.bounds
-        cuts = [joined[start:end] for start, end in zip((0, *bounds), bounds)]
-        return list(zip(cuts[::2], cuts[1::2]))
+    def lines(self) -> list[str]:
+        """What is shown of each doc, a line each (escaped for JSON, none holds a line break)."""
+        return self.shown.split(b"\n") if self.count else []
 
 
-def _joined(docs: list[tuple[str, str]]) -> tuple[str, array]:
-    parts = [part for doc in docs for part in doc]
-    return "".join(parts), array("Q", accumulate(map(len, parts)))
+def _js_order(term: str) -> bytes:
+    """The order JavaScript compares strings in (UTF-16 code units), for its binary search."""
+    return term.encode("utf-16-be")
+
+
+def _shown(doc: SearchDoc) -> bytes:
+    """A doc's text as results show it (whole when short, an expectation, a doc with a context,
+    up to EXPECTATION_CHARS, any other up to EXCERPT_CHARS), as one line of a column, already
+    escaped for JSON (escaping is char by char, so a column's JSON is its lines' joined) and
+    encoded, so the index files are joined from bytes, never encoded whole."""
+    text = doc.text
+    if len(text) > EXCERPT_CHARS:
+        text = excerpt(text, EXPECTATION_CHARS if doc.context else EXCERPT_CHARS)
+    return encode_basestring(text.replace("\n", " "))[1:-1].encode()
 
 
 # More changed docs than this share of them, and the index is made from scratch: cheaper than
@@ -243,55 +268,123 @@ REDO_SHARE = 4
 
 
 def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | None = None) -> IndexTerms:
-    """The terms of `entries` and their id lists; from `last` by difference where that is cheaper."""
-    docs = [(doc.text, doc.heading) for entry in entries for doc in entry.docs]
-    titles = [entry.title for entry in entries]
+    """The terms of `entries`, their id lists and what is shown of each doc; from `last` by
+    difference where that is cheaper."""
+    docs = list(chain.from_iterable(entry.docs for entry in entries))
+    titles = list(map(attrgetter("title"), entries))
+    parts = list(chain.from_iterable(docs))
+    joined, lengths = "".join(parts), array("I", map(len, parts))
     terms = Terms(english)
     if last is None or last.english != english or last.count != len(docs) or len(last.titles) != len(titles):
-        return _terms_from_scratch(docs, titles, terms, english)
-    old_docs = last.docs()
-    changed_docs = [d for d, (doc, old) in enumerate(zip(docs, old_docs)) if doc != old]
-    changed_titles = [i for i, (title, old) in enumerate(zip(titles, last.titles)) if title != old]
+        return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
+    changed_docs = _changed_docs(docs, joined, lengths, last)
+    changed_titles = list(compress(count(), map(ne, titles, last.titles)))
     if (len(changed_docs) + len(changed_titles)) * REDO_SHARE > len(docs) + len(titles):
-        return _terms_from_scratch(docs, titles, terms, english)
+        return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
     if not changed_docs and not changed_titles:
         return last
     in_text, in_heading, in_title = dict(last.in_text), dict(last.in_heading), dict(last.in_title)
+    shown, anchors = last.lines(), list(last.anchors)
     touched: set[str] = set()
-    for d in changed_docs:
-        (text, heading), (old_text, old_heading) = docs[d], old_docs[d]
-        _move(in_text, d, terms(old_text), terms(text), touched)
-        _move(in_heading, d, terms(old_heading) if old_heading else set(), terms(heading) if heading else set(),
-              touched)
+    for d, old in changed_docs.items():
+        doc = docs[d]
+        if doc.text != old.text:
+            _move(in_text, d, terms(old.text), terms(doc.text), touched)
+        if doc.heading != old.heading:
+            _move(in_heading, d, terms(old.heading) if old.heading else set(),
+                  terms(doc.heading) if doc.heading else set(), touched)
+        shown[d], anchors[d] = _shown(doc), stored_anchor(doc.anchor, doc.heading)
     for i in changed_titles:
         _move(in_title, i, terms(last.titles[i]), terms(titles[i]), touched)
-    postings = dict(last.postings)
+    postings, vocabulary = dict(last.postings), list(last.vocabulary)
     for term in touched:
         if term in in_text or term in in_heading or term in in_title:
+            if term not in postings:
+                bisect.insort(vocabulary, term, key=_js_order)
             postings[term] = _posting(term, in_text, in_heading, in_title)
+        elif term in postings:
+            del postings[term]
+            vocabulary.remove(term)
+    return IndexTerms(english, joined, lengths, titles, in_text, in_heading, in_title, postings, vocabulary,
+                      b"\n".join(shown), anchors, len(changed_docs) + len(changed_titles))
+
+
+def _changed_docs(docs: list[SearchDoc], joined: str, lengths: array, last: IndexTerms) -> dict[int, SearchDoc]:
+    """The docs that differ from `last`'s at the same place, each with its old version. The
+    fields (which make `joined`, each `lengths` long) the two have alike at either end are
+    found by comparing long stretches (in C), so only the docs between are compared one by
+    one: an edit of one page costs a pass over the text, not a call per field."""
+    old_joined, old_lengths = last.joined, last.lengths
+    if lengths == old_lengths and joined == old_joined:
+        return {}
+    n, alike_from_start, alike_at_end = len(lengths), _same_prefix(joined, old_joined), _same_suffix(joined, old_joined)
+    # the fields that end within the text alike from the start (in both: their lengths are alike), likewise from the end
+    head = min(_same_prefix(lengths, old_lengths), _count_within(accumulate(lengths), alike_from_start, n))
+    tail = min(_same_suffix(lengths, old_lengths), _count_within(accumulate(reversed(lengths)), alike_at_end, n))
+    first, end = head // FIELDS, max(-(-(n - tail) // FIELDS), head // FIELDS)
+    at = sum(old_lengths[:first * FIELDS])
+    changed = {}
+    for d in range(first, end):
+        fields = []
+        for length in old_lengths[d * FIELDS:(d + 1) * FIELDS]:
+            fields.append(old_joined[at:at + length])
+            at += length
+        if docs[d] != tuple(fields):
+            changed[d] = SearchDoc(*fields)
+    return changed
+
+
+def _count_within(ends: Iterable[int], limit: int, n: int) -> int:
+    """How many of ascending `ends` (of n) are at most `limit`: those before the first beyond it."""
+    return next(compress(count(), map(gt, ends, repeat(limit))), n)
+
+
+def _same_prefix(new: Sequence, old: Sequence) -> int:
+    """How many items `new` and `old` (strings or arrays) have alike from their start: compared
+    in ever smaller stretches, each in C."""
+    n, at, size = min(len(new), len(old)), 0, 1 << 16
+    while size:
+        end = min(at + size, n)
+        if end > at and new[at:end] == old[at:end]:
+            at = end
         else:
-            postings.pop(term, None)
-    return IndexTerms(english, *_joined(docs), titles, in_text, in_heading, in_title, postings,
-                      len(changed_docs) + len(changed_titles))
+            size >>= 1
+    return at
 
 
-def _terms_from_scratch(docs: list[tuple[str, str]], titles: list[str], terms: Terms, english: bool) -> IndexTerms:
+def _same_suffix(new: Sequence, old: Sequence) -> int:
+    """How many items `new` and `old` have alike at their end."""
+    n, at, size, a, b = min(len(new), len(old)), 0, 1 << 16, len(new), len(old)
+    while size:
+        end = min(at + size, n)
+        if end > at and new[a - end:a - at] == old[b - end:b - at]:
+            at = end
+        else:
+            size >>= 1
+    return at
+
+
+def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titles: list[str], terms: Terms,
+                        english: bool) -> IndexTerms:
     in_text: dict[str, list[int]] = {}
     in_heading: dict[str, list[int]] = {}
     in_title: dict[str, list[int]] = {}
-    for d, (text, heading) in enumerate(docs):
-        for term in terms(text):
+    for d, doc in enumerate(docs):
+        for term in terms(doc.text):
             in_text.setdefault(term, []).append(d)
-        if heading:
-            for term in terms(heading):
+        if doc.heading:
+            for term in terms(doc.heading):
                 in_heading.setdefault(term, []).append(d)
     for i, title in enumerate(titles):
         for term in terms(title):
             in_title.setdefault(term, []).append(i)
     postings = {term: _posting(term, in_text, in_heading, in_title)
                 for term in set(in_text) | set(in_heading) | set(in_title)}
-    return IndexTerms(english, *_joined(docs), titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
-                      postings)
+    anchor_keys = [(doc.anchor, doc.heading) for doc in docs]
+    anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
+    return IndexTerms(english, joined, lengths, titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
+                      postings, sorted(postings, key=_js_order), b"\n".join(map(_shown, docs)),
+                      list(map(anchor_of.__getitem__, anchor_keys)))
 
 
 def _arrays(lists: dict[str, list[int]]) -> dict[str, array]:
@@ -323,7 +416,8 @@ def _posting(term: str, in_text: dict[str, Sequence[int]], in_heading: dict[str,
 
 def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[str], str] = str,
                last: IndexTerms | None = None) -> tuple[dict[str, object], str, IndexTerms]:
-    """The index as plain data, and the excerpts of prose sections as one column.
+    """The index as plain data, and the excerpts of prose sections as one column: what the
+    browser reads from index_files'.
 
     `groups` are [label, text weight] of what results are listed under; each entry is [group,
     url, title, subtitle] and owns consecutive docs (`docCounts` per entry); the columns
@@ -333,34 +427,57 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
     holds it, the entries whose title holds it. The docs of a group whose excerpts come
     later (prose) keep them in the second file.
     """
+    core, excerpts, found = _index_json(entries, english, translate, last)
+    return {key: json.loads(value) for key, value in core.items()}, json.loads(excerpts), found
+
+
+def _index_json(entries: list[SearchEntry], english: bool, translate: Callable[[str], str],
+                last: IndexTerms | None) -> tuple[dict[str, bytes], bytes, IndexTerms]:
+    """index_data's, each member as JSON text: the texts and excerpts joined from the lines
+    IndexTerms keeps escaped, so an edit encodes only the docs it changed."""
     found = index_terms(entries, english, last)
     groups = list(dict.fromkeys(entry.group for entry in entries))
     entry_of_url = {entry.url: i for i, entry in enumerate(entries)}
-    docs = [(i, doc) for i, entry in enumerate(entries) for doc in entry.docs]
-    contexts = [entry_of_url[doc.context] if doc.context else -1 for _, doc in docs]
-    # in the order JavaScript compares strings (UTF-16 code units), for its binary search
-    vocabulary = sorted(found.postings, key=lambda t: t.encode("utf-16-be"))
-    shown = [doc.text if len(doc.text) <= EXCERPT_CHARS else excerpt(doc.text, EXPECTATION_CHARS if context >= 0
-                                                                       else EXCERPT_CHARS)
-             for (_, doc), context in zip(docs, contexts)]
-    anchor_keys = [(doc.anchor, doc.heading) for _, doc in docs]
-    anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
-    prose = [entries[i].group.excerpts_later for i, _ in docs]
+    docs = list(chain.from_iterable(entry.docs for entry in entries))
+    contexts = [entry_of_url[context] + 1 if context else 0 for context in map(attrgetter("context"), docs)]
+    texts, excerpts = _split_shown(entries, found.lines())
     core = {
-        "version": FORMAT_VERSION,
-        "english": english,
-        "stopWords": " ".join(sorted(STOP_WORDS)) if english else "",
-        "groups": [[translate(group.label), group.text_weight] for group in groups],
-        "entries": [[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries],
-        "docCounts": encode_numbers(len(e.docs) for e in entries),
-        "anchors": _column(map(anchor_of.__getitem__, anchor_keys)),
-        "headings": _column(doc.heading for _, doc in docs),
-        "contexts": encode_numbers(context + 1 for context in contexts),
-        "texts": _column("" if is_prose else text for text, is_prose in zip(shown, prose)),
-        "terms": " ".join(vocabulary),
-        "postings": list(map(found.postings.__getitem__, vocabulary)),
+        "version": _json(FORMAT_VERSION),
+        "english": _json(english),
+        "stopWords": _json(" ".join(sorted(STOP_WORDS)) if english else ""),
+        "groups": _json([[translate(group.label), group.text_weight] for group in groups]),
+        "entries": _json([[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries]),
+        "docCounts": _json(encode_numbers(len(e.docs) for e in entries)),
+        "anchors": _json(_column(found.anchors)),
+        "headings": _json(_column(map(attrgetter("heading"), docs))),
+        "contexts": _json(encode_numbers(contexts)),
+        "texts": _json_column(texts),
+        "terms": _json(" ".join(found.vocabulary)),
+        "postings": _json(list(map(found.postings.__getitem__, found.vocabulary))),
     }
-    return core, _column(text if is_prose else "" for text, is_prose in zip(shown, prose)), found
+    return core, _json_column(excerpts), found
+
+
+def _split_shown(entries: list[SearchEntry], shown: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """The lines of the `texts` column and of the excerpts: what is shown of each doc goes to
+    the one its entry's group puts it in, the other has an empty line. Moved an entry at a time."""
+    texts, excerpts = list(shown), [b""] * len(shown)
+    start = 0
+    for entry in entries:
+        end = start + len(entry.docs)
+        if entry.group.excerpts_later:
+            excerpts[start:end], texts[start:end] = texts[start:end], excerpts[start:end]
+        start = end
+    return texts, excerpts
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _json_column(escaped: Iterable[bytes]) -> bytes:
+    """The JSON string of a column whose lines are escaped and encoded already."""
+    return b'"' + b"\\n".join(escaped) + b'"'
 
 
 def index_files(entries: list[SearchEntry], language: str, translate: Callable[[str], str] = str,
@@ -368,12 +485,13 @@ def index_files(entries: list[SearchEntry], language: str, translate: Callable[[
     """The two index scripts, each one statement assigning its data to one global, and the terms
     they were made of (for the next index); `translate` gives the group labels in the
     handbook's language."""
-    core, excerpts, terms = index_data(entries, language.lower().startswith("en"), translate, last)
+    core, excerpts, terms = _index_json(entries, language.lower().startswith("en"), translate, last)
+    members = b",".join(_json(key) + b":" + value for key, value in core.items())
     return {
-        INDEX_FILE: _assignment(GLOBAL, core),
+        INDEX_FILE: _assignment(GLOBAL, b"{" + members + b"}"),
         EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),
     }, terms
 
 
-def _assignment(name: str, value: object) -> bytes:
-    return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n".encode()
+def _assignment(name: str, value: bytes) -> bytes:
+    return b"".join((f"window.{name}=".encode(), value, b";\n"))

@@ -700,3 +700,23 @@ def test_a_page_kept_with_its_parse_shows_a_new_commit_date_though_its_file_is_t
     build(content, site, cached(content))
     assert 'datetime="2026-05-06"' in (site / "faq" / "index.html").read_text(encoding="utf-8")
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_an_edit_build_reads_no_kept_search_index_and_an_unchanged_one_reuses_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last site's search index (megabytes, kept beside its snapshot) serves only a build of
+    the same handbook: an edit build, which makes its own, never reads it."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    EDITS["prose page"](content)
+    build(content, site, cached(content))
+    assert read and not [name for name in read if name.startswith("index-")]
+    read.clear()
+    edit(content / "pages" / "faq.md", "These are the few questions", "These are the questions")  # as cached
+    shutil.rmtree(site)  # not the "nothing changed" path: the site is written again, its index from the cache
+    again = build(content, site, cached(content))
+    assert not again.rendered and [name for name in read if name.startswith("index-")]
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")

@@ -112,12 +112,15 @@ class BuildCache:
         if not isinstance(found, Snapshot):
             return None
         self._stored = {where[3]: where for where in found.stored.values()}
-        found = replace(found, files=SiteFiles(dict(found.stored), self.folder))
-        if found.index is None:  # saved before its index was made: the index, if it is of this very site
-            index = self._read(f"index-{self.stamp}")
-            if isinstance(index, tuple) and len(index) == 2 and index[0] == found.token:
-                found = replace(found, index=index[1])
-        return found
+        return replace(found, files=SiteFiles(dict(found.stored), self.folder))
+
+    def site_index(self, snapshot: Snapshot) -> dict[str, bytes] | None:
+        """The search index of the last site, when it was kept: asked for only when the handbook
+        is the same again (an edit build has no use for it, and it is megabytes)."""
+        if snapshot.index is not None:
+            return snapshot.index
+        index = self._read(f"index-{self.stamp}")  # saved after the site, as its index was made
+        return index[1] if isinstance(index, tuple) and len(index) == 2 and index[0] == snapshot.token else None
 
     def bodies(self) -> Mapping[str, Body]:
         """The prose bodies of the last build: only their index is read here, each body when asked for."""

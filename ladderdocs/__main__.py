@@ -1,3 +1,3 @@
-from ladderdocs.cli import main
+from ladderdocs.cli import run
 
-raise SystemExit(main())
+run()

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import textwrap
+import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -415,6 +416,21 @@ def _manners(p: argparse.ArgumentParser, default: object) -> None:
                           help="print only errors: no summary, no warnings, no progress")
     loudness.add_argument("-v", "--verbose", action="store_true", default=default,
                           help="also print how long each stage took and what it went through")
+
+
+def run() -> None:
+    """The `ladderdocs` command: `main`, then out of the process without tearing the site down
+    object by object (30-40 ms after a 2,000-page build, once every file is written and closed).
+    A process with threads left (none should be) exits the usual way."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that left, a stream closed: as at a usual exit
+            pass
+    if threading.active_count() == 1:
+        os._exit(code)
+    raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

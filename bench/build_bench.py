@@ -152,6 +152,7 @@ def measure_interleaved(contestants: list[Contestant], runs: int, repo: Path) ->
             if run < min(c.runs, runs) or run == runs:
                 print(f"  {c.tool} {c.pages} pages, run {run + 1}", file=sys.stderr)
                 cmd = c.prepare(run)
+                os.sync()  # the runs before wrote hundreds of MB: their writeback must not land in this one
                 time.sleep(SETTLE_S)
                 elapsed, cpu, peak = _run(cmd, c.cwd, repo, sample_memory=(run == runs))
                 if run < runs:

@@ -176,3 +176,17 @@ def test_a_long_build_shows_progress_on_a_terminal_only(bench_handbook: Path, tm
     piped = subprocess.run([sys.executable, "-m", "ladderdocs", *build], cwd=tmp_path, capture_output=True,
                            text=True, timeout=300)
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.startswith("built ")
+
+
+def test_what_the_command_prints_into_a_pipe_reaches_it_whole_and_its_exit_code_stays() -> None:
+    """The command leaves with os._exit (cli.run), which writes out no buffer: what it printed
+    into a pipe, block-buffered, must reach the reader first, and its exit code is main()'s."""
+    from ladderdocs.source.schema import as_json, file_schema
+
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    printed = subprocess.run([sys.executable, "-m", "ladderdocs", "schema", "--for", "page"], capture_output=True,
+                             text=True, cwd=REPO, env=env, timeout=120)  # less than a buffer: all of it waits
+    assert printed.returncode == 0 and printed.stdout == as_json(file_schema("page"))
+    failed = subprocess.run([sys.executable, "-m", "ladderdocs", "build", "-c", str(REPO / "no-such-handbook")],
+                            capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert failed.returncode == 2 and "no such folder" in failed.stderr  # a usage error, as main() says

@@ -192,8 +192,9 @@ class Pipeline:
         problems += host_problems + self._address_problems(handbook, [path for path, _ in pages], list(files))
         strict = self.options.strict
         _raise_if_failing(warnings + problems, facts.findings, strict, strict or handbook.settings.parity.strict)
-        index = None if last is None or not same_handbook else \
-            self.cache.site_index(last) if isinstance(last, Snapshot) and self.cache is not None else last.index
+        index = None  # the last site's search index serves the same handbook alone
+        if last is not None and same_handbook:
+            index = self.cache.site_index(last) if isinstance(last, Snapshot) and self.cache else last.index
         digests = {path: last.digests[path] for path in kept if path in last.digests} if last is not None else {}
         digests.update({path: entry[3] for path, entry in rendered.items() if not isinstance(entry, bytes)})
         store = self.cache.folder if self.cache else self.sink.folder if self.sink else None

@@ -353,11 +353,12 @@ class _BodyFile(Mapping[str, Body]):
         if key not in self._loaded:
             data = self.packed(key)
             try:
-                if data is None:
-                    raise KeyError(key)
-                self._loaded[key] = pickle.loads(data)
-            except Exception:  # missing, damaged or of another shape: as good as missing (`get` answers None)
-                raise KeyError(key) from None
+                body = pickle.loads(data) if data is not None else None
+            except Exception:  # of another shape: as good as missing
+                body = None
+            if body is None:  # missing or damaged too: `get` answers None, and the page is rendered
+                raise KeyError(key)
+            self._loaded[key] = body
         return self._loaded[key]
 
     def __contains__(self, key: object) -> bool:

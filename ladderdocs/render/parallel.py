@@ -133,19 +133,23 @@ def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
         finally:
             os._exit(status)
     os.close(write_end)
+    answered: list[tuple[bool, Any]] = []  # asked again (a build that failed writing asks), the same answer
 
     def result() -> T:
-        try:
-            with open(read_end, "rb") as pipe:
-                answer = pipe.read()
-        finally:
-            _, status = os.waitpid(pid, 0)
-            gc.unfreeze()
-        try:
-            done, value = pickle.loads(answer)
-        except Exception:
-            raise RuntimeError(f"the process running {getattr(function, '__name__', function)} in the background "
-                               f"ended without an answer (wait status {status})") from None
+        if not answered:
+            try:
+                with open(read_end, "rb") as pipe:
+                    answer = pipe.read()
+            finally:
+                _, status = os.waitpid(pid, 0)
+                gc.unfreeze()
+            try:
+                answered.append(pickle.loads(answer))
+            except Exception:
+                answered.append((False, RuntimeError(
+                    f"the process running {getattr(function, '__name__', function)} in the background "
+                    f"ended without an answer (wait status {status})")))
+        done, value = answered[0]
         if not done:
             raise value
         return value  # type: ignore[no-any-return]

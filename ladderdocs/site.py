@@ -17,7 +17,7 @@ from collections import Counter
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 from ladderdocs.checks.parity import ERROR, Finding, summarise
 from ladderdocs.errors import ContentError, Problem, display_path
@@ -37,7 +37,7 @@ from ladderdocs.pages.facts import Facts
 from ladderdocs.pages.registry import PAGE_TYPES, index_pages, navigation, reserved_addresses, views
 from ladderdocs.progress import Progress, Silent
 from ladderdocs.render.cache import Body, BuildCache, PageSink, SiteFiles, Snapshot, StoreDamaged, Where, entry_of
-from ladderdocs.render.parallel import in_background, render_pages
+from ladderdocs.render.parallel import Handover, in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
 from ladderdocs.source.cache import ParseCache
 from ladderdocs.source.history import PageDates
@@ -65,6 +65,10 @@ Listing = dict[str, list[tuple[str, frozenset[Dep], bool]]]
 # reads (the model and the prose sections) or allocates into, about 500 MB at 20,000 pages,
 # and the writing it runs beside takes a few seconds.
 INDEX_BESIDE_MAX_FILES = 5000
+# An edit build that renders at most one page in this many begins the search index before it
+# renders them: the forked process reads the last index's terms and works out every other page's
+# entries meanwhile (most of its work), and the rendered pages' search sections are sent after it.
+INDEX_EARLY_SHARE = 10
 SITE_ADDRESSES = ("static", "assets", *INDEX_FILES, *HOST_FILES)  # what the pipeline writes besides the pages
 
 
@@ -90,6 +94,16 @@ class Site:
     listing: Listing = field(default_factory=dict)  # each page type's jobs: an edit lists only the types it reaches
 
 
+@dataclass(frozen=True)
+class Indexed:
+    """What the search index reads of a site (a Site has it all): see Pipeline._begin_index."""
+
+    handbook: Handbook
+    facts: Facts
+    sections: Mapping[str, list[Section]]
+    index: None = None
+
+
 class Pipeline:
     """One handbook through every stage. Run again, it reuses what has not changed."""
 
@@ -112,6 +126,7 @@ class Pipeline:
         self._index_due = False  # the site was kept in the cache without its search index
         self._cached_site = True  # whether a run without `last` starts from the cache's site
         self._from_snapshot = False  # whether the last run started from the cache's site
+        self._index_begun: tuple[Handover, Callable[[], dict[str, bytes]]] | None = None  # see _begin_index
 
     def model(self, progress: Progress = Silent()) -> tuple[Handbook, list[Problem]]:
         """Load, validate and model the handbook; ContentError when the content fails."""
@@ -138,9 +153,12 @@ class Pipeline:
             handbook = replace(handbook, earlier=earlier)
         return handbook, problems + version_warnings(handbook)
 
-    def run(self, last: Site | Snapshot | None = None, progress: Progress = Silent()) -> Site:
+    def run(self, last: Site | Snapshot | None = None, progress: Progress = Silent(), index_beside: bool = False
+            ) -> Site:
         """Every file of the site but the search index, or ContentError. Given the last good
-        site (else the cache's), pages that show nothing changed since are kept instead of rendered."""
+        site (else the cache's), pages that show nothing changed since are kept instead of rendered.
+        `index_beside`: an edit build may begin the search index on another core before it renders
+        (`_begin_index`); `begun_index` is then its result."""
         handbook, warnings = self.model(progress)
         progress.stage("preparing")  # theme, derived facts, the list of pages and what changed
         if last is None and self.cache is not None and self._cached_site:
@@ -163,6 +181,9 @@ class Pipeline:
         fresh = [job for job in jobs if job.path not in kept]
 
         cached = self._cached_bodies(fresh)
+        self._index_begun = None
+        if index_beside and last is not None and not same_handbook:
+            self._begin_index(handbook, facts, last, kept, len(fresh), len(pages))
         rendered, page_problems, bodies = {}, {}, {}
         progress.stage("rendering", len(fresh), "pages")
         if fresh:
@@ -174,6 +195,8 @@ class Pipeline:
             page_problems.update({path: last.page_warnings[path] for path in kept if path in last.page_warnings})
         problems = list(dict.fromkeys(p for path, _ in pages for p in page_problems.get(path, ())))
         sections = {path: body.sections for path, body in bodies.items()}
+        if self._index_begun is not None:
+            self._index_begun[0].send(sections)
         files: dict[str, bytes | Where] = {**rendered, **kept}
         sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
         self._bodies = bodies  # with the cached ones of the pages still there (unpickled only when read)
@@ -239,12 +262,38 @@ class Pipeline:
                          if last is not None and _unchanged(job, changed, last)})
         return jobs, listing, kept
 
-    def search_index(self, site: Site, last: IndexTerms | None = None) -> dict[str, bytes]:
+    def _begin_index(self, handbook: Handbook, facts: Facts, last: Site | Snapshot, kept: Mapping[str, object],
+                     fresh: int, pages: int) -> None:
+        """The search index begun on another core before the pages are rendered, when this edit
+        build renders few of them (INDEX_EARLY_SHARE): the index's process then waits for the
+        sections of those alone, and this one renders, lists and writes meanwhile."""
+        if self.cache is None or pages > INDEX_BESIDE_MAX_FILES or fresh * INDEX_EARLY_SHARE > pages:
+            return
+        handover = Handover()
+        sections = _Arriving({path: last.sections[path] for path in kept if path in last.sections}, handover)
+        self._index_begun = handover, in_background(self.cached_search_index, Indexed(handbook, facts, sections),
+                                                    handover=handover)
+
+    def begun_index(self) -> Callable[[], dict[str, bytes]] | None:
+        """The search index begun during the last run, or None: see _begin_index."""
+        return self._index_begun[1] if self._index_begun is not None else None
+
+    def drop_index(self) -> None:
+        """The index begun during a run that failed, ended before the failure is told: its
+        process is sent nothing, and is waited for."""
+        if self._index_begun is not None:
+            handover, result = self._index_begun
+            self._index_begun = None
+            handover.close()
+            with suppress(Exception):
+                result()
+
+    def search_index(self, site: Site | Indexed, last: IndexTerms | None = None) -> dict[str, bytes]:
         """The search index of a site: what every page type contributes, as two scripts. With
         `last` (an earlier index's terms), only the docs whose text changed are read again."""
         return site.index if site.index is not None else self._index(site, last, {})[0]
 
-    def cached_search_index(self, site: Site) -> dict[str, bytes]:
+    def cached_search_index(self, site: Site | Indexed) -> dict[str, bytes]:
         """`search_index`, made by difference from the cached index's terms, with the plain text
         of the ladder strings it read last time, and both saved for the next build when they
         changed (from whatever process runs this: it is safe to run apart, and serve does)."""
@@ -253,7 +302,7 @@ class Pipeline:
         with _no_collection():
             return self._cached_search_index(site, self.cache)
 
-    def _cached_search_index(self, site: Site, cache: BuildCache) -> dict[str, bytes]:
+    def _cached_search_index(self, site: Site | Indexed, cache: BuildCache) -> dict[str, bytes]:
         kept = cache.index_terms()
         allow_html = site.handbook.settings.allow_html
         last, known = (kept[0], kept[2]) if isinstance(kept, tuple) and len(kept) == 3 and \
@@ -263,15 +312,16 @@ class Pipeline:
             cache.save_index_terms((terms, allow_html, plain))  # else the next index starts from `last` again:
         return files  # a few docs more to tokenise, where writing the terms (13 MB) would cost more
 
-    def search_entries(self, site: Site, known: Mapping[tuple[str, bool], str] | None = None) -> list[SearchEntry]:
+    def search_entries(self, site: Site | Indexed, known: Mapping[tuple[str, bool], str] | None = None
+                       ) -> list[SearchEntry]:
         """What every page type contributes to the search index (`known`: the plain text of
         ladder strings that refer to nothing, from the last index; see _IndexSources)."""
         return self._search_entries(site, _IndexSources(site.handbook, self.page_types, site.sections, known or {}))
 
-    def _search_entries(self, site: Site, sources: _IndexSources) -> list[SearchEntry]:
+    def _search_entries(self, site: Site | Indexed, sources: _IndexSources) -> list[SearchEntry]:
         return [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
 
-    def _index(self, site: Site, last: IndexTerms | None, known: Mapping[tuple[str, bool], str]
+    def _index(self, site: Site | Indexed, last: IndexTerms | None, known: Mapping[tuple[str, bool], str]
                ) -> tuple[dict[str, bytes], IndexTerms, dict[tuple[str, bool], str]]:
         sources = _IndexSources(site.handbook, self.page_types, site.sections, known)
         entries = self._search_entries(site, sources)
@@ -440,6 +490,30 @@ class _IndexSources:
         return resolve
 
 
+class _Arriving(Mapping[str, list[Section]]):
+    """The search sections of a site whose index was begun before its pages were rendered: those
+    of the pages kept, now, and those of the rendered ones once `handover` brings them."""
+
+    def __init__(self, kept: dict[str, list[Section]], handover: Handover):
+        self._sections = kept
+        self._handover: Handover | None = handover
+
+    def _arrived(self) -> dict[str, list[Section]]:
+        if self._handover is not None:
+            self._sections.update(self._handover.get())
+            self._handover = None
+        return self._sections
+
+    def __getitem__(self, path: str) -> list[Section]:
+        return self._sections[path] if path in self._sections else self._arrived()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._arrived())
+
+    def __len__(self) -> int:
+        return len(self._arrived())
+
+
 @contextmanager
 def _no_collection() -> Iterator[None]:
     """The cycle collector off while the search index is made by difference: it makes no cycles,
@@ -574,11 +648,16 @@ def _page_store(pipeline: Pipeline, out_dir: Path) -> Iterator[None]:
 def _run_and_write(pipeline: Pipeline, out_dir: Path, options: Options, progress: Progress
                    ) -> tuple[Site, Manifest, dict[str, bytes]]:
     """The site made and written, with its search index: the site, the output's manifest, the index."""
-    site = pipeline.run(progress=progress)
-    check_output_folder(out_dir, pipeline.content, site.handbook, options.force)  # its theme folder is known now
-    if len(site.files) <= INDEX_BESIDE_MAX_FILES:
+    try:
+        site = pipeline.run(progress=progress, index_beside=True)
+        check_output_folder(out_dir, pipeline.content, site.handbook, options.force)  # its theme folder is known now
+    except BaseException:
+        pipeline.drop_index()
+        raise
+    index = pipeline.begun_index()  # begun before an edit build rendered its few pages
+    if index is None and len(site.files) <= INDEX_BESIDE_MAX_FILES:
         index = in_background(pipeline.cached_search_index, site)  # another core indexes while this one writes
-    else:  # here, once the site is written
+    elif index is None:  # here, once the site is written
         index = functools.partial(pipeline.cached_search_index, site)
     try:
         update = SiteUpdate(out_dir, pipeline.cache.output(out_dir) if pipeline.cache else None)

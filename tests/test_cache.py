@@ -702,6 +702,45 @@ def test_a_page_kept_with_its_parse_shows_a_new_commit_date_though_its_file_is_t
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
 
 
+def test_an_edit_build_begins_its_search_index_before_it_renders_and_its_site_is_a_cold_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit build that renders a few pages starts the search index on another core first (its
+    process reads the last terms and every other page's entries while this one renders), then
+    sends it the rendered pages' sections; the index is the one a cold build makes."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    order: list[str] = []
+    real_background, real_render = site_module.in_background, site_module.render_pages
+    monkeypatch.setattr(site_module, "in_background", lambda *a, **k: order.append("index") or real_background(*a, **k))
+    monkeypatch.setattr(site_module, "render_pages", lambda *a, **k: order.append("render") or real_render(*a, **k))
+    EDITS["prose page"](content)
+    assert build(content, site, cached(content)).rendered == ["faq/index.html"]
+    assert order == ["index", "render"]
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    assert b"These are the few questions" in (site / "search-excerpts.js").read_bytes()
+
+
+def test_an_edit_build_that_fails_after_beginning_its_index_says_why_and_leaves_no_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A problem found once the pages are rendered (an alias on an address of ladderdocs' own
+    pages) fails the build as ever, after the index begun beside it has ended: no process is
+    left behind, and the site on disk is the last good one."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    before = tree_bytes(site)
+    begun: list[bool] = []
+    real_background = site_module.in_background
+    monkeypatch.setattr(site_module, "in_background",
+                        lambda *a, **k: begun.append("handover" in k) or real_background(*a, **k))
+    edit(content / "pages" / "faq.md", "order: 50\n", "order: 50\naliases: [compare/faq]\n")
+    with pytest.raises(ContentError, match="alias '/compare/faq/' is taken"):
+        build(content, site, cached(content))
+    assert begun == [True]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    assert tree_bytes(site) == before
+
+
 def test_an_edit_build_reads_no_kept_search_index_and_an_unchanged_one_reuses_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The last site's search index (megabytes, kept beside its snapshot) serves only a build of
@@ -709,8 +748,8 @@ def test_an_edit_build_reads_no_kept_search_index_and_an_unchanged_one_reuses_it
     content, site = copy(tmp_path), tmp_path / "site"
     build(content, site, cached(content))
     read: list[str] = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    real = render_cache.read_pickle
+    monkeypatch.setattr(render_cache, "read_pickle", lambda path: read.append(path.name) or real(path))
     EDITS["prose page"](content)
     build(content, site, cached(content))
     assert read and not [name for name in read if name.startswith("index-")]

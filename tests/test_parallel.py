@@ -57,3 +57,43 @@ def test_work_in_the_background_returns_its_answer_or_raises_its_error() -> None
     result = subprocess.run([sys.executable, "-c", IN_BACKGROUND], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0 and result.stdout == "ok\n", result.stderr
+
+
+# A value sent after the fork (site.py sends the rendered pages' search sections to the index
+# begun before them): it arrives whole, however large; nothing sent is an error in the child,
+# never a hang; a child that ended without it does not hold up the sender.
+HANDOVER = """
+import os
+from ladderdocs.render import parallel
+handover = parallel.Handover()
+waiting = parallel.in_background(lambda: (os.getpid(), handover.get()), handover=handover)
+handover.send(b"s" * 3_000_000)  # larger than a pipe holds, sent while the child waits
+pid, value = waiting()
+assert pid != os.getpid() and value == b"s" * 3_000_000
+handover = parallel.Handover()
+waiting = parallel.in_background(handover.get, handover=handover)
+handover.close()  # the sender failed
+try:
+    waiting()
+except RuntimeError as error:
+    assert "before handing over" in str(error), error
+else:
+    raise AssertionError("a child sent nothing went on as if it had been")
+handover = parallel.Handover()
+assert parallel.in_background(lambda: 7, handover=handover)() == 7
+handover.send(b"late" * 1_000_000)  # nobody reads it: no wait, no error
+handover = parallel.Handover()  # never forked: handed over in this process
+handover.send([1, 2])
+assert handover.get() == [1, 2]
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print("ok")
+"""
+
+
+@pytest.mark.skipif(available_cpus() < 2, reason="with one core the work runs in this process")
+def test_a_value_sent_after_the_fork_reaches_the_work_in_the_background() -> None:
+    result = subprocess.run([sys.executable, "-c", HANDOVER], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0 and result.stdout == "ok\n", result.stderr

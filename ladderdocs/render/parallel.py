@@ -17,6 +17,7 @@ import pickle
 import signal
 import sys
 import threading
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence, TypeVar
 
 from ladderdocs.errors import Problem
@@ -103,12 +104,72 @@ def _render_one(renderer: PageRenderer, job: Job, pages: list[tuple[str, bytes |
         renderer.bodies[job.path] = slim(renderer.bodies[job.path])
 
 
-def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+class Handover:
+    """One value a process sends the process it forked, after the fork: the arguments it
+    inherited are what was known then, and this is what came after (site.py sends the sections
+    of the pages it rendered to the search index begun before them). A thread of the child reads
+    it as it comes, so the sender never waits on a full pipe. Unforked, it is handed over here."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        self._forked = False
+        self._value: list[Any] = []
+        self._arriving: threading.Thread | None = None
+
+    def forked(self, child: bool) -> None:
+        """Each side keeps its end of the pipe (in_background calls this)."""
+        self._forked = True
+        if child:
+            os.close(self._write)
+            self._arriving = threading.Thread(target=self._receive, name="ladderdocs-handover", daemon=True)
+            self._arriving.start()
+        else:
+            os.close(self._read)
+
+    def send(self, value: Any) -> None:
+        """Hand `value` over (once); a child that has ended without asking for it is not waited for."""
+        if not self._forked:
+            self._value.append(value)
+            self.close()
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with suppress(BrokenPipeError), open(self._write, "wb") as pipe:
+            self._write = -1
+            pipe.write(data)
+
+    def close(self) -> None:
+        """Send nothing (the sender failed): the child's `get` raises."""
+        if not self._forked:
+            for end in (self._read, self._write):
+                with suppress(OSError):
+                    os.close(end)
+            self._read = -1
+        elif self._write >= 0:
+            os.close(self._write)
+        self._write = -1
+
+    def get(self) -> Any:
+        """The value sent, once it has come; RuntimeError when the sender sent none."""
+        if self._arriving is not None:
+            self._arriving.join()
+        if not self._value:
+            raise RuntimeError("the process that started this one ended its work before handing over its result")
+        return self._value[0]
+
+    def _receive(self) -> None:
+        with open(self._read, "rb") as pipe:
+            data = pipe.read()
+        with suppress(Exception):  # nothing sent, or cut short: `get` says so
+            self._value.append(pickle.loads(data))
+
+
+def in_background(function: Callable[..., T], *args: Any, handover: Handover | None = None) -> Callable[[], T]:
     """Start `function(*args)` on another core, in a forked process that inherits the
     arguments (nothing is pickled on the way in); the returned function waits for the result,
     or raises what `function` raised. Where forking is unsafe or there is one core, it runs
     here, when the result is asked for. A bare fork and a pipe, not a process pool: the pool's
-    modules, threads and queues cost an edit build some 30 ms."""
+    modules, threads and queues cost an edit build some 30 ms. `handover` brings the child
+    what this process sends it later."""
     if available_cpus() < 2 or not can_fork():
         return functools.partial(function, *args)
     gc.freeze()  # as in `_forking_pool`: the collector would copy the heap into the child
@@ -118,6 +179,8 @@ def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
         status = 1
         try:
             os.close(read_end)
+            if handover is not None:
+                handover.forked(child=True)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
             try:
                 outcome: tuple[bool, Any] = (True, function(*args))
@@ -133,6 +196,8 @@ def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
         finally:
             os._exit(status)
     os.close(write_end)
+    if handover is not None:
+        handover.forked(child=False)
     answered: list[tuple[bool, Any]] = []  # asked again (a build that failed writing asks), the same answer
 
     def result() -> T:

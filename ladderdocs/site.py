@@ -8,11 +8,13 @@ judge the content by the same rule (`_raise_if_failing`), so they report the sam
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gc
 import os
 import shutil
 import tempfile
+import time
 from collections import Counter
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -41,13 +43,14 @@ from ladderdocs.render.parallel import Handover, in_background, render_pages
 from ladderdocs.render.themes import static_files, template_sources, theme_layers
 from ladderdocs.source.cache import ParseCache
 from ladderdocs.source.history import PageDates
-from ladderdocs.source.load import load_handbook, read_page
+from ladderdocs.source.load import load_handbook, read_page, read_text, split_page
 from ladderdocs.source.schema import check_schema
 from ladderdocs.source.validate import validate
 from ladderdocs.text.i18n import SCRIPT_MESSAGES, messages_script
 from ladderdocs.text.markdown import Resolver, make_markdown
 from ladderdocs.text.plain import PlainText, Section
-from ladderdocs.uptodate import Build, Said, keep_record
+from ladderdocs.uptodate import (UNSETTLED, Build, Inputs, Said, as_settled, content_files, git_state, keep_record,
+                                 walk)
 
 if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders none never loads Jinja
     from ladderdocs.checks.audit import Row  # and the audit only with --promotions
@@ -58,6 +61,8 @@ if TYPE_CHECKING:  # imported when a page is rendered: a warm build that renders
 # (tens of MB). A site not written leaves the cached one to compare with, its pages and model
 # as they were, so the next build renders the pages edited since then again: a few, as here.
 RESAVE_SHARE = 100
+# The content's files as a run found them before reading any, when (ns), and what else its model depends on.
+Began = tuple[tuple[Inputs, int], tuple[object, ...]]
 # Each page type's jobs by its name, as (path, deps, whether sitemap.xml lists it), in registry order.
 Listing = dict[str, list[tuple[str, frozenset[Dep], bool]]]
 # Above this many files the search index is made in this process once the site is written,
@@ -95,6 +100,19 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Sources:
+    """What a run's model was made from, kept with the cache's site: the next build compares its
+    files with these, and when the edits since were to page bodies alone it takes this model
+    with the new bodies (Pipeline._edited_bodies), and reads, checks and models nothing."""
+
+    inputs: Inputs               # each file and folder of the content and its stat, taken before it was read
+    context: tuple[object, ...]  # what else the model depends on: the working folder, the git state, the day
+    fronts: dict[str, str]       # each page's front matter as written, by its path under pages/
+    problems: list[Problem]      # what modelling found (warnings, as it succeeded): told again
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Indexed:
     """What the search index reads of a site (a Site has it all): see Pipeline._begin_index."""
 
@@ -117,8 +135,9 @@ class Pipeline:
         self.notes: list[str] = []
         self.bytecode: MemoryBytecodeCache | None = None  # compiled templates, kept between runs (serve)
         self.cache = BuildCache(options.cache, content, options.output_key()) if options.cache else None
-        if self.cache is not None:
-            self.parsed.restore(self.cache.parses())
+        self._parses_read = self.cache is None  # the cache's parses are read when a run reads files
+        self._sources: Sources | None = None  # what the last run's model was made from, when known
+        self._snapshot: Snapshot | None = None  # the cache's site the last run compared with, when it modelled anew
         self.sink: PageSink | None = None  # where render workers put their pages (build's: see _page_store)
         self._bodies: dict[str, Body] = {}  # the prose bodies the last run rendered, for the cache
         self._kept_bodies: list[str] = []  # the pages whose cached bodies stay good
@@ -128,11 +147,15 @@ class Pipeline:
         self._from_snapshot = False  # whether the last run started from the cache's site
         self._index_begun: tuple[Handover, Callable[[], dict[str, bytes]]] | None = None  # see _begin_index
 
-    def model(self, progress: Progress = Silent()) -> tuple[Handbook, list[Problem]]:
-        """Load, validate and model the handbook; ContentError when the content fails."""
+    def model(self, progress: Progress = Silent(), began: Began | None = None) -> tuple[Handbook, list[Problem]]:
+        """Load, validate and model the handbook; ContentError when the content fails. `began`:
+        the content's files and context as the run found them before reading (see Sources)."""
         if not self.content.is_dir():
             raise ContentError([Problem(str(self.content), 1, 1, "no such folder; expected a handbook folder "
                                                                  "with handbook.yml")])
+        if not self._parses_read and self.cache is not None:
+            self.parsed.restore(self.cache.parses())
+            self._parses_read = True
         progress.stage("reading", unit="files")
         raw = load_handbook(self.content, self.parsed.read, self.dates)
         progress.advance(len(raw.documents()))
@@ -151,7 +174,67 @@ class Pipeline:
         earlier, self.notes = self.versions(handbook)
         if earlier:
             handbook = replace(handbook, earlier=earlier)
-        return handbook, problems + version_warnings(handbook)
+        problems += version_warnings(handbook)
+        self._sources = None if began is None else Sources(
+            as_settled(*began[0]), began[1], {page.rel: page.front for page in raw.pages}, problems, tuple(self.notes))
+        return handbook, problems
+
+    def _began(self) -> Began:
+        """The content's files as this run finds them before it reads any (and when it began), and
+        the context the model depends on besides (see Sources)."""
+        started = time.time_ns()
+        day = (os.environ.get("SOURCE_DATE_EPOCH"), dt.date.today().isoformat())  # settings.as_of
+        context = (os.getcwd(), git_state(self.content), day, self.options.promotions)
+        return (walk(content_files(self.content)), started), context
+
+    def _edited_bodies(self, last: Snapshot, began: Began) -> tuple[Handbook, list[Problem]] | None:
+        """The model when every edit since `last` was to the body of a page: `last`'s, with the new
+        bodies (what load, validate and build_model make of them, as a page's body is read for
+        nothing else). None when anything else may have changed: a file added, removed, linked
+        or of another folder, a front matter, the commit, the day."""
+        sources, ((found, started), context) = self.cache.sources(last) if self.cache else None, began
+        if not isinstance(sources, Sources) or sources.context != context or len(sources.inputs) != len(found):
+            return None
+        pages_dir = os.path.join(str(self.content / "pages"), "")
+        edited: dict[str, Page] = {}
+        for before, (path, own, led) in zip(sources.inputs, found):
+            if before == (path, own, led):
+                continue
+            if before[0] != path or led is not None or not (path + os.sep).startswith(pages_dir):
+                return None
+            rel = path[len(pages_dir):].replace(os.sep, "/")
+            page = last.handbook.page_by_rel.get(rel)
+            if page is None and os.path.isdir(path):
+                continue  # a folder: what it holds is walked too (saving a file by rename changes its stat)
+            read: list[Problem] = []
+            text = read_text(Path(path), read) if page is not None else None
+            parts = split_page(text) if text is not None and not read else None
+            if parts is None or parts[0] != sources.fronts.get(rel):  # the same front matter: the same page
+                return None
+            edited[rel] = replace(page, body=replace(page.body, text=parts[1]))
+        handbook = replace(last.handbook, pages=[edited.get(page.rel, page) for page in last.handbook.pages])
+        self.notes = list(sources.notes)
+        self._sources = Sources(as_settled(found, started), context, sources.fronts, sources.problems, sources.notes)
+        return handbook, list(sources.problems)
+
+    def _anchored(self, last: Snapshot, handbook: Handbook) -> Sources | None:
+        """This run's Sources as those of `last`'s model, when the two models differ in page bodies
+        alone: each page of another body is marked changed, so that the next build reads it again.
+        A build that made its model anew (a file had not settled when `last` was kept, say) lets
+        the next one take `last`'s with the new bodies, though `last` is not written again."""
+        sources, before = self._sources, last.handbook.pages
+        if sources is None or len(before) != len(handbook.pages) or \
+                replace(last.handbook, pages=handbook.pages) != handbook:
+            return None
+        pages_dir = self.content / "pages"
+        edited = set()
+        for old, new in zip(before, handbook.pages):
+            if old != new:
+                if replace(old, body=new.body) != new:
+                    return None
+                edited.add(str(pages_dir / new.rel))
+        return replace(sources, inputs=tuple((path, UNSETTLED if path in edited else own, led)
+                                             for path, own, led in sources.inputs))
 
     def run(self, last: Site | Snapshot | None = None, progress: Progress = Silent(), index_beside: bool = False
             ) -> Site:
@@ -159,10 +242,13 @@ class Pipeline:
         site (else the cache's), pages that show nothing changed since are kept instead of rendered.
         `index_beside`: an edit build may begin the search index on another core before it renders
         (`_begin_index`); `begun_index` is then its result."""
-        handbook, warnings = self.model(progress)
-        progress.stage("preparing")  # theme, derived facts, the list of pages and what changed
         if last is None and self.cache is not None and self._cached_site:
             last = self.cache.site()
+        began = self._began() if self.cache is not None and not isinstance(last, Site) else None
+        edited = self._edited_bodies(last, began) if isinstance(last, Snapshot) and began is not None else None
+        handbook, warnings = edited if edited is not None else self.model(progress, began)
+        self._snapshot = last if isinstance(last, Snapshot) and edited is None else None
+        progress.stage("preparing")  # theme, derived facts, the list of pages and what changed
         self._from_snapshot = isinstance(last, Snapshot)
         layers = theme_layers(handbook.settings.theme)
         templates = template_sources(layers)
@@ -386,11 +472,16 @@ class Pipeline:
         if self._from_snapshot and len(site.rendered) * RESAVE_SHARE < len(site.pages):
             self.cache.discard()  # the cached site stays the one to compare with: see RESAVE_SHARE
             self._index_due = False
+            anchored = self._anchored(self._snapshot, site.handbook) if self._snapshot is not None else None
+            if anchored is not None:
+                self.cache.save_sources(self._snapshot.token, anchored)
             return
         if self._new_bodies and self._new_bodies * RESAVE_SHARE >= len(self._bodies) + len(self._kept_bodies):
             self.cache.save_bodies(self._bodies, self._kept_bodies)
         self.cache.save_site(Snapshot(site.handbook, site.templates, site.files, site.sections, index, site.facts,
                                       site.pages, site.page_warnings, site.digests, site.listing))
+        if self._sources is not None:
+            self.cache.save_sources(None, self._sources)
         self._index_due = index is None
 
     def forget_cached_site(self) -> None:

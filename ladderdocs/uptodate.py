@@ -42,6 +42,7 @@ LIBRARIES = ("jinja2", "markupsafe", "markdown_it_py", "mdit_py_plugins", "babel
 _PACKAGE = Path(__file__).resolve().parent
 Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 Inputs = tuple[tuple[str, Stat | None, Stat | None], ...]  # path, its own stat, where a link leads
+UNSETTLED: Stat = (-1, -1, -1, -1)  # no file's stat (see as_settled)
 
 
 @dataclass(frozen=True)
@@ -120,11 +121,29 @@ def keep_record(build: Build, content: Path, theme: Path | None, promotions: Pat
 
 def inputs(content: Path, theme: str | None, promotions: Path | None) -> Inputs:
     """Every file and folder a build reads, with its stat, in a stable order."""
+    return walk([*content_files(content), *([Path(theme)] if theme else []), default_theme(),
+                 *([promotions] if promotions else [])])
+
+
+def content_files(content: Path) -> list[Path]:
+    """What the model is read from (the theme is read apart, on every run)."""
+    return [content / "handbook.yml", content / "ladder", content / "pages", content / "assets"]
+
+
+def walk(paths: list[Path]) -> Inputs:
+    """Each of `paths` and everything under it, with its stat, in a stable order."""
     found: list[tuple[str, Stat | None, Stat | None]] = []
-    for path in (content / "handbook.yml", content / "ladder", content / "pages", content / "assets",
-                 *([Path(theme)] if theme else []), default_theme(), *([promotions] if promotions else [])):
+    for path in paths:
         _walk(str(path), found)
     return tuple(found)
+
+
+def as_settled(found: Inputs, started_ns: int) -> Inputs:
+    """`found` with every stat taken within SETTLED_S of `started_ns` replaced by UNSETTLED: a file
+    written again within one tick of its clock keeps its stat, so such a stat never matches."""
+    settled = started_ns - SETTLED_S * 1_000_000_000
+    return tuple((path, *(UNSETTLED if stat is not None and (stat[1] >= settled or stat[2] >= settled) else stat
+                          for stat in (own, led))) for path, own, led in found)
 
 
 def git_state(content: Path) -> tuple[str | None, str | None]:

@@ -26,6 +26,7 @@ from ladderdocs.render import cache as render_cache
 from ladderdocs.render.cache import CACHE_DIR, TAG
 from ladderdocs.source import cache as parse_cache
 from ladderdocs import site as site_module
+from ladderdocs import uptodate
 from ladderdocs.site import Options, Pipeline, build
 
 
@@ -97,14 +98,18 @@ MODEL_EDITS: dict[str, Callable[[Path], None]] = {
     "renamed page": lambda c: (c / "pages" / "new-page.md").rename(c / "pages" / "renamed-page.md"),
     "front matter": lambda c: edit(c / "pages" / "faq.md", "title: ", "title: The "),
     "competency yaml": lambda c: edit(c / "ladder" / "competencies.yml", "description: ", "description: Now, "),
+    "renamed page's body": lambda c: edit(c / "pages" / "renamed-page.md", "Because.", "Because it is."),
+    "prose page again": lambda c: edit(c / "pages" / "faq.md", "These are the few questions", "These questions"),
 }
 
 
 def test_warm_builds_from_kept_parses_are_byte_identical_to_cold_ones(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache keeps each file's parse (source/cache.py) only once the file has not changed
-    for a while; here at once, so that every build after an edit starts from kept parses."""
+    for a while; here at once, so that every build after an edit starts from kept parses, and
+    every build after page body edits alone from the cached model (Pipeline._edited_bodies)."""
     monkeypatch.setattr(parse_cache, "SETTLED_S", 0)
+    monkeypatch.setattr(uptodate, "SETTLED_S", 0)
     content, site = copy(tmp_path), tmp_path / "site"
     build(content, site, cached(content))
     for name, make_edit in MODEL_EDITS.items():
@@ -693,12 +698,111 @@ def test_a_page_kept_with_its_parse_shows_a_new_commit_date_though_its_file_is_t
     git("add", ".", date="2026-03-04T10:00:00")
     git("commit", "-qm", "first", date="2026-03-04T10:00:00")
     monkeypatch.setattr(parse_cache, "SETTLED_S", 0)  # the parses are kept at once
+    monkeypatch.setattr(uptodate, "SETTLED_S", 0)  # and the files' stats trusted: the model, but for the commit
     time.sleep(0.01)
     build(content, site, cached(content))
     assert 'datetime="2026-03-04"' in (site / "faq" / "index.html").read_text(encoding="utf-8")
     git("commit", "-q", "--amend", "--no-edit", "--reset-author", date="2026-05-06T10:00:00")
     build(content, site, cached(content))
     assert 'datetime="2026-05-06"' in (site / "faq" / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_a_build_after_page_body_edits_models_nothing_and_its_site_is_a_cold_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When every edit since the cached site was to page bodies, a build takes the cached model
+    with the new bodies: it reads no other file, no kept parse, no YAML (Pipeline._edited_bodies).
+    Its site and its warnings are a cold build's, edit after edit (the cached site is not written
+    again for one page, so the second build finds two pages edited since)."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    edit(content / "ladder" / "tracks" / "tlm.yml", "time_box_months: 24\n", "")  # a warning, told on every build
+    monkeypatch.setattr(uptodate, "SETTLED_S", 0)  # the files just copied count as settled (see the next test)
+    first = build(content, site, cached(content))
+    assert any("time_box_months" in p.message for p in first.warnings)
+    read: list[str] = []
+    real_read, real_load = render_cache.read_pickle, site_module.load_handbook
+    monkeypatch.setattr(render_cache, "read_pickle", lambda path: read.append(path.name) or real_read(path))
+    monkeypatch.setattr(site_module, "load_handbook", lambda *a, **k: pytest.fail("the handbook was read again"))
+    for page, old, new in [("faq.md", "These are the questions", "These are the few questions"),
+                           ("why-two-ladders.md", "excellent\nmanagers", "excellent\nleaders"),
+                           ("contributing.md", "pull request", "merge request")]:
+        time.sleep(0.01)
+        path = content / "pages" / page
+        if page == "contributing.md":  # saved as many editors save: a new file renamed over the old
+            text = path.read_text(encoding="utf-8")
+            assert old in text
+            (path.parent / f".{page}.swp").write_text(text.replace(old, new, 1), encoding="utf-8")
+            os.replace(path.parent / f".{page}.swp", path)
+        else:
+            edit(path, old, new)
+        warm = build(content, site, cached(content))
+        assert not [name for name in read if name.startswith("parses-")]
+        monkeypatch.setattr(site_module, "load_handbook", real_load)
+        again = cold(content, tmp_path / "cold")
+        assert tree_bytes(site) == again
+        assert warm.warnings == build(content, tmp_path / "cold", Options(workers=1)).warnings == first.warnings
+        monkeypatch.setattr(site_module, "load_handbook", lambda *a, **k: pytest.fail("the handbook was read again"))
+    assert b"excellent\nleaders" in (site / "why-two-ladders" / "index.html").read_bytes() or \
+        b"excellent leaders" in (site / "why-two-ladders" / "index.html").read_bytes()
+
+
+def test_a_build_after_a_site_kept_before_its_files_settled_takes_its_model_with_the_new_bodies(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written within two seconds of a build (a checkout, then a build) may change again
+    without their stat showing it, so the next build reads the handbook anew. When its model is
+    the cached site's but for page bodies, it says so, and the build after it needs no model."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))  # every file just copied: none has settled
+    loads: list[int] = []
+    real_load = site_module.load_handbook
+    monkeypatch.setattr(site_module, "load_handbook", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(uptodate, "SETTLED_S", 0)  # from here on, as two seconds later
+    EDITS["prose page"](content)
+    build(content, site, cached(content))
+    assert loads == [1]
+    time.sleep(0.01)
+    edit(content / "pages" / "why-two-ladders.md", "excellent\nmanagers", "excellent\nleaders")
+    build(content, site, cached(content))
+    assert loads == [1]
+    monkeypatch.undo()
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("change", ["front matter", "new page", "yaml", "asset", "linked page"])
+def test_a_build_after_any_other_edit_reads_the_handbook_again(tmp_path: Path, change: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anything but a page body changed since the cached site (with a body edit beside it) makes
+    the build read, check and model the handbook as ever: the site is a cold build's."""
+    monkeypatch.setattr(uptodate, "SETTLED_S", 0)  # every file trusted at once: only the edits count
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    time.sleep(0.01)
+    edit(content / "pages" / "faq.md", "These are the questions", "These are the few questions")
+    if change == "front matter":
+        edit(content / "pages" / "faq.md", "order: 50\n", "order: 5\n")
+    elif change == "new page":
+        (content / "pages" / "new.md").write_text("---\ntitle: A new page\n---\nIts body.\n", encoding="utf-8")
+    elif change == "yaml":
+        edit(content / "ladder" / "tracks" / "tlm.yml", "time_box_months: 24\n", "time_box_months: 18\n")
+    elif change == "asset":
+        asset = next(p for p in (content / "assets").rglob("*") if p.is_file())
+        asset.write_bytes(asset.read_bytes() + b"\n")
+    else:  # a page that becomes a link to another file with the same text and more
+        target = tmp_path / "elsewhere.md"
+        target.write_text((content / "pages" / "contributing.md").read_text(encoding="utf-8") + "\nMore.\n",
+                          encoding="utf-8")
+        (content / "pages" / "contributing.md").unlink()
+        (content / "pages" / "contributing.md").symlink_to(target)
+    read: list[str] = []
+    real_load = site_module.load_handbook
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(site_module, "load_handbook", lambda *a, **k: read.append("handbook") or real_load(*a, **k))
+        try:
+            build(content, site, cached(content))
+        except ContentError:
+            assert change == "linked page"  # a link leading out of the handbook is refused, as cold
+            return
+    assert read == ["handbook"]
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
 
 

@@ -16,6 +16,10 @@ Each file carries a checksum and is written to a temporary file that is then ren
 file cut short, garbled or of another version reads as missing, and the build renders what
 it lacks. The files are pickles: the cache is as trusted as the folder the handbook is in.
 
+Beside the last site are the sources of its model (site.py's Sources): the stat of every file of
+the content and each page's front matter, so that a build after edits to page bodies alone takes
+the site's model with the new bodies, and reads no other file.
+
 The pages of the last site are not in its pickle but in a page store beside it: segment files
 (`pages-<stamp>-<pid>-<token>`) written once and never changed, each holding the pages the store
 lacked when it was written, found by (segment, offset, length, sha256). A build reads only the
@@ -235,6 +239,15 @@ class BuildCache:
             if 2 * sum(w[2] for w in wheres) < size or (len(by_segment) > _MAX_SEGMENTS and name != largest):
                 moved += sorted(wheres, key=lambda w: w[1])
         return moved
+
+    def sources(self, snapshot: Snapshot) -> Any:
+        """What the model of `snapshot` was made from (site.py's Sources), when it was kept."""
+        found = self._read(f"sources-{self.stamp}")
+        return found[1] if isinstance(found, tuple) and len(found) == 2 and found[0] == snapshot.token else None
+
+    def save_sources(self, token: str | None, sources: Any) -> None:
+        """`sources` of the model of the site named `token` (None: the site saved last, by this object)."""
+        self._write(f"sources-{self.stamp}", (self._token if token is None else token, sources))
 
     def save_index(self, index: dict[str, bytes]) -> None:
         """The search index of the site saved last (by this object), which was saved without it."""

@@ -102,6 +102,7 @@ class PageSource:
     meta: Document
     body: str
     body_line: int
+    front: str = ""  # the front matter as written: a build whose pages changed in their bodies alone reads no YAML
 
 
 @dataclass
@@ -414,20 +415,28 @@ def read_page(path: Path, pages_dir: Path, problems: list[Problem]) -> PageSourc
         return None
     name = display_path(path)
     rel = path.relative_to(pages_dir).as_posix()
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != "---":
-        problems.append(Problem(name, 1, 1,
+    parts = split_page(text)
+    if parts is None:
+        first = text.splitlines()[:1]
+        opened = bool(first) and first[0].rstrip() == "---"
+        problems.append(Problem(name, 1, 1, "front matter is not closed; expected a second '---' line" if opened else
                                 "no front matter; expected the page to start with '---', "
                                 "a YAML mapping with at least 'title', and '---'"))
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
-        problems.append(Problem(name, 1, 1, "front matter is not closed; expected a second '---' line"))
-        return None
-    front = "".join(lines[1:end])
+    front, body, body_line = parts
     meta = parse_yaml(front, name, problems, line_offset=1) if front.strip() else None
     if meta is None:
         if not front.strip():
             problems.append(Problem(name, 2, 1, "front matter is empty; expected at least 'title'"))
         return None
-    return PageSource(rel=rel, meta=meta, body="".join(lines[end + 1:]), body_line=end + 2)
+    return PageSource(rel=rel, meta=meta, body=body, body_line=body_line, front=front)
+
+
+def split_page(text: str) -> tuple[str, str, int] | None:
+    """A page's front matter (the lines between its first two '---'), its body and the line the
+    body starts on; None when the page does not open with a closed front matter."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    return None if end is None else ("".join(lines[1:end]), "".join(lines[end + 1:]), end + 2)

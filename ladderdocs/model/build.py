@@ -37,7 +37,8 @@ from ladderdocs.model.entities import (
     Track,
     Zone,
 )
-from ladderdocs.source.load import Document, PageSource, RawHandbook
+from ladderdocs.source.document import Document
+from ladderdocs.source.load import PageSource, RawHandbook
 
 Keep = Callable[[dict[str, Any]], bool]
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from ladderdocs.errors import Problem
-from ladderdocs.source.load import Document, PageSource, RawHandbook
+from ladderdocs.source.document import Document
+from ladderdocs.source.load import PageSource, RawHandbook
 from ladderdocs.source.schema import SCHEMAS, check_schema
 
 T = TypeVar("T")

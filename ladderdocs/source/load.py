@@ -8,29 +8,19 @@ author sees them all at once together with what validation finds next.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, TypeVar
 
-import yaml
-
 from ladderdocs.errors import Problem, display_path
+from ladderdocs.source.document import Document
 from ladderdocs.source.history import page_dates
 
-Key = str | int
-Position = tuple[int, int]
-
-# Control characters are invalid in HTML: refused in files (tab, newlines and form feed
-# aside) and in YAML strings written with escapes ("\x1b", "\ud800"), with lone surrogates.
+# Control characters are invalid in HTML: refused in files (tab, newlines and form feed aside).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
-
-MAX_VALUES = 200_000  # a YAML file expanding (through aliases) past this is refused
 MAX_FILE_BYTES = 2_000_000  # per YAML or Markdown file: refused before it is read (the example's largest is 25 KB)
-MAX_TEXT_CHARS = 20_000  # per YAML string: a summary or an expectation, not a book
 
 T = TypeVar("T")
 # How one file is read: (path, parse, problems) -> parse(path, problems). serve passes one that
@@ -39,59 +29,8 @@ T = TypeVar("T")
 Reader = Callable[[Any, Callable[[Any, "list[Problem]"], T], "list[Problem]"], T]
 
 
-
 def read_fresh(path: str | Path, parse: Callable[[Any, list[Problem]], T], problems: list[Problem]) -> T:
     return parse(path, problems)
-
-
-_NO_TIMESTAMPS = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without implicit timestamps: dates stay the strings the author wrote."""
-
-    yaml_implicit_resolvers = _NO_TIMESTAMPS
-
-
-_FAST = hasattr(yaml, "CSafeLoader")
-
-
-class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
-    """The same on libyaml, when PyYAML has it: ten times faster over thousands of front
-    matters. On a mistake the pure-Python loader parses again: its messages are sharper
-    (it names the tab that cannot start a token)."""
-
-    yaml_implicit_resolvers = _NO_TIMESTAMPS
-
-
-@dataclass
-class Document:
-    """Parsed YAML plus where each value sits in its file."""
-
-    name: str
-    data: Any
-    positions: dict[tuple[Key, ...], Position] = field(default_factory=dict)  # of each key and item
-    text_lines: dict[tuple[Key, ...], int] = field(default_factory=dict)  # first line of each scalar's text
-
-    def where(self, *path: Key) -> Position:
-        """The position of `path`, or of its nearest ancestor that has one."""
-        keys = tuple(path)
-        while keys:
-            if keys in self.positions:
-                return self.positions[keys]
-            keys = keys[:-1]
-        return self.positions.get((), (1, 1))
-
-    def text_line(self, *path: Key) -> int:
-        """The line a scalar's text starts on (the line after `key: |`), else where() says."""
-        return self.text_lines.get(tuple(path)) or self.where(*path)[0]
-
-    def problem(self, path: tuple[Key, ...], message: str, severity: str = "error") -> Problem:
-        line, col = self.where(*path)
-        return Problem(self.name, line, col, message, severity)
 
 
 @dataclass
@@ -297,115 +236,10 @@ def read_yaml(path: Path, problems: list[Problem]) -> Document | None:
 
 
 def parse_yaml(text: str, name: str, problems: list[Problem], line_offset: int = 0) -> Document | None:
-    """Parse one YAML document, keeping the position of every key and item."""
-    if _FAST:
-        found: list[Problem] = []
-        doc = _parse(_FastLoader, text, name, found, line_offset)
-        if doc is not None:
-            problems += found
-            return doc
-    return _parse(_Loader, text, name, problems, line_offset)
-
-
-def _parse(loader_class: type[_Loader], text: str, name: str, problems: list[Problem],
-           line_offset: int) -> Document | None:
-    loader = None
-    try:
-        loader = loader_class(text)  # the pure-Python reader refuses control characters right here
-        node = loader.get_single_node()
-        if node is None:
-            problems.append(Problem(name, 1 + line_offset, 1, "no YAML content; expected a mapping"))
-            return None
-        doc = Document(name, None)
-        _check_size(node)
-        doc.data = _construct(loader, node, (), doc, line_offset, problems)
-        return doc
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(str(part) for part in (err.context, err.problem) if part)
-        problems.append(Problem(name, line + line_offset, col,
-                                f"invalid YAML ({what}); expected well-formed YAML"))
-    except yaml.reader.ReaderError as err:
-        at = min(err.position, len(text))
-        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
-        problems.append(Problem(name, line + line_offset, col,
-                                f"character U+{err.character:04X} is not allowed in YAML; expected printable text"))
-    except (yaml.YAMLError, ValueError) as err:
-        problems.append(Problem(name, 1 + line_offset, 1, f"invalid YAML ({err})"))
-    except RecursionError:
-        problems.append(Problem(name, 1 + line_offset, 1,
-                                "YAML nested too deeply; expected a few levels of nesting"))
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return None
-
-
-def _check_size(root: yaml.Node) -> None:
-    """Refuse alias bombs before anything walks the expanded document."""
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node) -> int:
-        if id(node) in sizes:
-            return sizes[id(node)]
-        sizes[id(node)] = 1  # guards against recursive aliases
-        if isinstance(node, yaml.MappingNode):
-            total = 1 + sum(size(k) + size(v) for k, v in node.value)
-        elif isinstance(node, yaml.SequenceNode):
-            total = 1 + sum(size(v) for v in node.value)
-        else:
-            total = 1
-        sizes[id(node)] = total
-        if total > MAX_VALUES:
-            raise ValueError(f"the document expands to more than {MAX_VALUES} values")
-        return total
-
-    size(root)
-
-
-def _construct(loader: _Loader, node: yaml.Node, path: tuple[Key, ...], doc: Document,
-               line_offset: int, problems: list[Problem]) -> Any:
-    doc.positions.setdefault(path, (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                line = key_node.start_mark.line + 1 + line_offset
-                problems.append(Problem(doc.name, line, key_node.start_mark.column + 1,
-                                        "a mapping key must be a plain word; expected text"))
-                continue
-            if key in result:
-                line = key_node.start_mark.line + 1 + line_offset
-                problems.append(Problem(doc.name, line, key_node.start_mark.column + 1,
-                                        f"duplicate key '{key}'; expected each key once"))
-            child = (*path, str(key) if not isinstance(key, str) else key)
-            doc.positions[child] = (key_node.start_mark.line + 1 + line_offset,
-                                    key_node.start_mark.column + 1)
-            result[key] = _construct(loader, value_node, child, doc, line_offset, problems)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, (*path, index), doc, line_offset, problems)
-                for index, item in enumerate(node.value)]
-    value = loader.construct_object(node, deep=True)
-    if isinstance(value, str):  # a block scalar's text starts on the line after its '|' or '>'
-        doc.text_lines[path] = node.start_mark.line + 1 + line_offset + (node.style in ("|", ">"))
-        if len(value) > MAX_TEXT_CHARS:
-            problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
-                                    f"the text is {len(value):,} characters long; expected at most "
-                                    f"{MAX_TEXT_CHARS:,} characters (a longer text belongs on a page)"))
-            value = value[:MAX_TEXT_CHARS]
-    unshowable = UNSHOWABLE.search(value) if isinstance(value, str) else None
-    if unshowable:
-        problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
-                                f"the escape for U+{ord(unshowable.group()):04X} makes a character no page "
-                                "can show; expected printable text"))
-    if isinstance(value, float) and not math.isfinite(value):
-        problems.append(Problem(doc.name, node.start_mark.line + 1 + line_offset, node.start_mark.column + 1,
-                                f"'{node.value}' is not a finite number; expected an amount such as 120000"))
-    return value
+    """Parse one YAML document, keeping the position of every key and item (source/yamlparse.py,
+    imported here: a build that parses no file never loads PyYAML)."""
+    from ladderdocs.source.yamlparse import parse
+    return parse(text, name, problems, line_offset)
 
 
 def read_page(path: Path, pages_dir: Path, problems: list[Problem]) -> PageSource | None:

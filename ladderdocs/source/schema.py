@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the command line lists the kinds of file without loading YA
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-    from ladderdocs.source.load import Document
+    from ladderdocs.source.document import Document
 
 SCHEMA_ID = "https://ladderdocs.dev/schema/v1.json"
 # Editors read the per-kind files (`ladderdocs schema --for KIND`): the YAML language server

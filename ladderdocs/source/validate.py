@@ -18,7 +18,8 @@ from babel import Locale, UnknownLocaleError
 
 from ladderdocs.addresses import page_url
 from ladderdocs.errors import Problem, display_path
-from ladderdocs.source.load import Document, RawHandbook
+from ladderdocs.source.document import Document
+from ladderdocs.source.load import RawHandbook
 from ladderdocs.source.schema import check_schema
 
 

@@ -125,8 +125,11 @@ class Indexed:
 class Pipeline:
     """One handbook through every stage. Run again, it reuses what has not changed."""
 
-    def __init__(self, content: Path, options: Options = Options(), page_types: list[PageType] = PAGE_TYPES):
+    def __init__(self, content: Path, options: Options = Options(), page_types: list[PageType] = PAGE_TYPES,
+                 git: tuple[str | None, str | None] | None = None):
+        """`git`: the git state as `build` found it when it began (uptodate.Build), asked once."""
         self.content = content
+        self._git = git
         self.options = options
         self.page_types = page_types
         self.parsed = ParseCache()
@@ -184,7 +187,8 @@ class Pipeline:
         the context the model depends on besides (see Sources)."""
         started = time.time_ns()
         day = (os.environ.get("SOURCE_DATE_EPOCH"), dt.date.today().isoformat())  # settings.as_of
-        context = (os.getcwd(), git_state(self.content), day, self.options.promotions)
+        git = self._git if self._git is not None else git_state(self.content)
+        context = (os.getcwd(), git, day, self.options.promotions)
         return (walk(content_files(self.content)), started), context
 
     def _edited_bodies(self, last: Snapshot, began: Began) -> tuple[Handbook, list[Problem]] | None:
@@ -700,7 +704,7 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
     begun = Build.begin(options.cache, content, out_dir, options.output_key()) if options.cache else None
     recover(out_dir.absolute())  # a build of an earlier version killed mid-swap left the site aside: put it back
     check_output_folder(out_dir, content, None, options.force)
-    pipeline = Pipeline(content, options)
+    pipeline = Pipeline(content, options, git=begun.git if begun is not None else None)
     with _page_store(pipeline, out_dir):
         try:
             site, manifest, index_files = _run_and_write(pipeline, out_dir, options, progress)

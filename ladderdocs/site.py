@@ -197,7 +197,8 @@ class Pipeline:
         nothing else). None when anything else may have changed: a file added, removed, linked
         or of another folder, a front matter, the commit, the day."""
         sources, ((found, started), context) = self.cache.sources(last) if self.cache else None, began
-        if not isinstance(sources, Sources) or sources.context != context or len(sources.inputs) != len(found):
+        if not isinstance(sources, Sources) or sources.context != context or len(sources.inputs) != len(found) \
+                or self.options.promotions is not None:  # a promotions file is no content: its audit is made anew
             return None
         pages_dir = os.path.join(str(self.content / "pages"), "")
         edited: dict[str, Page] = {}

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -766,6 +767,27 @@ def test_a_build_after_a_site_kept_before_its_files_settled_takes_its_model_with
     assert loads == [1]
     monkeypatch.undo()
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+def test_a_build_with_a_promotions_file_audits_it_again_after_a_body_edit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The promotions file is read apart from the content: a build given one makes its model
+    anew, so the audit follows the file even when the handbook's edits were to page bodies."""
+    from test_audit import IC_ABOVE_4, PERFORMATIVE
+    monkeypatch.setattr(uptodate, "SETTLED_S", 0)
+    content, site = copy(tmp_path), tmp_path / "site"
+    promotions = tmp_path / "promotions.csv"
+    promotions.write_bytes(PERFORMATIVE.read_bytes())
+    options = replace(cached(content), audience="internal", promotions=promotions)
+    build(content, site, options)
+    time.sleep(0.01)
+    promotions.write_bytes(IC_ABOVE_4.read_bytes())
+    EDITS["prose page"](content)
+    build(content, site, options)
+    monkeypatch.undo()
+    cold_site = tmp_path / "cold"
+    build(content, cold_site, replace(options, cache=None))
+    assert tree_bytes(site) == tree_bytes(cold_site)
 
 
 @pytest.mark.parametrize("change", ["front matter", "new page", "yaml", "asset", "linked page"])

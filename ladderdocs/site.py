@@ -405,7 +405,11 @@ class Pipeline:
         return self._search_entries(site, _IndexSources(site.handbook, self.page_types, site.sections, known or {}))
 
     def _search_entries(self, site: Site | Indexed, sources: _IndexSources) -> list[SearchEntry]:
-        return [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
+        entries = [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
+        if not sources.later:
+            return entries
+        made = {id(stand_in): make(sources.sections(path)) for stand_in, path, make in sources.later}
+        return [made.get(id(entry), entry) for entry in entries]
 
     def _index(self, site: Site | Indexed, last: IndexTerms | None, known: Mapping[tuple[str, bool], str]
                ) -> tuple[dict[str, bytes], IndexTerms, dict[tuple[str, bool], str]]:
@@ -551,6 +555,7 @@ class _IndexSources:
         self._plain_text: PlainText | None = None
         self._refers: set[tuple[str, bool]] = set()
         self._resolved = False
+        self.later: list[tuple[SearchEntry, str, Callable[[list[Section]], SearchEntry]]] = []  # see `entry`
 
     def plain(self, text: str, inline: bool = False) -> str:
         key = (text, inline)
@@ -567,6 +572,13 @@ class _IndexSources:
 
     def sections(self, path: str) -> list[Section]:
         return self.by_path[path]
+
+    def entry(self, path: str, make: Callable[[list[Section]], SearchEntry]) -> SearchEntry:
+        if not isinstance(self.by_path, _Arriving) or self.by_path.here(path):
+            return make(self.by_path[path])
+        stand_in = SearchEntry(prose.PAGES, path, "", "", [])  # _search_entries puts the entry in its place
+        self.later.append((stand_in, path, make))
+        return stand_in
 
     def _plain(self) -> PlainText:
         if self._plain_text is None:
@@ -594,6 +606,10 @@ class _Arriving(Mapping[str, list[Section]]):
             self._sections.update(self._handover.get())
             self._handover = None
         return self._sections
+
+    def here(self, path: str) -> bool:
+        """Whether the sections of `path` are at hand without waiting."""
+        return path in self._sections
 
     def __getitem__(self, path: str) -> list[Section]:
         return self._sections[path] if path in self._sections else self._arrived()[path]

@@ -31,7 +31,7 @@ from ladderdocs.options import Options
 from ladderdocs.model.queries import ref_target
 from ladderdocs.model.versions import VersionReader
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
-from ladderdocs.outputs.search_index import INDEX_FILES, IndexTerms, index_files
+from ladderdocs.outputs.search_index import INDEX_FILES, Ahead, IndexTerms, english_language, index_ahead, index_files
 from ladderdocs.outputs.write import PAGE_STORE, Manifest, OutputRefused, SiteUpdate, check_output, recover
 from ladderdocs.pages import prose
 from ladderdocs.pages.base import Job, PageJob, PageType, SearchEntry
@@ -395,27 +395,33 @@ class Pipeline:
             isinstance(kept[0], IndexTerms) and kept[1] == allow_html else (None, {})
         files, terms, plain = self._index(site, last, known)
         if last is None or terms.redone * RESAVE_SHARE >= terms.count or plain != known:
-            cache.save_index_terms((terms, allow_html, plain))  # else the next index starts from `last` again:
+            cache.save_index_terms((terms.whole(), allow_html, plain))  # else the next index starts from `last` again:
         return files  # a few docs more to tokenise, where writing the terms (13 MB) would cost more
 
     def search_entries(self, site: Site | Indexed, known: Mapping[tuple[str, bool], str] | None = None
                        ) -> list[SearchEntry]:
         """What every page type contributes to the search index (`known`: the plain text of
         ladder strings that refer to nothing, from the last index; see _IndexSources)."""
-        return self._search_entries(site, _IndexSources(site.handbook, self.page_types, site.sections, known or {}))
+        return self._search_entries(site, _IndexSources(site.handbook, self.page_types, site.sections, known or {}))[0]
 
-    def _search_entries(self, site: Site | Indexed, sources: _IndexSources) -> list[SearchEntry]:
+    def _search_entries(self, site: Site | Indexed, sources: _IndexSources, last: IndexTerms | None = None
+                        ) -> tuple[list[SearchEntry], Ahead | None]:
+        """The entries, and with entries of pages still being rendered (_IndexSources.entry), the
+        index begun with those as `last` had them, made while they are awaited."""
         entries = [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
         if not sources.later:
-            return entries
+            return entries, None
+        stand_ins = {id(stand_in) for stand_in, _, _ in sources.later}
+        waiting = [i for i, entry in enumerate(entries) if id(entry) in stand_ins]
+        ahead = index_ahead(entries, waiting, english_language(site.handbook.settings.language), last)
         made = {id(stand_in): make(sources.sections(path)) for stand_in, path, make in sources.later}
-        return [made.get(id(entry), entry) for entry in entries]
+        return [made.get(id(entry), entry) for entry in entries], ahead
 
     def _index(self, site: Site | Indexed, last: IndexTerms | None, known: Mapping[tuple[str, bool], str]
                ) -> tuple[dict[str, bytes], IndexTerms, dict[tuple[str, bool], str]]:
         sources = _IndexSources(site.handbook, self.page_types, site.sections, known)
-        entries = self._search_entries(site, sources)
-        files, terms = index_files(entries, site.handbook.settings.language, site.facts.messages.text, last)
+        entries, ahead = self._search_entries(site, sources, last)
+        files, terms = index_files(entries, site.handbook.settings.language, site.facts.messages.text, last, ahead)
         return files, terms, sources.found
 
     def quick_pages(self, last: Site, paths: Iterable[Path]) -> dict[str, bytes]:

@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from json.encoder import encode_basestring  # json.dumps' own, in C: a string's JSON text
 from itertools import accumulate, chain, compress, count, product, repeat
 from operator import attrgetter, gt, ne
@@ -225,7 +225,7 @@ class IndexTerms:
     a tuple per doc, 20 ms)."""
 
     english: bool
-    joined: str         # every doc's fields (FIELDS of them), end to end
+    pieces: tuple[str, ...]  # joined, every doc's fields (FIELDS of them) end to end: see `joined`
     lengths: array      # of each of them
     titles: list[str]   # of every entry
     in_text: dict[str, array]     # the docs whose text holds each term, ascending
@@ -236,6 +236,17 @@ class IndexTerms:
     shown: bytes  # what the index shows of each doc's text (_shown), a line each: one object unpickles 5x faster
     anchors: list[str]     # each doc's anchor as the index stores it (stored_anchor)
     redone: int = 0  # docs and titles tokenised again from the index this one was made from (0: from scratch)
+
+    @property
+    def joined(self) -> str:
+        """Every doc's fields, end to end. An index after an edit (_terms_after) keeps the text
+        before and after the edited docs apart, so that an edit build that does not keep its
+        terms never copies the whole text (see `whole`)."""
+        return self.pieces[0] if len(self.pieces) == 1 else "".join(self.pieces)
+
+    def whole(self) -> IndexTerms:
+        """These terms, their text in one piece: as they are kept."""
+        return self if len(self.pieces) == 1 else replace(self, pieces=(self.joined,))
 
     @property
     def count(self) -> int:
@@ -267,9 +278,55 @@ def _shown(doc: SearchDoc) -> bytes:
 REDO_SHARE = 4
 
 
-def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | None = None) -> IndexTerms:
+@dataclass(frozen=True)
+class Ahead:
+    """An index begun before one entry was known (a page still being rendered, site.py): made
+    with that entry as the last index had it, so the index after compares that entry alone."""
+
+    terms: IndexTerms  # of the entries with the old one in place
+    entry: int         # where it is
+    first: int         # its first doc
+    docs: int          # how many it had
+    redone: int        # docs and titles `terms` tokenised again from the last index's
+
+
+def index_ahead(entries: list[SearchEntry], waiting: list[int], english: bool, last: IndexTerms | None
+                ) -> Ahead | None:
+    """The index of `entries` with the one at `waiting` (a stand-in without docs) as `last` had
+    it; None unless one entry waits and `last` has as many entries (its place is then known)."""
+    if len(waiting) != 1 or last is None or last.english != english or len(last.titles) != len(entries):
+        return None
+    k = waiting[0]
+    first, docs = sum(len(e.docs) for e in entries[:k]), last.count - sum(len(e.docs) for e in entries)
+    if docs < 1:
+        return None
+    at = sum(last.lengths[:first * FIELDS])
+    old = SearchEntry(entries[k].group, entries[k].url, last.titles[k], entries[k].subtitle,
+                      _docs_at(last, first, docs, at))
+    terms = index_terms([*entries[:k], old, *entries[k + 1:]], english, last)
+    return Ahead(terms, k, first, docs, 0 if terms is last else terms.redone)
+
+
+def _docs_at(terms: IndexTerms, first: int, n: int, at: int) -> list[SearchDoc]:
+    """`n` docs of `terms` from its doc `first`, whose text begins at `at` of `terms.joined`."""
+    docs, lengths, joined = [], terms.lengths[first * FIELDS:(first + n) * FIELDS], terms.joined
+    for d in range(n):
+        fields = []
+        for length in lengths[d * FIELDS:(d + 1) * FIELDS]:
+            fields.append(joined[at:at + length])
+            at += length
+        docs.append(SearchDoc(*fields))
+    return docs
+
+
+def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | None = None,
+                ahead: Ahead | None = None) -> IndexTerms:
     """The terms of `entries`, their id lists and what is shown of each doc; from `last` by
-    difference where that is cheaper."""
+    difference where that is cheaper, or from `ahead` when that was made for them."""
+    if ahead is not None and len(entries[ahead.entry].docs) == ahead.docs:
+        after = _terms_after(entries, english, ahead)
+        if after is not None:
+            return after
     docs = list(chain.from_iterable(entry.docs for entry in entries))
     titles = list(map(attrgetter("title"), entries))
     parts = list(chain.from_iterable(docs))
@@ -281,6 +338,38 @@ def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | No
     changed_titles = list(compress(count(), map(ne, titles, last.titles)))
     if (len(changed_docs) + len(changed_titles)) * REDO_SHARE > len(docs) + len(titles):
         return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
+    return _by_difference(last, docs, changed_docs, changed_titles, (joined,), lengths, titles, terms, english,
+                          len(changed_docs) + len(changed_titles))
+
+
+def _terms_after(entries: list[SearchEntry], english: bool, ahead: Ahead) -> IndexTerms | None:
+    """index_terms by difference from `ahead`, whose entries are these but the one it waited
+    for: only that one's docs and title are compared, and the text of all is spliced, not
+    joined again. None when that entry changed too much (REDO_SHARE)."""
+    last, k, first, n = ahead.terms, ahead.entry, ahead.first, ahead.docs
+    new = entries[k].docs
+    parts = list(chain.from_iterable(new))
+    lo, hi = first * FIELDS, (first + n) * FIELDS
+    at = sum(last.lengths[:lo])
+    end = at + sum(last.lengths[lo:hi])
+    old = _docs_at(last, first, n, at)
+    changed = {first + i: before for i, (doc, before) in enumerate(zip(new, old)) if doc != before}
+    titles = list(last.titles)
+    titles[k] = entries[k].title
+    changed_titles = [k] if titles[k] != last.titles[k] else []
+    if (len(changed) + len(changed_titles)) * REDO_SHARE > last.count + len(titles):
+        return None
+    whole = last.joined
+    pieces = (whole[:at], "".join(parts), whole[end:])
+    lengths = last.lengths[:lo] + array("I", map(len, parts)) + last.lengths[hi:]
+    return _by_difference(last, dict(zip(range(first, first + n), new)), changed, changed_titles, pieces, lengths,
+                          titles, Terms(english), english, ahead.redone + len(changed) + len(changed_titles))
+
+
+def _by_difference(last: IndexTerms, docs: Sequence[SearchDoc] | dict[int, SearchDoc],
+                   changed_docs: dict[int, SearchDoc], changed_titles: list[int], pieces: tuple[str, ...], lengths: array,
+                   titles: list[str], terms: Terms, english: bool, redone: int) -> IndexTerms:
+    """`last` with the docs (new in `docs`, old in `changed_docs`) and titles that changed redone."""
     if not changed_docs and not changed_titles:
         return last
     in_text, in_heading, in_title = dict(last.in_text), dict(last.in_heading), dict(last.in_title)
@@ -305,8 +394,8 @@ def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | No
         elif term in postings:
             del postings[term]
             vocabulary.remove(term)
-    return IndexTerms(english, joined, lengths, titles, in_text, in_heading, in_title, postings, vocabulary,
-                      b"\n".join(shown), anchors, len(changed_docs) + len(changed_titles))
+    return IndexTerms(english, pieces, lengths, titles, in_text, in_heading, in_title, postings, vocabulary,
+                      b"\n".join(shown), anchors, redone)
 
 
 def _changed_docs(docs: list[SearchDoc], joined: str, lengths: array, last: IndexTerms) -> dict[int, SearchDoc]:
@@ -382,7 +471,7 @@ def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titl
                 for term in set(in_text) | set(in_heading) | set(in_title)}
     anchor_keys = [(doc.anchor, doc.heading) for doc in docs]
     anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
-    return IndexTerms(english, joined, lengths, titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
+    return IndexTerms(english, (joined,), lengths, titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
                       postings, sorted(postings, key=_js_order), b"\n".join(map(_shown, docs)),
                       list(map(anchor_of.__getitem__, anchor_keys)))
 
@@ -427,15 +516,15 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
     holds it, the entries whose title holds it. The docs of a group whose excerpts come
     later (prose) keep them in the second file.
     """
-    core, excerpts, found = _index_json(entries, english, translate, last)
+    core, excerpts, found = _index_json(entries, english, translate, last, None)
     return {key: json.loads(value) for key, value in core.items()}, json.loads(excerpts), found
 
 
 def _index_json(entries: list[SearchEntry], english: bool, translate: Callable[[str], str],
-                last: IndexTerms | None) -> tuple[dict[str, bytes], bytes, IndexTerms]:
+                last: IndexTerms | None, ahead: Ahead | None) -> tuple[dict[str, bytes], bytes, IndexTerms]:
     """index_data's, each member as JSON text: the texts and excerpts joined from the lines
     IndexTerms keeps escaped, so an edit encodes only the docs it changed."""
-    found = index_terms(entries, english, last)
+    found = index_terms(entries, english, last, ahead)
     groups = list(dict.fromkeys(entry.group for entry in entries))
     entry_of_url = {entry.url: i for i, entry in enumerate(entries)}
     docs = list(chain.from_iterable(entry.docs for entry in entries))
@@ -481,16 +570,21 @@ def _json_column(escaped: Iterable[bytes]) -> bytes:
 
 
 def index_files(entries: list[SearchEntry], language: str, translate: Callable[[str], str] = str,
-                last: IndexTerms | None = None) -> tuple[dict[str, bytes], IndexTerms]:
+                last: IndexTerms | None = None, ahead: Ahead | None = None) -> tuple[dict[str, bytes], IndexTerms]:
     """The two index scripts, each one statement assigning its data to one global, and the terms
     they were made of (for the next index); `translate` gives the group labels in the
-    handbook's language."""
-    core, excerpts, terms = _index_json(entries, language.lower().startswith("en"), translate, last)
+    handbook's language; `ahead` (index_ahead), what was begun of them before an entry came."""
+    core, excerpts, terms = _index_json(entries, english_language(language), translate, last, ahead)
     members = b",".join(_json(key) + b":" + value for key, value in core.items())
     return {
         INDEX_FILE: _assignment(GLOBAL, b"{" + members + b"}"),
         EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),
     }, terms
+
+
+def english_language(language: str) -> bool:
+    """Whether an index in `language` folds English words (stop words, endings)."""
+    return language.lower().startswith("en")
 
 
 def _assignment(name: str, value: bytes) -> bytes:

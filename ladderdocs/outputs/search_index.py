@@ -23,7 +23,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, replace
 from json.encoder import encode_basestring  # json.dumps' own, in C: a string's JSON text
-from itertools import accumulate, chain, compress, count, product, repeat
+from itertools import accumulate, chain, compress, count, groupby, product, repeat
 from operator import attrgetter, gt, ne
 from typing import Callable, Iterable, Sequence
 
@@ -234,6 +234,7 @@ class IndexTerms:
     postings: dict[str, str]      # each term's three lists, encoded
     vocabulary: list[str]  # the terms in the order the browser's binary search needs (_js_order)
     shown: bytes  # what the index shows of each doc's text (_shown), a line each: one object unpickles 5x faster
+    widths: array  # of each of those lines, so that a few of them are found without splitting them all
     anchors: list[str]     # each doc's anchor as the index stores it (stored_anchor)
     redone: int = 0  # docs and titles tokenised again from the index this one was made from (0: from scratch)
 
@@ -252,9 +253,13 @@ class IndexTerms:
     def count(self) -> int:
         return len(self.lengths) // FIELDS
 
-    def lines(self) -> list[str]:
+    def lines(self) -> list[bytes]:
         """What is shown of each doc, a line each (escaped for JSON, none holds a line break)."""
         return self.shown.split(b"\n") if self.count else []
+
+    def offset(self, doc: int) -> int:
+        """Where the line shown of `doc` begins in `shown`."""
+        return sum(self.widths[:doc]) + doc
 
 
 def _js_order(term: str) -> bytes:
@@ -373,8 +378,12 @@ def _by_difference(last: IndexTerms, docs: Sequence[SearchDoc] | dict[int, Searc
     if not changed_docs and not changed_titles:
         return last
     in_text, in_heading, in_title = dict(last.in_text), dict(last.in_heading), dict(last.in_title)
-    shown, anchors = last.lines(), list(last.anchors)
+    anchors = list(last.anchors)
     touched: set[str] = set()
+    low, high = (min(changed_docs), max(changed_docs) + 1) if changed_docs else (0, 0)
+    at = last.offset(low)  # the lines of the docs from the first changed to the last, alone split and joined
+    end = at + sum(last.widths[low:high]) + high - low - 1
+    shown = last.shown[at:end].split(b"\n") if changed_docs else []
     for d, old in changed_docs.items():
         doc = docs[d]
         if doc.text != old.text:
@@ -382,7 +391,7 @@ def _by_difference(last: IndexTerms, docs: Sequence[SearchDoc] | dict[int, Searc
         if doc.heading != old.heading:
             _move(in_heading, d, terms(old.heading) if old.heading else set(),
                   terms(doc.heading) if doc.heading else set(), touched)
-        shown[d], anchors[d] = _shown(doc), stored_anchor(doc.anchor, doc.heading)
+        shown[d - low], anchors[d] = _shown(doc), stored_anchor(doc.anchor, doc.heading)
     for i in changed_titles:
         _move(in_title, i, terms(last.titles[i]), terms(titles[i]), touched)
     postings, vocabulary = dict(last.postings), list(last.vocabulary)
@@ -394,8 +403,10 @@ def _by_difference(last: IndexTerms, docs: Sequence[SearchDoc] | dict[int, Searc
         elif term in postings:
             del postings[term]
             vocabulary.remove(term)
+    widths = last.widths[:low] + array("I", map(len, shown)) + last.widths[high:]
+    shown_all = b"".join((last.shown[:at], b"\n".join(shown), last.shown[end:])) if changed_docs else last.shown
     return IndexTerms(english, pieces, lengths, titles, in_text, in_heading, in_title, postings, vocabulary,
-                      b"\n".join(shown), anchors, redone)
+                      shown_all, widths, anchors, redone)
 
 
 def _changed_docs(docs: list[SearchDoc], joined: str, lengths: array, last: IndexTerms) -> dict[int, SearchDoc]:
@@ -469,10 +480,11 @@ def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titl
             in_title.setdefault(term, []).append(i)
     postings = {term: _posting(term, in_text, in_heading, in_title)
                 for term in set(in_text) | set(in_heading) | set(in_title)}
+    shown = list(map(_shown, docs))
     anchor_keys = [(doc.anchor, doc.heading) for doc in docs]
     anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
     return IndexTerms(english, (joined,), lengths, titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
-                      postings, sorted(postings, key=_js_order), b"\n".join(map(_shown, docs)),
+                      postings, sorted(postings, key=_js_order), b"\n".join(shown), array("I", map(len, shown)),
                       list(map(anchor_of.__getitem__, anchor_keys)))
 
 
@@ -525,48 +537,56 @@ def _index_json(entries: list[SearchEntry], english: bool, translate: Callable[[
     """index_data's, each member as JSON text: the texts and excerpts joined from the lines
     IndexTerms keeps escaped, so an edit encodes only the docs it changed."""
     found = index_terms(entries, english, last, ahead)
-    groups = list(dict.fromkeys(entry.group for entry in entries))
+    distinct = {id(entry.group): entry.group for entry in entries}  # by identity first: a group hashes in Python
+    groups = list(dict.fromkeys(distinct.values()))
+    group_at = {ident: groups.index(group) for ident, group in distinct.items()}
     entry_of_url = {entry.url: i for i, entry in enumerate(entries)}
     docs = list(chain.from_iterable(entry.docs for entry in entries))
     contexts = [entry_of_url[context] + 1 if context else 0 for context in map(attrgetter("context"), docs)]
-    texts, excerpts = _split_shown(entries, found.lines())
+    texts, excerpts = _split_shown(entries, found)
     core = {
         "version": _json(FORMAT_VERSION),
         "english": _json(english),
         "stopWords": _json(" ".join(sorted(STOP_WORDS)) if english else ""),
         "groups": _json([[translate(group.label), group.text_weight] for group in groups]),
-        "entries": _json([[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries]),
-        "docCounts": _json(encode_numbers(len(e.docs) for e in entries)),
+        "entries": _json([[group_at[id(e.group)], e.url, e.title, e.subtitle] for e in entries]),
+        "docCounts": _json(encode_numbers(map(len, map(_DOCS, entries)))),
         "anchors": _json(_column(found.anchors)),
         "headings": _json(_column(map(attrgetter("heading"), docs))),
         "contexts": _json(encode_numbers(contexts)),
-        "texts": _json_column(texts),
+        "texts": b'"' + texts + b'"',
         "terms": _json(" ".join(found.vocabulary)),
         "postings": _json(list(map(found.postings.__getitem__, found.vocabulary))),
     }
-    return core, _json_column(excerpts), found
+    return core, b'"' + excerpts + b'"', found
 
 
-def _split_shown(entries: list[SearchEntry], shown: list[bytes]) -> tuple[list[bytes], list[bytes]]:
-    """The lines of the `texts` column and of the excerpts: what is shown of each doc goes to
-    the one its entry's group puts it in, the other has an empty line. Moved an entry at a time."""
-    texts, excerpts = list(shown), [b""] * len(shown)
-    start = 0
-    for entry in entries:
-        end = start + len(entry.docs)
-        if entry.group.excerpts_later:
-            excerpts[start:end], texts[start:end] = texts[start:end], excerpts[start:end]
-        start = end
-    return texts, excerpts
+def _split_shown(entries: list[SearchEntry], terms: IndexTerms) -> tuple[bytes, bytes]:
+    """The `texts` column and the excerpts (JSON string bodies, lines joined by an escaped line
+    break): what is shown of each doc goes to the one its entry's group puts it in, the other
+    has an empty line. Cut from `terms.shown` a run of entries of one kind at a time."""
+    texts, excerpts, doc, at = [], [], 0, 0
+    for later, run in groupby(entries, key=_excerpts_later):
+        n = sum(map(len, map(_DOCS, run)))
+        if not n:
+            continue
+        end = at + sum(terms.widths[doc:doc + n]) + n - 1
+        lines, blank = terms.shown[at:end].replace(b"\n", b"\\n"), b"\\n" * (n - 1)
+        texts.append(blank if later else lines)
+        excerpts.append(lines if later else blank)
+        doc, at = doc + n, end + 1
+    return b"\\n".join(texts), b"\\n".join(excerpts)
+
+
+_DOCS = attrgetter("docs")
+
+
+def _excerpts_later(entry: SearchEntry) -> bool:
+    return entry.group.excerpts_later
 
 
 def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _json_column(escaped: Iterable[bytes]) -> bytes:
-    """The JSON string of a column whose lines are escaped and encoded already."""
-    return b'"' + b"\\n".join(escaped) + b'"'
 
 
 def index_files(entries: list[SearchEntry], language: str, translate: Callable[[str], str] = str,

@@ -562,6 +562,7 @@ class _IndexSources:
         self._refers: set[tuple[str, bool]] = set()
         self._resolved = False
         self.later: list[tuple[SearchEntry, str, Callable[[list[Section]], SearchEntry]]] = []  # see `entry`
+        self._arriving = sections if isinstance(sections, _Arriving) else None
 
     def plain(self, text: str, inline: bool = False) -> str:
         key = (text, inline)
@@ -580,7 +581,7 @@ class _IndexSources:
         return self.by_path[path]
 
     def entry(self, path: str, make: Callable[[list[Section]], SearchEntry]) -> SearchEntry:
-        if not isinstance(self.by_path, _Arriving) or self.by_path.here(path):
+        if self._arriving is None or self._arriving.here(path):
             return make(self.by_path[path])
         stand_in = SearchEntry(prose.PAGES, path, "", "", [])  # _search_entries puts the entry in its place
         self.later.append((stand_in, path, make))

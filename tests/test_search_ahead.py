@@ -111,7 +111,8 @@ def test_the_index_begun_beside_the_render_awaits_the_rendered_page_only_after_e
     build(content, site, options)
     made: list[str] = []  # prose entries, in the order they are made
     real_entry = prose.SearchEntry
-    monkeypatch.setattr(prose, "SearchEntry", lambda group, url, *rest: made.append(url) or real_entry(group, url, *rest))
+    monkeypatch.setattr(prose, "SearchEntry",
+                        lambda group, url, *rest: made.append(url) or real_entry(group, url, *rest))
     asked: list[list[str]] = []
     real_get = parallel.Handover.get
     monkeypatch.setattr(parallel.Handover, "get", lambda self: asked.append(list(made)) or real_get(self))

@@ -372,8 +372,8 @@ def _terms_after(entries: list[SearchEntry], english: bool, ahead: Ahead) -> Ind
 
 
 def _by_difference(last: IndexTerms, docs: Sequence[SearchDoc] | dict[int, SearchDoc],
-                   changed_docs: dict[int, SearchDoc], changed_titles: list[int], pieces: tuple[str, ...], lengths: array,
-                   titles: list[str], terms: Terms, english: bool, redone: int) -> IndexTerms:
+                   changed_docs: dict[int, SearchDoc], changed_titles: list[int], pieces: tuple[str, ...],
+                   lengths: array, titles: list[str], terms: Terms, english: bool, redone: int) -> IndexTerms:
     """`last` with the docs (new in `docs`, old in `changed_docs`) and titles that changed redone."""
     if not changed_docs and not changed_titles:
         return last

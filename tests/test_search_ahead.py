@@ -60,23 +60,28 @@ def test_an_index_begun_before_a_page_came_equals_one_made_from_scratch() -> Non
             cold, cold_terms = search.index_files(changed, "en")
             waiting = [*changed[:at], SearchEntry(prose.PAGES, "awaited", "", "", []), *changed[at + 1:]]
             ahead = search.index_ahead(waiting, [at], True, first)
-            assert ahead is not None and ahead.entry == at and ahead.docs == len(entries[at].docs)
+            assert ahead is not None and ahead.waiting[0][::2] == (at, len(entries[at].docs))
             warm, terms = search.index_files(changed, "en", last=first, ahead=ahead)
             assert warm == cold, (base_name, what)
             assert replace(terms.whole(), redone=0) == cold_terms, (base_name, what)  # what the next build starts from
+            both = [*waiting[:other], SearchEntry(prose.PAGES, "also", "", "", []), *waiting[other + 1:]]
+            changed_too = [*changed[:other], since[other] if base is entries else entries[other], *changed[other + 1:]]
+            warm, terms = search.index_files(changed_too, "en", last=first,
+                                             ahead=search.index_ahead(both, [at, other], True, first))
+            assert warm == search.index_files(changed_too, "en")[0], (base_name, what, "two awaited")
             assert search.index_files(entries, "en", last=terms.whole())[0] == search.index_files(entries, "en")[0], \
                 (base_name, what)
 
 
 def test_no_index_is_begun_ahead_where_the_awaited_page_has_no_known_place() -> None:
-    """Two pages awaited, or a page count unlike the last index's (a page added or removed):
+    """A page count unlike the last index's (a page added or removed), or another language:
     the index is made by difference as ever, never from a guessed place."""
     pipeline = Pipeline(EXAMPLE)
     entries = pipeline.search_entries(pipeline.run())
     _, first = search.index_files(entries, "en")
     at = next(i for i, e in enumerate(entries) if e.group.excerpts_later)
     stand_in = SearchEntry(prose.PAGES, "awaited", "", "", [])
-    assert search.index_ahead([*entries[:at], stand_in, stand_in, *entries[at + 2:]], [at, at + 1], True, first) is None
+    assert search.index_ahead([*entries[:at], stand_in, stand_in, *entries[at + 2:]], [at, at + 1], True, first)
     assert search.index_ahead([*entries[:at], stand_in, *entries[at:]], [at], True, first) is None  # one added
     assert search.index_ahead([*entries[:at], stand_in, *entries[at + 2:]], [at], True, first) is None  # one removed
     assert search.index_ahead([*entries[:at], stand_in, *entries[at + 1:]], [at], False, first) is None

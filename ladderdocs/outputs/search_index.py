@@ -228,6 +228,7 @@ class IndexTerms:
     pieces: tuple[str, ...]  # joined, every doc's fields (FIELDS of them) end to end: see `joined`
     lengths: array      # of each of them
     titles: list[str]   # of every entry
+    counts: array       # how many docs each entry has
     in_text: dict[str, array]     # the docs whose text holds each term, ascending
     in_heading: dict[str, array]  # the docs whose own heading holds it
     in_title: dict[str, array]    # the entries whose title holds it
@@ -285,31 +286,30 @@ REDO_SHARE = 4
 
 @dataclass(frozen=True)
 class Ahead:
-    """An index begun before one entry was known (a page still being rendered, site.py): made
-    with that entry as the last index had it, so the index after compares that entry alone."""
+    """An index begun before some entries were known (pages still being rendered, site.py): made
+    with those entries as the last index had them, so the index after compares those alone."""
 
-    terms: IndexTerms  # of the entries with the old one in place
-    entry: int         # where it is
-    first: int         # its first doc
-    docs: int          # how many it had
+    terms: IndexTerms  # of the entries with the old ones in place
+    waiting: list[tuple[int, int, int]]  # each awaited entry, its first doc in `terms`, how many docs it had
     redone: int        # docs and titles `terms` tokenised again from the last index's
 
 
 def index_ahead(entries: list[SearchEntry], waiting: list[int], english: bool, last: IndexTerms | None
                 ) -> Ahead | None:
-    """The index of `entries` with the one at `waiting` (a stand-in without docs) as `last` had
-    it; None unless one entry waits and `last` has as many entries (its place is then known)."""
-    if len(waiting) != 1 or last is None or last.english != english or len(last.titles) != len(entries):
+    """The index of `entries` with those at `waiting` (stand-ins without docs) as the entries at
+    their places in `last`; None unless `last` has as many entries (the places are then known)."""
+    if not waiting or last is None or last.english != english or len(last.titles) != len(entries):
         return None
-    k = waiting[0]
-    first, docs = sum(len(e.docs) for e in entries[:k]), last.count - sum(len(e.docs) for e in entries)
-    if docs < 1:
-        return None
-    at = sum(last.lengths[:first * FIELDS])
-    old = SearchEntry(entries[k].group, entries[k].url, last.titles[k], entries[k].subtitle,
-                      _docs_at(last, first, docs, at))
-    terms = index_terms([*entries[:k], old, *entries[k + 1:]], english, last)
-    return Ahead(terms, k, first, docs, 0 if terms is last else terms.redone)
+    sizes = list(map(len, map(_DOCS, entries)))
+    guess = list(entries)
+    for k in waiting:
+        sizes[k] = last.counts[k]
+        first = sum(last.counts[:k])
+        guess[k] = SearchEntry(entries[k].group, entries[k].url, last.titles[k], entries[k].subtitle,
+                               _docs_at(last, first, sizes[k], sum(last.lengths[:first * FIELDS])))
+    terms = index_terms(guess, english, last)
+    starts = [0, *accumulate(sizes)]
+    return Ahead(terms, [(k, starts[k], sizes[k]) for k in sorted(waiting)], 0 if terms is last else terms.redone)
 
 
 def _docs_at(terms: IndexTerms, first: int, n: int, at: int) -> list[SearchDoc]:
@@ -328,8 +328,9 @@ def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | No
                 ahead: Ahead | None = None) -> IndexTerms:
     """The terms of `entries`, their id lists and what is shown of each doc; from `last` by
     difference where that is cheaper, or from `ahead` when that was made for them."""
-    if ahead is not None and len(entries[ahead.entry].docs) == ahead.docs:
-        after = _terms_after(entries, english, ahead)
+    counts = array("I", map(len, map(_DOCS, entries)))
+    if ahead is not None:
+        after = _terms_after(entries, counts, english, ahead)
         if after is not None:
             return after
     docs = list(chain.from_iterable(entry.docs for entry in entries))
@@ -338,45 +339,54 @@ def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | No
     joined, lengths = "".join(parts), array("I", map(len, parts))
     terms = Terms(english)
     if last is None or last.english != english or last.count != len(docs) or len(last.titles) != len(titles):
-        return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
+        return _terms_from_scratch(docs, joined, lengths, titles, counts, terms, english)
     changed_docs = _changed_docs(docs, joined, lengths, last)
     changed_titles = list(compress(count(), map(ne, titles, last.titles)))
     if (len(changed_docs) + len(changed_titles)) * REDO_SHARE > len(docs) + len(titles):
-        return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
-    return _by_difference(last, docs, changed_docs, changed_titles, (joined,), lengths, titles, terms, english,
-                          len(changed_docs) + len(changed_titles))
+        return _terms_from_scratch(docs, joined, lengths, titles, counts, terms, english)
+    return _by_difference(last, docs, changed_docs, changed_titles, (joined,), lengths, titles, counts, terms,
+                          english, len(changed_docs) + len(changed_titles))
 
 
-def _terms_after(entries: list[SearchEntry], english: bool, ahead: Ahead) -> IndexTerms | None:
-    """index_terms by difference from `ahead`, whose entries are these but the one it waited
-    for: only that one's docs and title are compared, and the text of all is spliced, not
-    joined again. None when that entry changed too much (REDO_SHARE)."""
-    last, k, first, n = ahead.terms, ahead.entry, ahead.first, ahead.docs
-    new = entries[k].docs
-    parts = list(chain.from_iterable(new))
-    lo, hi = first * FIELDS, (first + n) * FIELDS
-    at = sum(last.lengths[:lo])
-    end = at + sum(last.lengths[lo:hi])
-    old = _docs_at(last, first, n, at)
-    changed = {first + i: before for i, (doc, before) in enumerate(zip(new, old)) if doc != before}
-    titles = list(last.titles)
-    titles[k] = entries[k].title
-    changed_titles = [k] if titles[k] != last.titles[k] else []
+def _terms_after(entries: list[SearchEntry], counts: array, english: bool, ahead: Ahead) -> IndexTerms | None:
+    """index_terms by difference from `ahead`, whose entries are these but the ones it waited
+    for: only their docs and titles are compared, and the text of all is spliced, not joined
+    again. None when one of them has another number of docs, or they changed too much."""
+    last, titles = ahead.terms, list(ahead.terms.titles)
+    docs, changed, changed_titles = {}, {}, []
+    pieces, lengths, whole, at, lo = [], [], last.joined, 0, 0  # the text and lengths up to the last awaited
+    for k, first, n in ahead.waiting:
+        new = entries[k].docs
+        if len(new) != n:
+            return None
+        start, end = first * FIELDS, (first + n) * FIELDS
+        begins = at + sum(last.lengths[lo:start])
+        ends = begins + sum(last.lengths[start:end])
+        old = _docs_at(last, first, n, begins)
+        docs.update(zip(range(first, first + n), new))
+        changed.update((first + i, before) for i, (doc, before) in enumerate(zip(new, old)) if doc != before)
+        titles[k] = entries[k].title
+        if titles[k] != last.titles[k]:
+            changed_titles.append(k)
+        parts = list(chain.from_iterable(new))
+        pieces += [whole[at:begins], "".join(parts)]
+        lengths += [last.lengths[lo:start], array("I", map(len, parts))]
+        at, lo = ends, end
     if (len(changed) + len(changed_titles)) * REDO_SHARE > last.count + len(titles):
         return None
-    whole = last.joined
-    pieces = (whole[:at], "".join(parts), whole[end:])
-    lengths = last.lengths[:lo] + array("I", map(len, parts)) + last.lengths[hi:]
-    return _by_difference(last, dict(zip(range(first, first + n), new)), changed, changed_titles, pieces, lengths,
-                          titles, Terms(english), english, ahead.redone + len(changed) + len(changed_titles))
+    pieces.append(whole[at:])
+    lengths.append(last.lengths[lo:])
+    return _by_difference(last, docs, changed, changed_titles, tuple(pieces), sum(lengths, array("I")), titles, counts,
+                          Terms(english), english, ahead.redone + len(changed) + len(changed_titles))
 
 
 def _by_difference(last: IndexTerms, docs: Sequence[SearchDoc] | dict[int, SearchDoc],
                    changed_docs: dict[int, SearchDoc], changed_titles: list[int], pieces: tuple[str, ...],
-                   lengths: array, titles: list[str], terms: Terms, english: bool, redone: int) -> IndexTerms:
+                   lengths: array, titles: list[str], counts: array, terms: Terms, english: bool, redone: int
+                   ) -> IndexTerms:
     """`last` with the docs (new in `docs`, old in `changed_docs`) and titles that changed redone."""
     if not changed_docs and not changed_titles:
-        return last
+        return last if counts == last.counts else replace(last, counts=counts)
     in_text, in_heading, in_title = dict(last.in_text), dict(last.in_heading), dict(last.in_title)
     anchors = list(last.anchors)
     touched: set[str] = set()
@@ -405,7 +415,7 @@ def _by_difference(last: IndexTerms, docs: Sequence[SearchDoc] | dict[int, Searc
             vocabulary.remove(term)
     widths = last.widths[:low] + array("I", map(len, shown)) + last.widths[high:]
     shown_all = b"".join((last.shown[:at], b"\n".join(shown), last.shown[end:])) if changed_docs else last.shown
-    return IndexTerms(english, pieces, lengths, titles, in_text, in_heading, in_title, postings, vocabulary,
+    return IndexTerms(english, pieces, lengths, titles, counts, in_text, in_heading, in_title, postings, vocabulary,
                       shown_all, widths, anchors, redone)
 
 
@@ -464,8 +474,8 @@ def _same_suffix(new: Sequence, old: Sequence) -> int:
     return at
 
 
-def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titles: list[str], terms: Terms,
-                        english: bool) -> IndexTerms:
+def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titles: list[str], counts: array,
+                        terms: Terms, english: bool) -> IndexTerms:
     in_text: dict[str, list[int]] = {}
     in_heading: dict[str, list[int]] = {}
     in_title: dict[str, list[int]] = {}
@@ -483,9 +493,9 @@ def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titl
     shown = list(map(_shown, docs))
     anchor_keys = [(doc.anchor, doc.heading) for doc in docs]
     anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
-    return IndexTerms(english, (joined,), lengths, titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
-                      postings, sorted(postings, key=_js_order), b"\n".join(shown), array("I", map(len, shown)),
-                      list(map(anchor_of.__getitem__, anchor_keys)))
+    return IndexTerms(english, (joined,), lengths, titles, counts, _arrays(in_text), _arrays(in_heading),
+                      _arrays(in_title), postings, sorted(postings, key=_js_order), b"\n".join(shown),
+                      array("I", map(len, shown)), list(map(anchor_of.__getitem__, anchor_keys)))
 
 
 def _arrays(lists: dict[str, list[int]]) -> dict[str, array]:

@@ -31,7 +31,7 @@ from ladderdocs.options import Options
 from ladderdocs.model.queries import ref_target
 from ladderdocs.model.versions import VersionReader
 from ladderdocs.outputs.host import ASSET_CNAME, HOST_FILES, host_files
-from ladderdocs.outputs.search_index import INDEX_FILES, IndexTerms, index_files
+from ladderdocs.outputs.search_index import INDEX_FILES, Ahead, IndexTerms, english_language, index_ahead, index_files
 from ladderdocs.outputs.write import PAGE_STORE, Manifest, OutputRefused, SiteUpdate, check_output, recover
 from ladderdocs.pages import prose
 from ladderdocs.pages.base import Job, PageJob, PageType, SearchEntry
@@ -400,23 +400,33 @@ class Pipeline:
             isinstance(kept[0], IndexTerms) and kept[1] == allow_html else (None, {})
         files, terms, plain = self._index(site, last, known)
         if last is None or terms.redone * RESAVE_SHARE >= terms.count or plain != known:
-            cache.save_index_terms((terms, allow_html, plain))  # else the next index starts from `last` again:
+            cache.save_index_terms((terms.whole(), allow_html, plain))  # else the next index starts from `last` again:
         return files  # a few docs more to tokenise, where writing the terms (13 MB) would cost more
 
     def search_entries(self, site: Site | Indexed, known: Mapping[tuple[str, bool], str] | None = None
                        ) -> list[SearchEntry]:
         """What every page type contributes to the search index (`known`: the plain text of
         ladder strings that refer to nothing, from the last index; see _IndexSources)."""
-        return self._search_entries(site, _IndexSources(site.handbook, self.page_types, site.sections, known or {}))
+        return self._search_entries(site, _IndexSources(site.handbook, self.page_types, site.sections, known or {}))[0]
 
-    def _search_entries(self, site: Site | Indexed, sources: _IndexSources) -> list[SearchEntry]:
-        return [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
+    def _search_entries(self, site: Site | Indexed, sources: _IndexSources, last: IndexTerms | None = None
+                        ) -> tuple[list[SearchEntry], Ahead | None]:
+        """The entries, and with entries of pages still being rendered (_IndexSources.entry), the
+        index begun with those as `last` had them, made while they are awaited."""
+        entries = [entry for page_type in self.page_types for entry in page_type.search(site.facts, sources)]
+        if not sources.later:
+            return entries, None
+        stand_ins = {id(stand_in) for stand_in, _, _ in sources.later}
+        waiting = [i for i, entry in enumerate(entries) if id(entry) in stand_ins]
+        ahead = index_ahead(entries, waiting, english_language(site.handbook.settings.language), last)
+        made = {id(stand_in): make(sources.sections(path)) for stand_in, path, make in sources.later}
+        return [made.get(id(entry), entry) for entry in entries], ahead
 
     def _index(self, site: Site | Indexed, last: IndexTerms | None, known: Mapping[tuple[str, bool], str]
                ) -> tuple[dict[str, bytes], IndexTerms, dict[tuple[str, bool], str]]:
         sources = _IndexSources(site.handbook, self.page_types, site.sections, known)
-        entries = self._search_entries(site, sources)
-        files, terms = index_files(entries, site.handbook.settings.language, site.facts.messages.text, last)
+        entries, ahead = self._search_entries(site, sources, last)
+        files, terms = index_files(entries, site.handbook.settings.language, site.facts.messages.text, last, ahead)
         return files, terms, sources.found
 
     def quick_pages(self, last: Site, paths: Iterable[Path]) -> dict[str, bytes]:
@@ -556,6 +566,8 @@ class _IndexSources:
         self._plain_text: PlainText | None = None
         self._refers: set[tuple[str, bool]] = set()
         self._resolved = False
+        self.later: list[tuple[SearchEntry, str, Callable[[list[Section]], SearchEntry]]] = []  # see `entry`
+        self._arriving = sections if isinstance(sections, _Arriving) else None
 
     def plain(self, text: str, inline: bool = False) -> str:
         key = (text, inline)
@@ -572,6 +584,13 @@ class _IndexSources:
 
     def sections(self, path: str) -> list[Section]:
         return self.by_path[path]
+
+    def entry(self, path: str, make: Callable[[list[Section]], SearchEntry]) -> SearchEntry:
+        if self._arriving is None or self._arriving.here(path):
+            return make(self.by_path[path])
+        stand_in = SearchEntry(prose.PAGES, path, "", "", [])  # _search_entries puts the entry in its place
+        self.later.append((stand_in, path, make))
+        return stand_in
 
     def _plain(self) -> PlainText:
         if self._plain_text is None:
@@ -599,6 +618,10 @@ class _Arriving(Mapping[str, list[Section]]):
             self._sections.update(self._handover.get())
             self._handover = None
         return self._sections
+
+    def here(self, path: str) -> bool:
+        """Whether the sections of `path` are at hand without waiting."""
+        return path in self._sections
 
     def __getitem__(self, path: str) -> list[Section]:
         return self._sections[path] if path in self._sections else self._arrived()[path]

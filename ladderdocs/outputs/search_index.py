@@ -21,9 +21,9 @@ import json
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from json.encoder import encode_basestring  # json.dumps' own, in C: a string's JSON text
-from itertools import accumulate, chain, compress, count, product, repeat
+from itertools import accumulate, chain, compress, count, groupby, product, repeat
 from operator import attrgetter, gt, ne
 from typing import Callable, Iterable, Sequence
 
@@ -225,25 +225,42 @@ class IndexTerms:
     a tuple per doc, 20 ms)."""
 
     english: bool
-    joined: str         # every doc's fields (FIELDS of them), end to end
+    pieces: tuple[str, ...]  # joined, every doc's fields (FIELDS of them) end to end: see `joined`
     lengths: array      # of each of them
     titles: list[str]   # of every entry
+    counts: array       # how many docs each entry has
     in_text: dict[str, array]     # the docs whose text holds each term, ascending
     in_heading: dict[str, array]  # the docs whose own heading holds it
     in_title: dict[str, array]    # the entries whose title holds it
     postings: dict[str, str]      # each term's three lists, encoded
     vocabulary: list[str]  # the terms in the order the browser's binary search needs (_js_order)
     shown: bytes  # what the index shows of each doc's text (_shown), a line each: one object unpickles 5x faster
+    widths: array  # of each of those lines, so that a few of them are found without splitting them all
     anchors: list[str]     # each doc's anchor as the index stores it (stored_anchor)
     redone: int = 0  # docs and titles tokenised again from the index this one was made from (0: from scratch)
+
+    @property
+    def joined(self) -> str:
+        """Every doc's fields, end to end. An index after an edit (_terms_after) keeps the text
+        before and after the edited docs apart, so that an edit build that does not keep its
+        terms never copies the whole text (see `whole`)."""
+        return self.pieces[0] if len(self.pieces) == 1 else "".join(self.pieces)
+
+    def whole(self) -> IndexTerms:
+        """These terms, their text in one piece: as they are kept."""
+        return self if len(self.pieces) == 1 else replace(self, pieces=(self.joined,))
 
     @property
     def count(self) -> int:
         return len(self.lengths) // FIELDS
 
-    def lines(self) -> list[str]:
+    def lines(self) -> list[bytes]:
         """What is shown of each doc, a line each (escaped for JSON, none holds a line break)."""
         return self.shown.split(b"\n") if self.count else []
+
+    def offset(self, doc: int) -> int:
+        """Where the line shown of `doc` begins in `shown`."""
+        return sum(self.widths[:doc]) + doc
 
 
 def _js_order(term: str) -> bytes:
@@ -267,25 +284,116 @@ def _shown(doc: SearchDoc) -> bytes:
 REDO_SHARE = 4
 
 
-def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | None = None) -> IndexTerms:
+@dataclass(frozen=True)
+class Ahead:
+    """An index begun before some entries were known (pages still being rendered, site.py): made
+    with those entries as the last index had them, so the index after compares those alone."""
+
+    terms: IndexTerms  # of the entries with the old ones in place
+    waiting: list[tuple[int, int, int]]  # each awaited entry, its first doc in `terms`, how many docs it had
+    redone: int        # docs and titles `terms` tokenised again from the last index's
+
+
+def index_ahead(entries: list[SearchEntry], waiting: list[int], english: bool, last: IndexTerms | None
+                ) -> Ahead | None:
+    """The index of `entries` with those at `waiting` (stand-ins without docs) as the entries at
+    their places in `last`; None unless `last` has as many entries (the places are then known)."""
+    if not waiting or last is None or last.english != english or len(last.titles) != len(entries):
+        return None
+    sizes = list(map(len, map(_DOCS, entries)))
+    guess = list(entries)
+    for k in waiting:
+        sizes[k] = last.counts[k]
+        first = sum(last.counts[:k])
+        guess[k] = SearchEntry(entries[k].group, entries[k].url, last.titles[k], entries[k].subtitle,
+                               _docs_at(last, first, sizes[k], sum(last.lengths[:first * FIELDS])))
+    terms = index_terms(guess, english, last)
+    starts = [0, *accumulate(sizes)]
+    return Ahead(terms, [(k, starts[k], sizes[k]) for k in sorted(waiting)], 0 if terms is last else terms.redone)
+
+
+def _docs_at(terms: IndexTerms, first: int, n: int, at: int) -> list[SearchDoc]:
+    """`n` docs of `terms` from its doc `first`, whose text begins at `at` of `terms.joined`."""
+    docs, lengths, joined = [], terms.lengths[first * FIELDS:(first + n) * FIELDS], terms.joined
+    for d in range(n):
+        fields = []
+        for length in lengths[d * FIELDS:(d + 1) * FIELDS]:
+            fields.append(joined[at:at + length])
+            at += length
+        docs.append(SearchDoc(*fields))
+    return docs
+
+
+def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | None = None,
+                ahead: Ahead | None = None) -> IndexTerms:
     """The terms of `entries`, their id lists and what is shown of each doc; from `last` by
-    difference where that is cheaper."""
+    difference where that is cheaper, or from `ahead` when that was made for them."""
+    counts = array("I", map(len, map(_DOCS, entries)))
+    if ahead is not None:
+        after = _terms_after(entries, counts, english, ahead)
+        if after is not None:
+            return after
     docs = list(chain.from_iterable(entry.docs for entry in entries))
     titles = list(map(attrgetter("title"), entries))
     parts = list(chain.from_iterable(docs))
     joined, lengths = "".join(parts), array("I", map(len, parts))
     terms = Terms(english)
     if last is None or last.english != english or last.count != len(docs) or len(last.titles) != len(titles):
-        return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
+        return _terms_from_scratch(docs, joined, lengths, titles, counts, terms, english)
     changed_docs = _changed_docs(docs, joined, lengths, last)
     changed_titles = list(compress(count(), map(ne, titles, last.titles)))
     if (len(changed_docs) + len(changed_titles)) * REDO_SHARE > len(docs) + len(titles):
-        return _terms_from_scratch(docs, joined, lengths, titles, terms, english)
+        return _terms_from_scratch(docs, joined, lengths, titles, counts, terms, english)
+    return _by_difference(last, docs, changed_docs, changed_titles, (joined,), lengths, titles, counts, terms,
+                          english, len(changed_docs) + len(changed_titles))
+
+
+def _terms_after(entries: list[SearchEntry], counts: array, english: bool, ahead: Ahead) -> IndexTerms | None:
+    """index_terms by difference from `ahead`, whose entries are these but the ones it waited
+    for: only their docs and titles are compared, and the text of all is spliced, not joined
+    again. None when one of them has another number of docs, or they changed too much."""
+    last, titles = ahead.terms, list(ahead.terms.titles)
+    docs, changed, changed_titles = {}, {}, []
+    pieces, lengths, whole, at, lo = [], [], last.joined, 0, 0  # the text and lengths up to the last awaited
+    for k, first, n in ahead.waiting:
+        new = entries[k].docs
+        if len(new) != n:
+            return None
+        start, end = first * FIELDS, (first + n) * FIELDS
+        begins = at + sum(last.lengths[lo:start])
+        ends = begins + sum(last.lengths[start:end])
+        old = _docs_at(last, first, n, begins)
+        docs.update(zip(range(first, first + n), new))
+        changed.update((first + i, before) for i, (doc, before) in enumerate(zip(new, old)) if doc != before)
+        titles[k] = entries[k].title
+        if titles[k] != last.titles[k]:
+            changed_titles.append(k)
+        parts = list(chain.from_iterable(new))
+        pieces += [whole[at:begins], "".join(parts)]
+        lengths += [last.lengths[lo:start], array("I", map(len, parts))]
+        at, lo = ends, end
+    if (len(changed) + len(changed_titles)) * REDO_SHARE > last.count + len(titles):
+        return None
+    pieces.append(whole[at:])
+    lengths.append(last.lengths[lo:])
+    return _by_difference(last, docs, changed, changed_titles, tuple(pieces), sum(lengths, array("I")), titles, counts,
+                          Terms(english), english, ahead.redone + len(changed) + len(changed_titles))
+
+
+def _by_difference(last: IndexTerms, docs: Sequence[SearchDoc] | dict[int, SearchDoc],
+                   changed_docs: dict[int, SearchDoc], changed_titles: list[int], pieces: tuple[str, ...],
+                   lengths: array, titles: list[str], counts: array, terms: Terms, english: bool, redone: int
+                   ) -> IndexTerms:
+    """`last` with the docs (new in `docs`, old in `changed_docs`) and titles that changed redone."""
     if not changed_docs and not changed_titles:
-        return last
+        return last if counts == last.counts else replace(last, counts=counts)
     in_text, in_heading, in_title = dict(last.in_text), dict(last.in_heading), dict(last.in_title)
-    shown, anchors = last.lines(), list(last.anchors)
+    anchors = list(last.anchors)
     touched: set[str] = set()
+    low, high = (min(changed_docs), max(changed_docs) + 1) if changed_docs else (0, 0)
+    at = last.offset(low)  # the lines of the docs from the first changed to the last, alone split and joined
+    end = at + sum(last.widths[low:high]) + high - low - 1
+    shown = last.shown[at:end].split(b"\n") if changed_docs else []
     for d, old in changed_docs.items():
         doc = docs[d]
         if doc.text != old.text:
@@ -293,7 +401,7 @@ def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | No
         if doc.heading != old.heading:
             _move(in_heading, d, terms(old.heading) if old.heading else set(),
                   terms(doc.heading) if doc.heading else set(), touched)
-        shown[d], anchors[d] = _shown(doc), stored_anchor(doc.anchor, doc.heading)
+        shown[d - low], anchors[d] = _shown(doc), stored_anchor(doc.anchor, doc.heading)
     for i in changed_titles:
         _move(in_title, i, terms(last.titles[i]), terms(titles[i]), touched)
     postings, vocabulary = dict(last.postings), list(last.vocabulary)
@@ -305,8 +413,10 @@ def index_terms(entries: list[SearchEntry], english: bool, last: IndexTerms | No
         elif term in postings:
             del postings[term]
             vocabulary.remove(term)
-    return IndexTerms(english, joined, lengths, titles, in_text, in_heading, in_title, postings, vocabulary,
-                      b"\n".join(shown), anchors, len(changed_docs) + len(changed_titles))
+    widths = last.widths[:low] + array("I", map(len, shown)) + last.widths[high:]
+    shown_all = b"".join((last.shown[:at], b"\n".join(shown), last.shown[end:])) if changed_docs else last.shown
+    return IndexTerms(english, pieces, lengths, titles, counts, in_text, in_heading, in_title, postings, vocabulary,
+                      shown_all, widths, anchors, redone)
 
 
 def _changed_docs(docs: list[SearchDoc], joined: str, lengths: array, last: IndexTerms) -> dict[int, SearchDoc]:
@@ -364,8 +474,8 @@ def _same_suffix(new: Sequence, old: Sequence) -> int:
     return at
 
 
-def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titles: list[str], terms: Terms,
-                        english: bool) -> IndexTerms:
+def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titles: list[str], counts: array,
+                        terms: Terms, english: bool) -> IndexTerms:
     in_text: dict[str, list[int]] = {}
     in_heading: dict[str, list[int]] = {}
     in_title: dict[str, list[int]] = {}
@@ -380,11 +490,12 @@ def _terms_from_scratch(docs: list[SearchDoc], joined: str, lengths: array, titl
             in_title.setdefault(term, []).append(i)
     postings = {term: _posting(term, in_text, in_heading, in_title)
                 for term in set(in_text) | set(in_heading) | set(in_title)}
+    shown = list(map(_shown, docs))
     anchor_keys = [(doc.anchor, doc.heading) for doc in docs]
     anchor_of = {key: stored_anchor(*key) for key in set(anchor_keys)}  # headings repeat: each slug made once
-    return IndexTerms(english, joined, lengths, titles, _arrays(in_text), _arrays(in_heading), _arrays(in_title),
-                      postings, sorted(postings, key=_js_order), b"\n".join(map(_shown, docs)),
-                      list(map(anchor_of.__getitem__, anchor_keys)))
+    return IndexTerms(english, (joined,), lengths, titles, counts, _arrays(in_text), _arrays(in_heading),
+                      _arrays(in_title), postings, sorted(postings, key=_js_order), b"\n".join(shown),
+                      array("I", map(len, shown)), list(map(anchor_of.__getitem__, anchor_keys)))
 
 
 def _arrays(lists: dict[str, list[int]]) -> dict[str, array]:
@@ -427,70 +538,83 @@ def index_data(entries: list[SearchEntry], english: bool, translate: Callable[[s
     holds it, the entries whose title holds it. The docs of a group whose excerpts come
     later (prose) keep them in the second file.
     """
-    core, excerpts, found = _index_json(entries, english, translate, last)
+    core, excerpts, found = _index_json(entries, english, translate, last, None)
     return {key: json.loads(value) for key, value in core.items()}, json.loads(excerpts), found
 
 
 def _index_json(entries: list[SearchEntry], english: bool, translate: Callable[[str], str],
-                last: IndexTerms | None) -> tuple[dict[str, bytes], bytes, IndexTerms]:
+                last: IndexTerms | None, ahead: Ahead | None) -> tuple[dict[str, bytes], bytes, IndexTerms]:
     """index_data's, each member as JSON text: the texts and excerpts joined from the lines
     IndexTerms keeps escaped, so an edit encodes only the docs it changed."""
-    found = index_terms(entries, english, last)
-    groups = list(dict.fromkeys(entry.group for entry in entries))
+    found = index_terms(entries, english, last, ahead)
+    distinct = {id(entry.group): entry.group for entry in entries}  # by identity first: a group hashes in Python
+    groups = list(dict.fromkeys(distinct.values()))
+    group_at = {ident: groups.index(group) for ident, group in distinct.items()}
     entry_of_url = {entry.url: i for i, entry in enumerate(entries)}
     docs = list(chain.from_iterable(entry.docs for entry in entries))
     contexts = [entry_of_url[context] + 1 if context else 0 for context in map(attrgetter("context"), docs)]
-    texts, excerpts = _split_shown(entries, found.lines())
+    texts, excerpts = _split_shown(entries, found)
     core = {
         "version": _json(FORMAT_VERSION),
         "english": _json(english),
         "stopWords": _json(" ".join(sorted(STOP_WORDS)) if english else ""),
         "groups": _json([[translate(group.label), group.text_weight] for group in groups]),
-        "entries": _json([[groups.index(e.group), e.url, e.title, e.subtitle] for e in entries]),
-        "docCounts": _json(encode_numbers(len(e.docs) for e in entries)),
+        "entries": _json([[group_at[id(e.group)], e.url, e.title, e.subtitle] for e in entries]),
+        "docCounts": _json(encode_numbers(map(len, map(_DOCS, entries)))),
         "anchors": _json(_column(found.anchors)),
         "headings": _json(_column(map(attrgetter("heading"), docs))),
         "contexts": _json(encode_numbers(contexts)),
-        "texts": _json_column(texts),
+        "texts": b'"' + texts + b'"',
         "terms": _json(" ".join(found.vocabulary)),
         "postings": _json(list(map(found.postings.__getitem__, found.vocabulary))),
     }
-    return core, _json_column(excerpts), found
+    return core, b'"' + excerpts + b'"', found
 
 
-def _split_shown(entries: list[SearchEntry], shown: list[bytes]) -> tuple[list[bytes], list[bytes]]:
-    """The lines of the `texts` column and of the excerpts: what is shown of each doc goes to
-    the one its entry's group puts it in, the other has an empty line. Moved an entry at a time."""
-    texts, excerpts = list(shown), [b""] * len(shown)
-    start = 0
-    for entry in entries:
-        end = start + len(entry.docs)
-        if entry.group.excerpts_later:
-            excerpts[start:end], texts[start:end] = texts[start:end], excerpts[start:end]
-        start = end
-    return texts, excerpts
+def _split_shown(entries: list[SearchEntry], terms: IndexTerms) -> tuple[bytes, bytes]:
+    """The `texts` column and the excerpts (JSON string bodies, lines joined by an escaped line
+    break): what is shown of each doc goes to the one its entry's group puts it in, the other
+    has an empty line. Cut from `terms.shown` a run of entries of one kind at a time."""
+    texts, excerpts, doc, at = [], [], 0, 0
+    for later, run in groupby(entries, key=_excerpts_later):
+        n = sum(map(len, map(_DOCS, run)))
+        if not n:
+            continue
+        end = at + sum(terms.widths[doc:doc + n]) + n - 1
+        lines, blank = terms.shown[at:end].replace(b"\n", b"\\n"), b"\\n" * (n - 1)
+        texts.append(blank if later else lines)
+        excerpts.append(lines if later else blank)
+        doc, at = doc + n, end + 1
+    return b"\\n".join(texts), b"\\n".join(excerpts)
+
+
+_DOCS = attrgetter("docs")
+
+
+def _excerpts_later(entry: SearchEntry) -> bool:
+    return entry.group.excerpts_later
 
 
 def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _json_column(escaped: Iterable[bytes]) -> bytes:
-    """The JSON string of a column whose lines are escaped and encoded already."""
-    return b'"' + b"\\n".join(escaped) + b'"'
-
-
 def index_files(entries: list[SearchEntry], language: str, translate: Callable[[str], str] = str,
-                last: IndexTerms | None = None) -> tuple[dict[str, bytes], IndexTerms]:
+                last: IndexTerms | None = None, ahead: Ahead | None = None) -> tuple[dict[str, bytes], IndexTerms]:
     """The two index scripts, each one statement assigning its data to one global, and the terms
     they were made of (for the next index); `translate` gives the group labels in the
-    handbook's language."""
-    core, excerpts, terms = _index_json(entries, language.lower().startswith("en"), translate, last)
+    handbook's language; `ahead` (index_ahead), what was begun of them before an entry came."""
+    core, excerpts, terms = _index_json(entries, english_language(language), translate, last, ahead)
     members = b",".join(_json(key) + b":" + value for key, value in core.items())
     return {
         INDEX_FILE: _assignment(GLOBAL, b"{" + members + b"}"),
         EXCERPTS_FILE: _assignment(EXCERPTS_GLOBAL, excerpts),
     }, terms
+
+
+def english_language(language: str) -> bool:
+    """Whether an index in `language` folds English words (stop words, endings)."""
+    return language.lower().startswith("en")
 
 
 def _assignment(name: str, value: bytes) -> bytes:

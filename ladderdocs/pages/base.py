@@ -100,6 +100,11 @@ class SearchSources(Protocol):
     def sections(self, path: str) -> list[Section]:
         """The sections of the Markdown body rendered into the page at `path`."""
 
+    def entry(self, path: str, make: Callable[[list[Section]], SearchEntry]) -> SearchEntry:
+        """`make(sections(path))`, or a stand-in for it when that page is still being rendered
+        (an index begun beside the render, site.py): it is then made after every other entry,
+        so the index waits for the rendered pages alone."""
+
 
 def _no_nav(handbook: Handbook) -> list[NavEntry]:
     return []

@@ -7,6 +7,7 @@ NAV_PAGE_LIMIT of those marked `nav: true`, by `order`; the others are one click
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import repeat
 from operator import add
 from typing import Iterator
@@ -68,12 +69,16 @@ def nav(handbook: Handbook) -> list[NavEntry]:
 def page_entry(page: Page, path: str, sources: SearchSources, url: str | None = None) -> SearchEntry:
     """A prose page in the search index (at `url`, the page's own unless given), a doc per
     section; with no words before its first heading, its description stands in."""
-    sections = list(sources.sections(path))
+    return sources.entry(path, partial(_page_entry, page, sources, page.url if url is None else url))
+
+
+def _page_entry(page: Page, sources: SearchSources, url: str, found: list[Section]) -> SearchEntry:
+    sections = list(found)
     if not sections[0][2]:
         sections[0] = ("", "", sources.plain(page.description))
     if page.tags:  # a tag is found as a word of the page
         sections[0] = (sections[0][0], sections[0][1], " ".join([sections[0][2], *page.tags]).strip())
-    return SearchEntry(PAGES, page.url if url is None else url, page.title, "", _docs(sections))
+    return SearchEntry(PAGES, url, page.title, "", _docs(sections))
 
 
 def _docs(sections: list[Section]) -> list[SearchDoc]:

@@ -52,11 +52,16 @@ print("ok")
 """
 
 
-@pytest.mark.skipif(available_cpus() < 2, reason="with one core the work runs in this process")
-def test_work_in_the_background_returns_its_answer_or_raises_its_error() -> None:
-    result = subprocess.run([sys.executable, "-c", IN_BACKGROUND], capture_output=True, text=True, timeout=120,
+def run_alone(script: str) -> None:
+    """`script` in a fresh process, which must print "ok" and end well."""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0 and result.stdout == "ok\n", result.stderr
+
+
+@pytest.mark.skipif(available_cpus() < 2, reason="with one core the work runs in this process")
+def test_work_in_the_background_returns_its_answer_or_raises_its_error() -> None:
+    run_alone(IN_BACKGROUND)
 
 
 # A value sent after the fork (site.py sends the rendered pages' search sections to the index
@@ -94,6 +99,4 @@ except ChildProcessError:
 
 @pytest.mark.skipif(available_cpus() < 2, reason="with one core the work runs in this process")
 def test_a_value_sent_after_the_fork_reaches_the_work_in_the_background() -> None:
-    result = subprocess.run([sys.executable, "-c", HANDOVER], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert result.returncode == 0 and result.stdout == "ok\n", result.stderr
+    run_alone(HANDOVER)

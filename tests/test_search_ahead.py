@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, tree_bytes
+from test_cache import cold, edit
 
 from ladderdocs import site as site_module
 from ladderdocs.outputs import search_index as search
@@ -94,18 +95,6 @@ def _copy(tmp_path: Path) -> Path:
     return content
 
 
-def _cold(content: Path, out: Path) -> dict[str, bytes]:
-    shutil.rmtree(out, ignore_errors=True)
-    build(content, out, Options(workers=1))
-    return tree_bytes(out)
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_the_index_begun_beside_the_render_awaits_the_rendered_page_only_after_every_other_entry(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index's process makes every other page's entry while the page is rendered: it asks
@@ -123,10 +112,10 @@ def test_the_index_begun_beside_the_render_awaits_the_rendered_page_only_after_e
     monkeypatch.setattr(parallel.Handover, "get", lambda self: asked.append(list(made)) or real_get(self))
     monkeypatch.setattr(site_module, "in_background", lambda function, *args, handover=None: lambda: function(*args))
     for name in ("faq", "why-two-ladders"):  # a page in the middle of the list, then the first one too
-        _edit(content / "pages" / f"{name}.md", "\n\n", "\n\nQuokkas, edited.\n\n")
+        edit(content / "pages" / f"{name}.md", "\n\n", "\n\nQuokkas, edited.\n\n")
         made.clear(), asked.clear()
         rendered = {path.removesuffix("index.html") for path in build(content, site, options).rendered}
         assert f"{name}/" in rendered and len(rendered) == (1 if name == "faq" else 2)  # faq's again: not kept
         assert len(asked) == 1 and asked[0] == made[:-len(rendered)] and set(made[-len(rendered):]) == rendered, \
             (name, asked, made)
-        assert tree_bytes(site) == _cold(content, tmp_path / "cold"), name
+        assert tree_bytes(site) == cold(content, tmp_path / "cold"), name

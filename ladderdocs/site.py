@@ -141,6 +141,7 @@ class Pipeline:
         self._parses_read = self.cache is None  # the cache's parses are read when a run reads files
         self._sources: Sources | None = None  # what the last run's model was made from, when known
         self._snapshot: Snapshot | None = None  # the cache's site the last run compared with, when it modelled anew
+        self.walked: Inputs | None = None  # the content's files as the last run found them before reading any
         self.sink: PageSink | None = None  # where render workers put their pages (build's: see _page_store)
         self._bodies: dict[str, Body] = {}  # the prose bodies the last run rendered, for the cache
         self._kept_bodies: list[str] = []  # the pages whose cached bodies stay good
@@ -250,6 +251,7 @@ class Pipeline:
         if last is None and self.cache is not None and self._cached_site:
             last = self.cache.site()
         began = self._began() if self.cache is not None and not isinstance(last, Site) else None
+        self.walked = began[0][0] if began is not None else None  # for uptodate.keep_record
         edited = self._edited_bodies(last, began) if isinstance(last, Snapshot) and began is not None else None
         handbook, warnings = edited if edited is not None else self.model(progress, began)
         self._snapshot = last if isinstance(last, Snapshot) and edited is None else None
@@ -739,7 +741,8 @@ def build(content: Path, out_dir: Path, options: Options = Options(), progress: 
         pipeline.cache.save_output(out_dir, manifest)
         pipeline.remember_index(index_files)
     if begun is not None:  # the next build over the same input need not run (uptodate.py)
-        keep_record(begun, content, site.handbook.settings.theme, options.promotions, manifest, out_dir, said_of(site))
+        keep_record(begun, content, site.handbook.settings.theme, options.promotions, manifest, out_dir, said_of(site),
+                    pipeline.walked)
     return site
 
 

@@ -105,10 +105,13 @@ def unchanged(cache: Path, content: Path, out: Path, key: tuple[Any, ...], promo
 
 
 def keep_record(build: Build, content: Path, theme: Path | None, promotions: Path | None,
-             manifest: Mapping[str, tuple[StatKey, bytes]], out: Path, said: Said) -> None:
+             manifest: Mapping[str, tuple[StatKey, bytes]], out: Path, said: Said,
+             content_found: Inputs | None = None) -> None:
     """Keep the record of a good build, if every input had settled when it began; otherwise
-    drop the last one (it no longer describes the output folder)."""
-    found = inputs(content, str(theme) if theme else None, promotions)
+    drop the last one (it no longer describes the output folder). `content_found`: the
+    content's files as the build found them before it read them (a file changed since has
+    another stat next time, so the next build runs)."""
+    found = inputs(content, str(theme) if theme else None, promotions, content_found)
     settled = build.started_ns - SETTLED_S * 1_000_000_000
     if any(stat is not None and (stat[1] >= settled or stat[2] >= settled)
            for _, own, led in found for stat in (own, led)):
@@ -119,10 +122,11 @@ def keep_record(build: Build, content: Path, theme: Path | None, promotions: Pat
     write_pickle(build.path, Record(code_signature(), found, build.git, str(theme) if theme else None, outputs, said))
 
 
-def inputs(content: Path, theme: str | None, promotions: Path | None) -> Inputs:
-    """Every file and folder a build reads, with its stat, in a stable order."""
-    return walk([*content_files(content), *([Path(theme)] if theme else []), default_theme(),
-                 *([promotions] if promotions else [])])
+def inputs(content: Path, theme: str | None, promotions: Path | None, content_found: Inputs | None = None) -> Inputs:
+    """Every file and folder a build reads, with its stat, in a stable order (`content_found`:
+    those of the content, walked already)."""
+    found = walk(content_files(content)) if content_found is None else content_found
+    return found + walk([*([Path(theme)] if theme else []), default_theme(), *([promotions] if promotions else [])])
 
 
 def content_files(content: Path) -> list[Path]:

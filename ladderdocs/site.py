@@ -197,7 +197,8 @@ class Pipeline:
         bodies (what load, validate and build_model make of them, as a page's body is read for
         nothing else). None when anything else may have changed: a file added, removed, linked
         or of another folder, a front matter, the commit, the day."""
-        sources, ((found, started), context) = self.cache.sources(last) if self.cache else None, began
+        assert self.cache is not None  # `began` is walked only for a build with a cache
+        sources, ((found, started), context) = self.cache.sources(last), began
         if not isinstance(sources, Sources) or sources.context != context or len(sources.inputs) != len(found) \
                 or self.options.promotions is not None:  # a promotions file is no content: its audit is made anew
             return None

@@ -487,10 +487,11 @@ def read_pickle(path: Path) -> Any:
             found = pickle.loads(payload)  # what it makes holds copies: nothing refers to the mapping after
         except Exception:  # a file of a version that pickled other classes: as good as missing
             return None
+        else:  # what was read stays for the build: later collections skip it (freed by its references alone).
+            gc.freeze()  # Frozen before the collector is on again, or the next allocation has it walk it all
         finally:
             if was_on:
                 gc.enable()
-    gc.freeze()  # what was read stays for the build: later collections skip it (freed by its references alone)
     return found
 
 

@@ -32,7 +32,7 @@ from typing import Any, Mapping
 
 from ladderdocs import __version__
 from ladderdocs.errors import Problem
-from ladderdocs.outputs.write import MARKER, StatKey, leftovers, scan_site
+from ladderdocs.outputs.write import MARKER, StatKey, folders_of, leftovers, scan_site
 from ladderdocs.render.cache import read_pickle, write_pickle
 from ladderdocs.render.themes import default_theme
 from ladderdocs.source.history import git_output
@@ -222,10 +222,9 @@ def _outputs(out: Path) -> dict[str, StatKey] | None:
         files, folders, strays = scan_site(out.absolute())
     except OSError:  # no folder, or not one
         return None
-    needed = {rel[:i] for rel in files for i, char in enumerate(rel) if char == "/"}
-    if strays or folders != needed:
+    if strays or folders != folders_of(files):
         return None
-    return {rel: _key(stat) for rel, stat in files.items()}
+    return files
 
 
 def _read(path: Path) -> Record | None:

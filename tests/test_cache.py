@@ -24,7 +24,7 @@ from ladderdocs.pages.registry import PAGE_TYPES
 from ladderdocs.errors import ContentError
 from ladderdocs.outputs.write import MARKER, TEMP
 from ladderdocs.render import cache as render_cache
-from ladderdocs.render.cache import CACHE_DIR, TAG
+from ladderdocs.render.cache import CACHE_DIR, TAG, BuildCache
 from ladderdocs.render.parallel import available_cpus, can_fork
 from ladderdocs.source import cache as parse_cache
 from ladderdocs import site as site_module
@@ -305,7 +305,7 @@ from ladderdocs import site as pipeline
 from ladderdocs.outputs import write
 from ladderdocs import site as site_module
 from ladderdocs.site import Options, Pipeline, build
-pipeline.in_background = lambda function, *args: lambda: function(*args)  # no indexing process left orphaned
+pipeline.in_background = lambda function, *args, **_: lambda: function(*args)  # no process left orphaned
 content, site, cache, at, when = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 real_replace, calls = os.replace, [0]
 def replace(src, dst):
@@ -838,11 +838,13 @@ def test_an_edit_build_begins_its_search_index_before_it_renders_and_its_site_is
     build(content, site, cached(content))
     order: list[str] = []
     real_background, real_render = site_module.in_background, site_module.render_pages
-    monkeypatch.setattr(site_module, "in_background", lambda *a, **k: order.append("index") or real_background(*a, **k))
+    monkeypatch.setattr(site_module, "in_background",
+                        lambda *a, **k: order.append("index" if "handover" in k else "scan") or real_background(*a, **k))
     monkeypatch.setattr(site_module, "render_pages", lambda *a, **k: order.append("render") or real_render(*a, **k))
+    monkeypatch.setattr(BuildCache, "site", lambda self, real=BuildCache.site: order.append("site") or real(self))
     EDITS["prose page"](content)
     assert build(content, site, cached(content)).rendered == ["faq/index.html"]
-    assert order == ["index", "render"]
+    assert order == ["scan", "site", "index", "render"]  # the output folder is scanned while the site is read
     assert tree_bytes(site) == cold(content, tmp_path / "cold")
     assert b"These are the few questions" in (site / "search-excerpts.js").read_bytes()
 
@@ -865,7 +867,7 @@ def test_an_edit_build_that_fails_after_beginning_its_index_says_why_and_leaves_
     with pytest.raises(ContentError, match="alias '/compare/faq/' is taken"):
         build(content, site, cached(content))
     monkeypatch.undo()
-    assert begun == [True] and len(forked) == (1 if available_cpus() > 1 and can_fork() else 0)
+    assert begun.count(True) == 1 and len(forked) == (len(begun) if available_cpus() > 1 and can_fork() else 0)
     for pid in forked:
         with pytest.raises(ChildProcessError):  # ended, and reaped by the build
             os.waitpid(pid, os.WNOHANG)

@@ -110,7 +110,7 @@ def test_the_index_begun_beside_the_render_awaits_the_rendered_page_only_after_e
     asked: list[list[str]] = []
     real_get = parallel.Handover.get
     monkeypatch.setattr(parallel.Handover, "get", lambda self: asked.append(list(made)) or real_get(self))
-    monkeypatch.setattr(site_module, "in_background", lambda function, *args, handover=None: lambda: function(*args))
+    monkeypatch.setattr(site_module, "in_background", lambda function, *args, **_: lambda: function(*args))
     for name in ("faq", "why-two-ladders"):  # a page in the middle of the list, then the first one too
         edit(content / "pages" / f"{name}.md", "\n\n", "\n\nQuokkas, edited.\n\n")
         made.clear(), asked.clear()

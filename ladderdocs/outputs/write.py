@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from contextlib import suppress
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 MARKER = ".ladderdocs-site"  # in every site folder ladderdocs writes: the folder is its to replace
 MARKER_TEXT = b"This folder is written by ladderdocs; each build replaces all of it.\n"
@@ -27,6 +28,7 @@ TEMP = ".ladderdocs-tmp-"  # in the name of a file being written: `.<name>.ladde
 StatKey = tuple[int, int, int, int]
 FileState = tuple[StatKey, bytes]  # a file as last written: its stat, the sha256 of its bytes
 Manifest = dict[str, FileState]  # what an update left on disk, by path in the site
+Scan = tuple[dict[str, StatKey], set[str], list[str]]  # files by stat, folders, anything else (see scan_site)
 
 
 class OutputRefused(Exception):
@@ -72,16 +74,17 @@ class SiteUpdate:
     leaves every file old or new; this one removes what a killed one left.
 
     `known` is what an earlier update found on disk (its manifest): a file whose size, times
-    and inode are as recorded is compared by digest instead of being read."""
+    and inode are as recorded is compared by digest instead of being read. `scanned`: the
+    folder as scan_site found it since the last write to it (a build scans on another core)."""
 
-    def __init__(self, out_dir: Path, known: Manifest | None = None):
+    def __init__(self, out_dir: Path, known: Manifest | None = None, scanned: Scan | None = None):
         self.out = out_dir.absolute()
         self.known = known or {}
         self.manifest: Manifest = {}
         self.written: list[str] = []
         recover(self.out)  # what a build of an earlier version, killed mid-swap, left beside the folder
         self.out.mkdir(parents=True, exist_ok=True)
-        self.on_disk, self.folders = _scan(self.out)
+        self.on_disk, self.folders = _scan(self.out, scanned)
         if MARKER not in self.on_disk:  # first: a folder cut short is still recognised as ours
             _replace(self.out / MARKER, MARKER_TEXT)
         self.on_disk.pop(MARKER, None)
@@ -95,7 +98,7 @@ class SiteUpdate:
         ordered = sorted(files)
         for rel in ordered:
             _check_rel(rel)
-        needed = _folders_of(ordered)
+        needed = folders_of(ordered)
         for folder in sorted(needed & self.on_disk.keys()):  # a file where a folder must go now
             del self.on_disk[folder]
             (self.out / folder).unlink()
@@ -107,8 +110,7 @@ class SiteUpdate:
             safe_join(self.out, folder).mkdir(parents=True, exist_ok=True)  # once per new folder, not per file
         for rel in ordered:
             stat, known, digest = self.on_disk.get(rel), self.known.get(rel), digests.get(rel)
-            if stat is not None and known is not None and known == (
-                    (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino), digest):
+            if stat is not None and known is not None and known == (stat, digest):
                 self.manifest[rel] = known
                 continue
             data = files[rel]
@@ -116,14 +118,14 @@ class SiteUpdate:
             if stat is None or not self._same(self.out, rel, stat, data, digest, known):
                 stat = _replace(safe_join(self.out, rel), data)
                 self.written.append(rel)
-            self.manifest[rel] = (_stat_key(stat), digest)
+            self.manifest[rel] = (stat, digest)
         self.wanted.update(files)
 
     def finish(self) -> Manifest:
         """Remove what the new site does not hold; the manifest of what is on disk now."""
         for rel in sorted(set(self.on_disk) - self.wanted):
             (self.out / rel).unlink(missing_ok=True)
-        for folder in sorted(self.folders - _folders_of(self.wanted), reverse=True):  # deepest first
+        for folder in sorted(self.folders - folders_of(self.wanted), reverse=True):  # deepest first
             try:
                 (self.out / folder).rmdir()
             except OSError:  # not empty: something appeared meanwhile; the next build tries again
@@ -131,15 +133,15 @@ class SiteUpdate:
         return self.manifest
 
     @staticmethod
-    def _same(out: Path, rel: str, stat: os.stat_result, data: bytes, digest: bytes, known: FileState | None) -> bool:
-        if stat.st_size != len(data):
+    def _same(out: Path, rel: str, stat: StatKey, data: bytes, digest: bytes, known: FileState | None) -> bool:
+        if stat[0] != len(data):
             return False
-        if known is not None and known[0] == _stat_key(stat):
+        if known is not None and known[0] == stat:
             return known[1] == digest
         return safe_join(out, rel).read_bytes() == data
 
 
-def _folders_of(paths: list[str] | set[str]) -> set[str]:
+def folders_of(paths: Iterable[str]) -> set[str]:
     """Every folder that `paths` lie in, with the folders those lie in: 'a/b/c.html' needs 'a/b' and 'a'."""
     needed: set[str] = set()
     for path in paths:
@@ -150,20 +152,21 @@ def _folders_of(paths: list[str] | set[str]) -> set[str]:
     return needed
 
 
-def _scan(out: Path) -> tuple[dict[str, os.stat_result], set[str]]:
-    """Regular files (rel -> stat) and folders under `out`. Anything else found is removed on
-    the way: a link (writing through it could land outside the site), a temporary file that a
-    killed build left, a socket or a pipe."""
-    files, folders, strays = scan_site(out)
+def _scan(out: Path, scanned: Scan | None) -> tuple[dict[str, StatKey], set[str]]:
+    """Regular files (rel -> stat) and folders under `out` (`scanned`, else scanned now). Anything
+    else found is removed on the way: a link (writing through it could land outside the site), a
+    temporary file that a killed build left, a socket or a pipe."""
+    files, folders, strays = scanned or scan_site(out)
     for stray in strays:
-        os.unlink(stray)
+        with suppress(FileNotFoundError):
+            os.unlink(stray)
     return files, folders
 
 
-def scan_site(out: Path) -> tuple[dict[str, os.stat_result], set[str], list[str]]:
+def scan_site(out: Path) -> Scan:
     """Regular files (rel -> stat) and folders under `out`, and the paths of anything else: a
     link, a temporary file, a socket or a pipe."""
-    files: dict[str, os.stat_result] = {}
+    files: dict[str, StatKey] = {}
     folders: set[str] = set()
     strays: list[str] = []
     pending = [("", str(out))]  # plain strings: a site has a folder per page, thousands of them
@@ -176,13 +179,13 @@ def scan_site(out: Path) -> tuple[dict[str, os.stat_result], set[str], list[str]
                     folders.add(rel)
                     pending.append((rel + "/", entry.path))
                 elif entry.is_file(follow_symlinks=False) and TEMP not in entry.name:
-                    files[rel] = entry.stat(follow_symlinks=False)
+                    files[rel] = _stat_key(entry.stat(follow_symlinks=False))
                 else:
                     strays.append(entry.path)
     return files, folders, strays
 
 
-def _replace(target: Path, data: bytes) -> os.stat_result:
+def _replace(target: Path, data: bytes) -> StatKey:
     """Write `target` whole or not at all: a temporary file beside it, renamed over it."""
     tmp = target.with_name(f".{target.name}{TEMP}{os.getpid()}")
     try:
@@ -193,7 +196,7 @@ def _replace(target: Path, data: bytes) -> os.stat_result:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return os.stat(target)
+    return _stat_key(os.stat(target))
 
 
 def _stat_key(stat: os.stat_result) -> StatKey:

@@ -163,16 +163,19 @@ class Handover:
             self._value.append(pickle.loads(data))
 
 
-def in_background(function: Callable[..., T], *args: Any, handover: Handover | None = None) -> Callable[[], T]:
+def in_background(function: Callable[..., T], *args: Any, handover: Handover | None = None, freeze: bool = True
+                  ) -> Callable[[], T]:
     """Start `function(*args)` on another core, in a forked process that inherits the
     arguments (nothing is pickled on the way in); the returned function waits for the result,
     or raises what `function` raised. Where forking is unsafe or there is one core, it runs
     here, when the result is asked for. A bare fork and a pipe, not a process pool: the pool's
     modules, threads and queues cost an edit build some 30 ms. `handover` brings the child
-    what this process sends it later."""
+    what this process sends it later. `freeze=False` for a child forked while the heap is small:
+    its result then leaves frozen what this process froze meanwhile (cache.read_pickle)."""
     if available_cpus() < 2 or not can_fork():
         return functools.partial(function, *args)
-    gc.freeze()  # as in `_forking_pool`: the collector would copy the heap into the child
+    if freeze:
+        gc.freeze()  # as in `_forking_pool`: the collector would copy the heap into the child
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: its answer goes down the pipe, and it ends without running exit handlers
@@ -207,7 +210,8 @@ def in_background(function: Callable[..., T], *args: Any, handover: Handover | N
                     answer = pipe.read()
             finally:
                 _, status = os.waitpid(pid, 0)
-                gc.unfreeze()
+                if freeze:
+                    gc.unfreeze()
             try:
                 answered.append(pickle.loads(answer))
             except Exception:

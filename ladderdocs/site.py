@@ -87,7 +87,7 @@ class Site:
     files: Mapping[str, bytes]  # the pages kept from the cache's site are read from its page store when asked for
     warnings: list[Problem]
     findings: list[Finding]
-    sections: dict[str, list[Section]]  # of every page made from Markdown, by its path: for the search index
+    sections: Mapping[str, list[Section]]  # of every page made from Markdown, by its path: for the search index
     templates: dict[str, bytes]         # every template of every theme layer: any change renders every page
     rendered: list[str]                 # the jobs rendered this run; the others were kept from the last site
     pages: list[tuple[str, bool]]       # every job's path, and whether sitemap.xml lists it
@@ -293,7 +293,11 @@ class Pipeline:
         if self._index_begun is not None:
             self._index_begun[0].send(sections)
         files: dict[str, bytes | Where] = {**rendered, **kept}
-        sections.update({path: last.sections[path] for path in kept if last is not None and path in last.sections})
+        if isinstance(last, Snapshot):  # its sections are read only where they are asked for: _Sections
+            all_sections: Mapping[str, list[Section]] = _Sections(sections, kept, last.sections)
+        else:
+            all_sections = {**sections, **{path: last.sections[path] for path in kept
+                                           if last is not None and path in last.sections}}
         self._bodies = bodies  # with the cached ones of the pages still there (unpickled only when read)
         self._kept_bodies = [path for path, _ in pages if path in cached and path not in bodies] if bodies else []
         self._new_bodies = sum(cached.get(path) != body for path, body in bodies.items())
@@ -318,7 +322,7 @@ class Pipeline:
         store = self.cache.folder if self.cache else self.sink.folder if self.sink else None
         return Site(handbook, facts, SiteFiles(files, store),
                     [p for p in warnings + problems if p.severity == "warning"],
-                    facts.findings, sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes),
+                    facts.findings, all_sections, templates, [job.path for job in fresh], pages, index, tuple(self.notes),
                     page_problems, digests, listing)
 
     def _jobs(self, facts: Facts, changed: set[Dep], last: Site | Snapshot | None,
@@ -365,7 +369,7 @@ class Pipeline:
         if self.cache is None or pages > INDEX_BESIDE_MAX_FILES or fresh * INDEX_EARLY_SHARE > pages:
             return
         handover = Handover()
-        sections = _Arriving({path: last.sections[path] for path in kept if path in last.sections}, handover)
+        sections = _Arriving(_Sections({}, kept, last.sections), handover)  # the kept ones read by the index's process
         self._index_begun = handover, in_background(self.cached_search_index, Indexed(handbook, facts, sections),
                                                     handover=handover)
 
@@ -609,32 +613,59 @@ class _IndexSources:
         return resolve
 
 
+class _Sections(Mapping[str, list[Section]]):
+    """A site's search sections: those of the pages it rendered, and of the pages it kept those
+    of `last`, the site they were kept from. The cached site's are read from their file only
+    when one is asked for (render/cache.py KeptSections): by the search index's process."""
+
+    def __init__(self, rendered: dict[str, list[Section]], kept: Iterable[str], last: Mapping[str, list[Section]]):
+        self._rendered, self._kept, self._last = rendered, list(kept), last
+        self._keeps = set(self._kept)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._rendered or (path in self._keeps and path in self._last)
+
+    def __getitem__(self, path: str) -> list[Section]:
+        if path in self._rendered:
+            return self._rendered[path]
+        if path in self._keeps:
+            return self._last[path]
+        raise KeyError(path)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._rendered
+        yield from (path for path in self._kept if path in self._last and path not in self._rendered)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class _Arriving(Mapping[str, list[Section]]):
     """The search sections of a site whose index was begun before its pages were rendered: those
     of the pages kept, now, and those of the rendered ones once `handover` brings them."""
 
-    def __init__(self, kept: dict[str, list[Section]], handover: Handover):
-        self._sections = kept
-        self._handover: Handover | None = handover
+    def __init__(self, kept: Mapping[str, list[Section]], handover: Handover):
+        self._kept = kept
+        self._handover = handover
+        self._sent: dict[str, list[Section]] | None = None
 
     def _arrived(self) -> dict[str, list[Section]]:
-        if self._handover is not None:
-            self._sections.update(self._handover.get())
-            self._handover = None
-        return self._sections
+        if self._sent is None:
+            self._sent = self._handover.get()
+        return self._sent
 
     def here(self, path: str) -> bool:
         """Whether the sections of `path` are at hand without waiting."""
-        return path in self._sections
+        return path in self._kept
 
     def __getitem__(self, path: str) -> list[Section]:
-        return self._sections[path] if path in self._sections else self._arrived()[path]
+        return self._kept[path] if path in self._kept else self._arrived()[path]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._arrived())
+        return iter({**dict.fromkeys(self._kept), **self._arrived()})
 
     def __len__(self) -> int:
-        return len(self._arrived())
+        return sum(1 for _ in self)
 
 
 @contextmanager

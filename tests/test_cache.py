@@ -245,7 +245,7 @@ def test_a_damaged_cache_gives_the_same_site_and_no_traceback(tmp_path: Path, da
     assert run_cli("build", "-c", str(content), "-o", str(site)).returncode == 0
     EDITS["prose page"](content)
     cache_files = [p for p in (content.parent / CACHE_DIR).iterdir()
-                   if p.name.startswith(("site-", "bodies-", "output-", "jinja-", "pages-", "code-"))]
+                   if p.name.startswith(("site-", "bodies-", "output-", "jinja-", "pages-", "code-", "sections-"))]
     assert len(cache_files) > 3 and any(p.name.startswith("jinja-") for p in cache_files)  # compiled templates
     for path in cache_files:
         data = path.read_bytes()
@@ -478,6 +478,31 @@ def test_a_damaged_page_store_gives_a_cold_build_s_site_and_is_written_anew(tmp_
     shutil.rmtree(site)
     warm = build(content, site, cached(content))
     assert warm.rendered == ["faq/index.html"] and tree_bytes(site) == cold(content, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("damage", ["deleted", "another site's"])
+def test_the_kept_search_sections_are_read_by_the_index_process_alone_and_a_lost_file_renders_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """The cached site's search sections are a file of their own: an edit build's process never
+    reads them (its search index's process does, into memory of its own), and when that file is
+    gone or is another site's, the build renders every page, as a cold build, and is exact."""
+    content, site = copy(tmp_path), tmp_path / "site"
+    build(content, site, cached(content))
+    read_by: list[int] = []
+    real = render_cache.KeptSections._read
+    monkeypatch.setattr(render_cache.KeptSections, "_read", lambda self: read_by.append(os.getpid()) or real(self))
+    EDITS["prose page"](content)
+    assert build(content, site, cached(content)).rendered == ["faq/index.html"]
+    assert (os.getpid() in read_by) == (available_cpus() < 2 or not can_fork())  # here only where nothing forks
+    assert tree_bytes(site) == cold(content, tmp_path / "cold")
+    sections = next((content.parent / CACHE_DIR).glob("sections-*"))
+    if damage == "deleted":
+        sections.unlink()
+    else:
+        render_cache.write_pickle(sections, ("another site", render_cache.read_pickle(sections)[1]))
+    edit(content / "pages" / "faq.md", "These are the few questions", "These are some questions")
+    rebuilt = build(content, site, cached(content))
+    assert len(rebuilt.rendered) > 80 and tree_bytes(site) == cold(content, tmp_path / "cold")
 
 
 def test_a_warm_build_reads_no_kept_page_and_its_snapshot_holds_none(

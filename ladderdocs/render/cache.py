@@ -73,7 +73,7 @@ class Snapshot:
     handbook: Handbook
     templates: dict[str, bytes]
     files: Mapping[str, bytes]  # not pickled: SiteFiles over `stored`, read from the page store when asked for
-    sections: dict[str, list[Section]]
+    sections: Mapping[str, list[Section]]  # not pickled with it: KeptSections, read from their file when asked for
     index: dict[str, bytes] | None  # the search index, valid while the handbook is equal
     facts: Facts  # what the page types worked out: a build carries what its edits cannot reach
     pages: list[tuple[str, bool]]  # every job's path, and whether sitemap.xml lists it
@@ -117,7 +117,8 @@ class BuildCache:
         if not isinstance(found, Snapshot):
             return None
         self._stored = {where[3]: where for where in found.stored.values()}
-        return replace(found, files=SiteFiles(dict(found.stored), self.folder))
+        return replace(found, files=SiteFiles(dict(found.stored), self.folder),
+                       sections=KeptSections(self.folder / f"sections-{self.stamp}", found.token))
 
     def site_index(self, snapshot: Snapshot) -> dict[str, bytes] | None:
         """The search index of the last site, when it was kept: asked for only when the handbook
@@ -160,9 +161,10 @@ class BuildCache:
         there are many), and segments the saved site does not use are removed."""
         self._token = os.urandom(12).hex()
         stored = self._store(snapshot.files, snapshot.digests)
-        if stored is None:
+        if stored is None or not self._write(f"sections-{self.stamp}", (self._token, dict(snapshot.sections))):
             return
-        if not self._write(f"site-{self.stamp}", replace(snapshot, files={}, token=self._token, stored=stored)):
+        if not self._write(f"site-{self.stamp}", replace(snapshot, files={}, sections={}, token=self._token,
+                                                          stored=stored)):
             return
         replaced = {where[0] for where in self._stored.values()}
         self._stored = {where[3]: where for where in stored.values()}
@@ -295,6 +297,8 @@ class BuildCache:
                 (self.folder / f"parses-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"terms-{stamp}").unlink(missing_ok=True)
                 (self.folder / f"index-{stamp}").unlink(missing_ok=True)
+                (self.folder / f"sections-{stamp}").unlink(missing_ok=True)
+                (self.folder / f"sources-{stamp}").unlink(missing_ok=True)
                 for segment in self.folder.glob(f"pages-{stamp}-*"):
                     segment.unlink(missing_ok=True)
                 for code in self.folder.glob(f"jinja-{stamp}-*"):
@@ -387,6 +391,37 @@ class _BodyFile(Mapping[str, Body]):
 
 class StoreDamaged(Exception):
     """A page the page store could not give back intact: its segment deleted, cut short or garbled."""
+
+
+class KeptSections(Mapping[str, list["Section"]]):
+    """The search sections of the cached site, read from their own file when first asked for
+    (and checked to be that site's): an edit build asks for them only in its search index's
+    process, which then reads them into memory of its own, where the ones it inherited would
+    have their pages copied as it touched them. StoreDamaged when the file is not that site's."""
+
+    def __init__(self, path: Path, token: str):
+        self._path, self._token = path, token
+        self._sections: dict[str, list[Section]] | None = None
+
+    def _read(self) -> dict[str, list[Section]]:
+        if self._sections is None:
+            found = read_pickle(self._path)
+            if not (isinstance(found, tuple) and len(found) == 2 and found[0] == self._token):
+                raise StoreDamaged(f"{self._path.name}: not the search sections of the site kept")
+            self._sections = found[1]
+        return self._sections
+
+    def __getitem__(self, path: str) -> list[Section]:
+        return self._read()[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._read()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
 
 
 class SiteFiles(Mapping[str, bytes]):

@@ -515,11 +515,11 @@ class Pipeline:
             self.cache.forget_site()
 
     def in_memory(self, site: Site) -> Site:
-        """`site` with every file in memory, read from the cache's page store where it is kept
-        there (serve holds its files and compares each rebuild's with them). A page the store
-        could not give back makes the run again without the cache's site."""
+        """`site` with every file and search section in memory, read from the cache where they
+        are kept there (serve holds its files and compares each rebuild's with them). A page or
+        the sections the cache could not give back make the run again without the cache's site."""
         try:
-            return replace(site, files=dict(site.files))
+            return replace(site, files=dict(site.files), sections=dict(site.sections))
         except StoreDamaged:
             self.forget_cached_site()
             return self.in_memory(self.run())

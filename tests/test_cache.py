@@ -361,6 +361,24 @@ def test_a_pipeline_with_the_cache_starts_warm_as_serve_does(tmp_path: Path) -> 
     assert first.files == Pipeline(content, Options(workers=1)).run().files
 
 
+def test_serve_s_site_in_memory_holds_the_search_sections_and_without_their_file_is_a_cold_run_s(
+        tmp_path: Path) -> None:
+    """serve holds its site in memory (Pipeline.in_memory), the search sections kept in the cache
+    too, read once; when their file is gone it runs again without the cached site."""
+    content = copy(tmp_path)
+    build(content, tmp_path / "site", cached(content))
+    EDITS["prose page"](content)
+    pipeline = Pipeline(content, cached(content))
+    held = pipeline.in_memory(pipeline.run())
+    assert held.rendered == ["faq/index.html"] and isinstance(held.sections, dict)
+    assert held.sections == Pipeline(content, Options(workers=1)).run().sections
+    next((content.parent / CACHE_DIR).glob("sections-*")).unlink()
+    edit(content / "pages" / "faq.md", "These are the few questions", "These are some questions")
+    pipeline = Pipeline(content, cached(content))
+    again = pipeline.in_memory(pipeline.run())
+    assert len(again.rendered) > 80 and again.sections == Pipeline(content, Options(workers=1)).run().sections
+
+
 def test_a_warm_build_reports_the_warnings_of_the_pages_it_keeps(tmp_path: Path) -> None:
     """A page kept from the cache still has its Markdown warning: `--strict` fails warm as cold,
     and the warning is printed again, not only on the build that rendered the page."""

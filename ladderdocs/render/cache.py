@@ -18,7 +18,8 @@ it lacks. The files are pickles: the cache is as trusted as the folder the handb
 
 Beside the last site are the sources of its model (site.py's Sources): the stat of every file of
 the content and each page's front matter, so that a build after edits to page bodies alone takes
-the site's model with the new bodies, and reads no other file.
+the site's model with the new bodies, and reads no other file. Its search sections are a file
+of their own too, named by the site's token: only the search index reads them (KeptSections).
 
 The pages of the last site are not in its pickle but in a page store beside it: segment files
 (`pages-<stamp>-<pid>-<token>`) written once and never changed, each holding the pages the store
@@ -390,7 +391,8 @@ class _BodyFile(Mapping[str, Body]):
 
 
 class StoreDamaged(Exception):
-    """A page the page store could not give back intact: its segment deleted, cut short or garbled."""
+    """A page the page store could not give back intact (its segment deleted, cut short or
+    garbled), or the cached site's search sections (KeptSections): the site is not used."""
 
 
 class KeptSections(Mapping[str, list["Section"]]):

@@ -293,11 +293,8 @@ class Pipeline:
         if self._index_begun is not None:
             self._index_begun[0].send(sections)
         files: dict[str, bytes | Where] = {**rendered, **kept}
-        if isinstance(last, Snapshot):  # its sections are read only where they are asked for: _Sections
-            all_sections: Mapping[str, list[Section]] = _Sections(sections, kept, last.sections)
-        else:
-            all_sections = {**sections, **{path: last.sections[path] for path in kept
-                                           if last is not None and path in last.sections}}
+        # the kept pages' sections are read where they are asked for (serve's in_memory copies them)
+        all_sections = sections if last is None else _Sections(sections, kept, last.sections)
         self._bodies = bodies  # with the cached ones of the pages still there (unpickled only when read)
         self._kept_bodies = [path for path, _ in pages if path in cached and path not in bodies] if bodies else []
         self._new_bodies = sum(cached.get(path) != body for path, body in bodies.items())
